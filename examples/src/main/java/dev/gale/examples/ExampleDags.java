@@ -1,0 +1,13 @@
+package dev.gale.examples;
+
+import dev.gale.sdk.Dag;
+import dev.gale.sdk.DagBundle;
+import java.util.List;
+
+/** The DAGs that ship with Gale and load in standalone. */
+public final class ExampleDags implements DagBundle {
+    @Override
+    public List<Dag> dags() {
+        return List.of(HelloDag.dag());
+    }
+}

@@ -1,0 +1,93 @@
+package dev.gale.api;
+
+import dev.gale.api.standalone.Preflight;
+import dev.gale.api.standalone.Standalone;
+import dev.gale.api.standalone.StandaloneException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code gale} command of the server jar: {@code standalone} and {@code server}. */
+@Command(name = "gale", mixinStandardHelpOptions = true, version = "Gale 0.1.0",
+        description = "An Airflow-style workflow orchestrator for the JVM, built for Gen AI pipelines.",
+        subcommands = {GaleCommand.StandaloneCommand.class, GaleCommand.ServerCommand.class})
+public final class GaleCommand implements Runnable {
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new GaleCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof StandaloneException) {
+                commandLine.getErr().println("gale: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "standalone", mixinStandardHelpOptions = true,
+            description = "Run everything in one JVM on an embedded PostgreSQL, with the example DAGs.")
+    static final class StandaloneCommand implements Callable<Integer> {
+        @Option(names = "--home", description = "Data directory (env GALE_HOME, default ~/.gale).")
+        Path home = Path.of(env("GALE_HOME", System.getProperty("user.home") + "/.gale"));
+
+        @Option(names = "--http-port", description = "REST API and UI port (env GALE_HTTP_PORT, default 8080).")
+        int httpPort = Integer.parseInt(env("GALE_HTTP_PORT", "8080"));
+
+        @Option(names = "--grpc-port", description = "Worker (TEI) port (env GALE_GRPC_PORT, default 9090).")
+        int grpcPort = Integer.parseInt(env("GALE_GRPC_PORT", "9090"));
+
+        @Option(names = "--worker-slots", description = "Task instances the embedded worker runs at once (default 8).")
+        int workerSlots = 8;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Standalone gale = Standalone.start(new Standalone.Options(home, httpPort, grpcPort, workerSlots, Map.of()));
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                gale.close();
+                stopped.countDown();
+            }));
+            String dags = gale.dags().dags().stream().map(d -> d.dagId()).collect(Collectors.joining(", "));
+            System.out.printf("""
+                    Gale is running (standalone; data in %s).
+                      UI and REST API: http://localhost:%d   (try: curl -s localhost:%d/api/v1/dags)
+                      Workers (gRPC):  localhost:%d
+                      DAGs loaded:     %s
+                    Press Ctrl+C to stop.
+                    """, gale.home(), gale.httpPort(), gale.httpPort(), gale.grpcPort(), dags);
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "server", mixinStandardHelpOptions = true,
+            description = "Run the API server and scheduler against an external PostgreSQL (GALE_DB_URL).")
+    static final class ServerCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Preflight.requireFreePort(Integer.parseInt(env("GALE_HTTP_PORT", "8080")), "GALE_HTTP_PORT");
+            Preflight.requireFreePort(Integer.parseInt(env("GALE_GRPC_PORT", "9090")), "GALE_GRPC_PORT");
+            Preflight.requireDatabase(System.getenv("GALE_DB_URL"), env("GALE_DB_USER", "postgres"),
+                    env("GALE_DB_PASSWORD", ""));
+            new SpringApplicationBuilder(GaleServerApplication.class).run();
+            return 0;
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

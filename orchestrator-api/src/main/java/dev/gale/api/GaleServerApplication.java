@@ -1,0 +1,15 @@
+package dev.gale.api;
+
+import dev.gale.api.config.GaleServerConfiguration;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Import;
+
+/** The Spring Boot application of the API server: web, actuator, and Gale's composition root. */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@ComponentScan(basePackages = "dev.gale.api.rest")
+@Import(GaleServerConfiguration.class)
+public class GaleServerApplication {
+}

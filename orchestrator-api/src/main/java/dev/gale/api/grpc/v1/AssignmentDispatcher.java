@@ -1,0 +1,114 @@
+package dev.gale.api.grpc.v1;
+
+import dev.gale.api.security.TaskTokens;
+import dev.gale.scheduler.service.ClaimedTask;
+import dev.gale.scheduler.service.TaskAttempt;
+import dev.gale.scheduler.service.TaskExecutionService;
+import dev.gale.tei.v1.Assignment;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands queued task instances to the workers connected to this API replica. It sleeps until woken
+ * (a task was queued anywhere, a worker asked for more, a worker connected), then claims work for
+ * each worker with free credits, taking turns so that no worker starves the others. Claims use
+ * {@code FOR UPDATE SKIP LOCKED}, so replicas never hand out the same attempt twice. A slow
+ * periodic wake-up is the safety net for a missed notification.
+ */
+final class AssignmentDispatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AssignmentDispatcher.class);
+    private static final long SAFETY_NET_MS = 1_000;
+
+    private final TaskExecutionService tasks;
+    private final TaskTokens tokens;
+    private final List<WorkerConnection> connections = new CopyOnWriteArrayList<>();
+    private final Semaphore wake = new Semaphore(0);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private int nextConnection;
+
+    AssignmentDispatcher(TaskExecutionService tasks, TaskTokens tokens) {
+        this.tasks = tasks;
+        this.tokens = tokens;
+        this.thread = Thread.ofPlatform().daemon(true).name("gale-dispatcher").start(this::loop);
+    }
+
+    void connected(WorkerConnection connection) {
+        connections.add(connection);
+        wakeUp();
+    }
+
+    void disconnected(WorkerConnection connection) {
+        connections.remove(connection);
+    }
+
+    void wakeUp() {
+        if (wake.availablePermits() == 0) {
+            wake.release();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                wake.tryAcquire(SAFETY_NET_MS, TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+                dispatchAll();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("Dispatching assignments failed; retrying shortly", e);
+            }
+        }
+    }
+
+    /** Claims for one worker at a time, round robin, until no worker with credits gets more work. */
+    private void dispatchAll() {
+        boolean claimedAny = true;
+        while (claimedAny && running) {
+            claimedAny = false;
+            List<WorkerConnection> snapshot = List.copyOf(connections);
+            for (int i = 0; i < snapshot.size(); i++) {
+                WorkerConnection connection = snapshot.get((nextConnection + i) % snapshot.size());
+                int credits = connection.credits();
+                if (credits <= 0) {
+                    continue;
+                }
+                List<ClaimedTask> claimed = tasks.claim(connection.workerId(), connection.queues(), credits);
+                for (ClaimedTask task : claimed) {
+                    if (!connection.send(toAssignment(task))) {
+                        log.warn("Worker {} went away before receiving {} of run {}; the heartbeat timeout will"
+                                + " retry it", connection.workerId(), task.taskId(), task.runId());
+                    }
+                }
+                claimedAny |= !claimed.isEmpty();
+            }
+            nextConnection++;
+        }
+    }
+
+    private Assignment toAssignment(ClaimedTask task) {
+        return Assignment.newBuilder()
+                .setTaskToken(tokens.issue(new TaskAttempt(task.taskInstanceId(), task.attempt())))
+                .setDagId(task.dagId())
+                .setDagVersionHash(task.dagVersionHash())
+                .setRunId(task.runId())
+                .setTaskId(task.taskId())
+                .setMapIndex(task.mapIndex())
+                .setAttempt(task.attempt())
+                .setParamsJson(task.paramsJson())
+                .putAllUpstreamOutputsJson(task.upstreamOutputsJson())
+                .setExecutionTimeoutMs(task.executionTimeoutMs() == null ? 0 : task.executionTimeoutMs())
+                .build();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.gale.api.grpc.v1;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/** The gRPC server that workers connect to. */
+public final class GrpcServer implements AutoCloseable {
+    private final Server server;
+
+    public GrpcServer(int port, TaskExecutionGrpcService service, String workerSecret) {
+        var definition = workerSecret.isEmpty() ? ServerInterceptors.intercept(service)
+                : ServerInterceptors.intercept(service, new WorkerSecretInterceptor(workerSecret));
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(port))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .addService(definition)
+                .build();
+    }
+
+    public GrpcServer start() {
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the gRPC server: " + e.getMessage(), e);
+        }
+        return this;
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.gale.api.grpc.v1;
+
+import dev.gale.api.security.TaskTokens;
+import dev.gale.scheduler.service.ReportOutcome;
+import dev.gale.scheduler.service.TaskAttempt;
+import dev.gale.scheduler.service.TaskExecutionService;
+import dev.gale.scheduler.service.TaskLogLine;
+import dev.gale.scheduler.service.WorkerRegistration;
+import dev.gale.tei.v1.AppendLogsRequest;
+import dev.gale.tei.v1.AppendLogsResponse;
+import dev.gale.tei.v1.Assignment;
+import dev.gale.tei.v1.CompleteTaskRequest;
+import dev.gale.tei.v1.CompleteTaskResponse;
+import dev.gale.tei.v1.FailTaskRequest;
+import dev.gale.tei.v1.FailTaskResponse;
+import dev.gale.tei.v1.GetXComRequest;
+import dev.gale.tei.v1.GetXComResponse;
+import dev.gale.tei.v1.HeartbeatRequest;
+import dev.gale.tei.v1.HeartbeatResponse;
+import dev.gale.tei.v1.PullRequest;
+import dev.gale.tei.v1.RegisterRequest;
+import dev.gale.tei.v1.RegisterResponse;
+import dev.gale.tei.v1.StartTaskRequest;
+import dev.gale.tei.v1.StartTaskResponse;
+import dev.gale.tei.v1.TaskExecutionGrpc;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The TEI's server side: a thin adapter from gRPC onto {@link TaskExecutionService}. */
+public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecutionImplBase implements AutoCloseable {
+    private final TaskExecutionService tasks;
+    private final TaskTokens tokens;
+    private final Clock clock;
+    private final Duration heartbeatInterval;
+    private final AssignmentDispatcher dispatcher;
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final Map<String, List<String>> registeredQueues = new ConcurrentHashMap<>();
+
+    public TaskExecutionGrpcService(TaskExecutionService tasks, TaskTokens tokens, Clock clock,
+                                    Duration heartbeatInterval) {
+        this.tasks = tasks;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.heartbeatInterval = heartbeatInterval;
+        this.dispatcher = new AssignmentDispatcher(tasks, tokens);
+    }
+
+    /** Wakes the dispatcher: called when a task was queued anywhere in the cluster. */
+    public void taskQueued() {
+        dispatcher.wakeUp();
+    }
+
+    @Override
+    public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
+        if (request.getWorkerId().isBlank()) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("worker_id is required").asRuntimeException());
+            return;
+        }
+        List<String> queues = request.getQueuesList().isEmpty() ? List.of("default") : request.getQueuesList();
+        var capabilities = request.getCapabilities();
+        Map<String, Object> caps = Map.of(
+                "slots", capabilities.getSlots(),
+                "memoryMb", capabilities.getMemoryMb(),
+                "gpuCount", capabilities.getGpuCount(),
+                "gpuModel", capabilities.getGpuModel(),
+                "gpuMemoryMb", capabilities.getGpuMemoryMb(),
+                "labels", capabilities.getLabelsMap());
+        tasks.registerWorker(new WorkerRegistration(request.getWorkerId(), request.getHostname(), queues,
+                json.writeValueAsString(caps), request.getSoftwareVersion(), clock.instant()));
+        registeredQueues.put(request.getWorkerId(), queues);
+        response.onNext(RegisterResponse.newBuilder().setHeartbeatIntervalMs(heartbeatInterval.toMillis()).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<PullRequest> pullAssignments(StreamObserver<Assignment> responses) {
+        ServerCallStreamObserver<Assignment> stream = (ServerCallStreamObserver<Assignment>) responses;
+        AtomicReference<WorkerConnection> current = new AtomicReference<>();
+        stream.setOnCancelHandler(() -> {
+            WorkerConnection gone = current.get();
+            if (gone != null) {
+                dispatcher.disconnected(gone);
+            }
+        });
+        return new StreamObserver<>() {
+            private WorkerConnection connection;
+
+            @Override
+            public void onNext(PullRequest request) {
+                if (connection == null) {
+                    List<String> queues = registeredQueues.get(request.getWorkerId());
+                    if (queues == null) {
+                        stream.onError(Status.FAILED_PRECONDITION.withDescription(
+                                "worker " + request.getWorkerId() + " must call Register before PullAssignments")
+                                .asRuntimeException());
+                        return;
+                    }
+                    connection = new WorkerConnection(request.getWorkerId(), queues, stream);
+                    current.set(connection);
+                    connection.addCredits(request.getFreeSlots());
+                    dispatcher.connected(connection);
+                    return;
+                }
+                connection.addCredits(request.getFreeSlots());
+                dispatcher.wakeUp();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (connection != null) {
+                    dispatcher.disconnected(connection);
+                }
+            }
+
+            @Override
+            public void onCompleted() {
+                if (connection != null) {
+                    dispatcher.disconnected(connection);
+                }
+                synchronized (stream) {
+                    stream.onCompleted();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void startTask(StartTaskRequest request, StreamObserver<StartTaskResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt -> {
+            answer(tasks.start(attempt), StartTaskResponse.getDefaultInstance(), response);
+        });
+    }
+
+    @Override
+    public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt -> {
+            ReportOutcome outcome = tasks.heartbeat(attempt);
+            // A stale attempt is told to stop rather than refused: the worker can act on it.
+            response.onNext(HeartbeatResponse.newBuilder()
+                    .setShouldStop(outcome == ReportOutcome.STALE)
+                    .setTaskToken(outcome == ReportOutcome.ACCEPTED ? tokens.issue(attempt) : "")
+                    .build());
+            response.onCompleted();
+        });
+    }
+
+    @Override
+    public void appendLogs(AppendLogsRequest request, StreamObserver<AppendLogsResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt -> {
+            List<TaskLogLine> lines = request.getLinesList().stream()
+                    .map(l -> new TaskLogLine(0, attempt.attempt(), Instant.ofEpochMilli(l.getTimestampMs()),
+                            l.getStream().isEmpty() ? "task" : l.getStream(), l.getLine()))
+                    .toList();
+            answer(tasks.appendLogs(attempt, lines), AppendLogsResponse.getDefaultInstance(), response);
+        });
+    }
+
+    @Override
+    public void getXCom(GetXComRequest request, StreamObserver<GetXComResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt -> {
+            String runId = tasks.runIdOf(attempt);
+            String key = request.getKey().isEmpty() ? "return_value" : request.getKey();
+            var value = tasks.xcom(runId, request.getTaskId(), request.getMapIndex(), key);
+            response.onNext(GetXComResponse.newBuilder().setFound(value.isPresent()).setValueJson(value.orElse(""))
+                    .build());
+            response.onCompleted();
+        });
+    }
+
+    @Override
+    public void completeTask(CompleteTaskRequest request, StreamObserver<CompleteTaskResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt ->
+                answer(tasks.complete(attempt, request.getOutputJson()), CompleteTaskResponse.getDefaultInstance(),
+                        response));
+    }
+
+    @Override
+    public void failTask(FailTaskRequest request, StreamObserver<FailTaskResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt ->
+                answer(tasks.fail(attempt, request.getError(), request.getNoRetry()),
+                        FailTaskResponse.getDefaultInstance(), response));
+    }
+
+    private interface AttemptCall {
+        void run(TaskAttempt attempt);
+    }
+
+    private void withAttempt(String token, StreamObserver<?> response, AttemptCall call) {
+        TaskAttempt attempt;
+        try {
+            attempt = tokens.verify(token);
+        } catch (TaskTokens.InvalidTaskTokenException e) {
+            response.onError(Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        try {
+            call.run(attempt);
+        } catch (RuntimeException e) {
+            response.onError(Status.INTERNAL.withDescription("the server could not record the call: " + e.getMessage())
+                    .withCause(e).asRuntimeException());
+        }
+    }
+
+    private static <T> void answer(ReportOutcome outcome, T ok, StreamObserver<T> response) {
+        if (outcome == ReportOutcome.STALE) {
+            response.onError(Status.FAILED_PRECONDITION.withDescription(
+                    "this attempt is no longer current (it was retried, timed out or cancelled); nothing was changed")
+                    .asRuntimeException());
+            return;
+        }
+        response.onNext(ok);
+        response.onCompleted();
+    }
+
+    @Override
+    public void close() {
+        dispatcher.close();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.gale.api.standalone;
+
+import dev.gale.api.GaleServerApplication;
+import dev.gale.api.grpc.v1.GrpcServer;
+import dev.gale.sdk.runtime.DagRegistry;
+import dev.gale.sdk.runtime.Worker;
+import dev.gale.sdk.runtime.WorkerOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Everything in one JVM: an embedded PostgreSQL whose data lives in {@code $GALE_HOME/postgres},
+ * the API server (REST and gRPC), the scheduler, and one CPU worker connected over real gRPC.
+ */
+public final class Standalone implements AutoCloseable {
+    private final GaleHome home;
+    private final EmbeddedPostgres postgres;
+    private final ConfigurableApplicationContext context;
+    private final Worker worker;
+
+    private Standalone(GaleHome home, EmbeddedPostgres postgres, ConfigurableApplicationContext context,
+                       Worker worker) {
+        this.home = home;
+        this.postgres = postgres;
+        this.context = context;
+        this.worker = worker;
+    }
+
+    /** What to start. Ports of 0 pick free ones (for tests). */
+    public record Options(Path home, int httpPort, int grpcPort, int workerSlots, Map<String, String> properties) {
+    }
+
+    public static Standalone start(Options options) {
+        GaleHome home = GaleHome.acquire(options.home());
+        EmbeddedPostgres postgres = null;
+        ConfigurableApplicationContext context = null;
+        try {
+            Preflight.requireFreePort(options.httpPort(), "GALE_HTTP_PORT");
+            Preflight.requireFreePort(options.grpcPort(), "GALE_GRPC_PORT");
+            postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(home.dir().resolve("postgres"))
+                    .setCleanDataDirectory(false)
+                    .start();
+            Map<String, Object> properties = new HashMap<>(options.properties());
+            properties.put("server.port", options.httpPort());
+            properties.put("gale.grpc.port", options.grpcPort());
+            properties.put("gale.db.url", postgres.getJdbcUrl("postgres", "postgres"));
+            properties.put("gale.db.user", "postgres");
+            properties.put("gale.db.password", "");
+            context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties).run();
+            int grpcPort = context.getBean(GrpcServer.class).port();
+            Worker worker = new Worker(WorkerOptions.builder("localhost:" + grpcPort)
+                    .workerId("standalone-worker@" + hostName())
+                    .slots(options.workerSlots())
+                    .build(), context.getBean(DagRegistry.class)).start();
+            return new Standalone(home, postgres, context, worker);
+        } catch (RuntimeException | IOException e) {
+            if (context != null) {
+                context.close();
+            }
+            closeQuietly(postgres);
+            home.close();
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot start the embedded PostgreSQL: " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    public int httpPort() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    public int grpcPort() {
+        return context.getBean(GrpcServer.class).port();
+    }
+
+    public Path home() {
+        return home.dir();
+    }
+
+    public DagRegistry dags() {
+        return context.getBean(DagRegistry.class);
+    }
+
+    @Override
+    public void close() {
+        worker.close();
+        context.close();
+        closeQuietly(postgres);
+        home.close();
+    }
+
+    private static void closeQuietly(EmbeddedPostgres postgres) {
+        if (postgres == null) {
+            return;
+        }
+        try {
+            postgres.close();
+        } catch (IOException ignored) {
+            // PostgreSQL recovers from an unclean stop at its next start
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.gale.scheduler.loop;
+
+import dev.gale.scheduler.engine.RunDecider;
+import dev.gale.scheduler.service.SchedulerStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler's periodic duties: queue retries whose delay has passed, and fail attempts whose
+ * worker stopped heartbeating. Task completion schedules downstream work itself, in the same
+ * transaction, so this loop is not on the hot path. Safe to run in several processes at once:
+ * every change goes through row locks.
+ */
+public final class SchedulingLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SchedulingLoop.class);
+
+    private final SchedulerStore store;
+    private final Clock clock;
+    private final Duration heartbeatTimeout;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gale-scheduler");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public SchedulingLoop(SchedulerStore store, Clock clock, Duration heartbeatTimeout) {
+        this.store = store;
+        this.clock = clock;
+        this.heartbeatTimeout = heartbeatTimeout;
+    }
+
+    public void start(Duration interval) {
+        executor.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One pass of every duty. */
+    public void tick() {
+        try {
+            store.requeueDueRetries(clock.instant());
+            int failed = store.failAttemptsWithoutHeartbeat(clock.instant(), heartbeatTimeout, RunDecider::decide);
+            if (failed > 0) {
+                log.warn("Failed {} task attempt(s) whose worker stopped heartbeating", failed);
+            }
+        } catch (RuntimeException e) {
+            log.error("Scheduling pass failed; the next pass retries", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.gale.scheduler.service;
+
+import dev.gale.scheduler.engine.Decision;
+import dev.gale.scheduler.engine.RunSnapshot;
+import dev.gale.sdk.spec.DagSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The scheduler's persistence port. Each method is one transaction. Methods that take a
+ * {@code decide} function lock the run, hand its snapshot to the engine, and apply the decision
+ * before committing, so that "complete a task and schedule what follows" is atomic.
+ */
+public interface SchedulerStore {
+
+    /** Stores the DAG and, if its hash is new, a new version that becomes current. */
+    DagVersion syncDag(DagSpec spec, String hash);
+
+    List<DagSummary> listDags();
+
+    Optional<DagSummary> findDag(String dagId);
+
+    DagRunView createRun(NewDagRun run, Function<RunSnapshot, Decision> decide);
+
+    Optional<DagRunView> findRun(String dagId, String runId);
+
+    /** Counts runs of a DAG, for tests and the API's totals. */
+    int countRuns(String dagId);
+
+    /** Claims up to {@code max} queued task instances of {@code queues} for {@code workerId}, making them running. */
+    List<ClaimedTask> claimQueued(String workerId, List<String> queues, int max);
+
+    ReportOutcome startTask(TaskAttempt attempt);
+
+    ReportOutcome heartbeat(TaskAttempt attempt);
+
+    ReportOutcome appendLogs(TaskAttempt attempt, List<TaskLogLine> lines);
+
+    /** Reads a task instance's log lines after {@code afterOffset}, at most {@code limit}. */
+    List<TaskLogLine> readLogs(String runId, String taskId, int mapIndex, Integer attempt, long afterOffset, int limit);
+
+    /** The public run id of the run a task instance belongs to. */
+    Optional<String> runIdOf(long taskInstanceId);
+
+    Optional<String> readXCom(String runId, String taskId, int mapIndex, String key);
+
+    ReportOutcome completeTask(TaskAttempt attempt, String outputJson, Function<RunSnapshot, Decision> decide);
+
+    ReportOutcome failTask(TaskAttempt attempt, String error, boolean noRetry, Instant now,
+                           Function<RunSnapshot, Decision> decide);
+
+    /** Queues again the up_for_retry instances whose delay has passed; returns how many. */
+    int requeueDueRetries(Instant now);
+
+    /** Fails (then retries, per policy) running attempts whose last heartbeat is older than {@code timeout}. */
+    int failAttemptsWithoutHeartbeat(Instant now, Duration timeout, Function<RunSnapshot, Decision> decide);
+
+    void registerWorker(WorkerRegistration worker);
+}

@@ -1,0 +1,58 @@
+package dev.gale.scheduler.service;
+
+import dev.gale.scheduler.engine.RunDecider;
+import java.time.Clock;
+import java.util.List;
+
+/** What workers do to task instances, through the TEI: claim, start, heartbeat, log, complete, fail. */
+public final class TaskExecutionService {
+    private final SchedulerStore store;
+    private final Clock clock;
+
+    public TaskExecutionService(SchedulerStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public void registerWorker(WorkerRegistration worker) {
+        store.registerWorker(worker);
+    }
+
+    public List<ClaimedTask> claim(String workerId, List<String> queues, int max) {
+        return store.claimQueued(workerId, queues, max);
+    }
+
+    public ReportOutcome start(TaskAttempt attempt) {
+        return store.startTask(attempt);
+    }
+
+    public ReportOutcome heartbeat(TaskAttempt attempt) {
+        return store.heartbeat(attempt);
+    }
+
+    public ReportOutcome appendLogs(TaskAttempt attempt, List<TaskLogLine> lines) {
+        return store.appendLogs(attempt, lines);
+    }
+
+    public ReportOutcome complete(TaskAttempt attempt, String outputJson) {
+        return store.completeTask(attempt, outputJson, RunDecider::decide);
+    }
+
+    public ReportOutcome fail(TaskAttempt attempt, String error, boolean noRetry) {
+        return store.failTask(attempt, error, noRetry, clock.instant(), RunDecider::decide);
+    }
+
+    public String runIdOf(TaskAttempt attempt) {
+        return store.runIdOf(attempt.taskInstanceId()).orElseThrow(() ->
+                new IllegalStateException("task instance " + attempt.taskInstanceId() + " does not exist"));
+    }
+
+    public java.util.Optional<String> xcom(String runId, String taskId, int mapIndex, String key) {
+        return store.readXCom(runId, taskId, mapIndex, key);
+    }
+
+    public List<TaskLogLine> logs(String runId, String taskId, int mapIndex, Integer attempt, long afterOffset,
+                                  int limit) {
+        return store.readLogs(runId, taskId, mapIndex, attempt, afterOffset, limit);
+    }
+}

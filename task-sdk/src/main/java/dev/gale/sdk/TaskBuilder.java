@@ -1,0 +1,123 @@
+package dev.gale.sdk;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A task being declared in a {@link DagBuilder}. Options chain; {@link #then(TaskBuilder)} declares
+ * {@code this >> next} and returns {@code next}, so {@code a.then(b).then(c)} reads as a chain.
+ */
+public final class TaskBuilder {
+    private final String id;
+    private final TaskFunction function;
+    private final Set<String> upstream = new LinkedHashSet<>();
+    private TriggerRule triggerRule = TriggerRule.ALL_SUCCESS;
+    private int retries;
+    private Duration retryDelay = Duration.ofSeconds(30);
+    private boolean exponentialBackoff;
+    private Duration maxRetryDelay;
+    private Duration executionTimeout;
+    private String queue = "default";
+    private int priorityWeight = 1;
+    private final Set<String> inlets = new java.util.TreeSet<>();
+    private final Set<String> outlets = new java.util.TreeSet<>();
+
+    TaskBuilder(String id, TaskFunction function) {
+        this.id = Objects.requireNonNull(id, "task id");
+        this.function = Objects.requireNonNull(function, "task function of '" + id + "'");
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Declares {@code this >> next}: next runs after this. Returns next, for chains. */
+    public TaskBuilder then(TaskBuilder next) {
+        next.upstream.add(id);
+        return next;
+    }
+
+    /** Declares that this task runs after each of {@code upstreamTasks} (fan-in). */
+    public TaskBuilder after(TaskBuilder... upstreamTasks) {
+        for (TaskBuilder task : upstreamTasks) {
+            upstream.add(task.id);
+        }
+        return this;
+    }
+
+    /** Declares upstream tasks by id; an id that names no task fails the DAG at build. */
+    public TaskBuilder after(String... upstreamTaskIds) {
+        upstream.addAll(Set.of(upstreamTaskIds));
+        return this;
+    }
+
+    public TaskBuilder triggerRule(TriggerRule rule) {
+        this.triggerRule = Objects.requireNonNull(rule);
+        return this;
+    }
+
+    /** How many times a failed attempt is retried, waiting {@code delay} before each retry. */
+    public TaskBuilder retries(int count, Duration delay) {
+        this.retries = count;
+        this.retryDelay = Objects.requireNonNull(delay);
+        return this;
+    }
+
+    public TaskBuilder retries(int count) {
+        this.retries = count;
+        return this;
+    }
+
+    /** Doubles the retry delay after each attempt, never waiting longer than {@code maxDelay}. */
+    public TaskBuilder exponentialBackoff(Duration maxDelay) {
+        this.exponentialBackoff = true;
+        this.maxRetryDelay = Objects.requireNonNull(maxDelay);
+        return this;
+    }
+
+    public TaskBuilder executionTimeout(Duration timeout) {
+        this.executionTimeout = Objects.requireNonNull(timeout);
+        return this;
+    }
+
+    public TaskBuilder queue(String name) {
+        this.queue = Objects.requireNonNull(name);
+        return this;
+    }
+
+    public TaskBuilder priorityWeight(int weight) {
+        this.priorityWeight = weight;
+        return this;
+    }
+
+    /** Names the assets this task reads, e.g. {@code s3://bucket/docs}. */
+    public TaskBuilder reads(String... assetNames) {
+        inlets.addAll(List.of(assetNames));
+        return this;
+    }
+
+    /** Names the assets this task writes, e.g. {@code model://churn}. */
+    public TaskBuilder writes(String... assetNames) {
+        outlets.addAll(List.of(assetNames));
+        return this;
+    }
+
+    TaskFunction function() {
+        return function;
+    }
+
+    Set<String> upstream() {
+        return upstream;
+    }
+
+    dev.gale.sdk.spec.TaskSpec toSpec() {
+        return new dev.gale.sdk.spec.TaskSpec(id, upstream.stream().sorted().toList(), triggerRule.wireName(),
+                retries, retryDelay.toMillis(), exponentialBackoff,
+                maxRetryDelay == null ? null : maxRetryDelay.toMillis(),
+                executionTimeout == null ? null : executionTimeout.toMillis(), queue, priorityWeight,
+                List.copyOf(inlets), List.copyOf(outlets));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.gale.sdk;
+
+import java.util.Map;
+
+/** What a running task can see and do. Backed by the worker runtime; everything goes through the TEI. */
+public interface TaskContext {
+    String dagId();
+
+    String runId();
+
+    String taskId();
+
+    /** Index of this instance of a mapped task, or -1. */
+    int mapIndex();
+
+    /** Attempt number, starting at 1. */
+    int attempt();
+
+    /** The run's params: its conf with the DAG's defaults applied. */
+    Map<String, Object> params();
+
+    /** One param converted to {@code type}; throws when it is absent and has no default. */
+    <T> T param(String name, Class<T> type);
+
+    /** The output of a direct upstream task, converted to {@code type}. */
+    <T> T input(String taskId, Class<T> type);
+
+    default <T> T input(TaskBuilder upstream, Class<T> type) {
+        return input(upstream.id(), type);
+    }
+
+    /** Writes a line to this attempt's task log. */
+    void log(String line);
+}

@@ -1,0 +1,87 @@
+package dev.gale.sdk.runtime;
+
+import dev.gale.sdk.Dag;
+import dev.gale.sdk.DagBundle;
+import dev.gale.sdk.DagDefinitionException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** The DAGs a process knows, by id, loaded from {@link DagBundle}s. */
+public final class DagRegistry {
+    private final Map<String, Dag> dags;
+
+    private DagRegistry(Map<String, Dag> dags) {
+        this.dags = dags;
+    }
+
+    public static DagRegistry of(Collection<Dag> dags) {
+        Map<String, Dag> byId = new TreeMap<>();
+        for (Dag dag : dags) {
+            if (byId.putIfAbsent(dag.dagId(), dag) != null) {
+                throw new DagDefinitionException(dag.dagId(), "two DAG bundles declare this DAG id; DAG ids must be unique");
+            }
+        }
+        return new DagRegistry(byId);
+    }
+
+    /**
+     * Loads every bundle visible to {@code parent} plus those in {@code bundlePaths} (jar files, or
+     * directories whose jars are all loaded).
+     */
+    public static DagRegistry load(ClassLoader parent, List<Path> bundlePaths) {
+        ClassLoader loader = bundlePaths.isEmpty() ? parent : new URLClassLoader(urls(bundlePaths), parent);
+        List<Dag> dags = new ArrayList<>();
+        for (DagBundle bundle : ServiceLoader.load(DagBundle.class, loader)) {
+            dags.addAll(bundle.dags());
+        }
+        return of(dags);
+    }
+
+    public Optional<Dag> dag(String dagId) {
+        return Optional.ofNullable(dags.get(dagId));
+    }
+
+    public Collection<Dag> dags() {
+        return dags.values();
+    }
+
+    private static URL[] urls(List<Path> paths) {
+        List<URL> urls = new ArrayList<>();
+        for (Path path : paths) {
+            if (!Files.exists(path)) {
+                throw new IllegalArgumentException("DAG bundle path " + path + " does not exist");
+            }
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> files = Files.list(path)) {
+                    files.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> urls.add(url(p)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot list DAG bundle directory " + path, e);
+                }
+            } else {
+                urls.add(url(path));
+            }
+        }
+        return urls.toArray(URL[]::new);
+    }
+
+    private static URL url(Path path) {
+        try {
+            return path.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("bad DAG bundle path " + path, e);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.gale.sdk.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** How a worker connects and what it offers. Build with {@link #builder(String)}. */
+public record WorkerOptions(
+        String apiTarget,
+        String workerId,
+        String hostname,
+        List<String> queues,
+        int slots,
+        long memoryMb,
+        int gpuCount,
+        String gpuModel,
+        long gpuMemoryMb,
+        Map<String, String> labels,
+        String workerSecret,
+        Duration drainGracePeriod) {
+
+    public WorkerOptions {
+        Objects.requireNonNull(apiTarget, "apiTarget");
+        Objects.requireNonNull(workerId, "workerId");
+        queues = List.copyOf(queues);
+        labels = Map.copyOf(labels);
+        if (slots < 1) {
+            throw new IllegalArgumentException("a worker needs at least one slot, got " + slots);
+        }
+    }
+
+    public static Builder builder(String apiTarget) {
+        return new Builder(apiTarget);
+    }
+
+    public static final class Builder {
+        private final String apiTarget;
+        private String workerId = "worker-" + ProcessHandle.current().pid() + "@" + localHost();
+        private List<String> queues = List.of("default");
+        private int slots = Runtime.getRuntime().availableProcessors();
+        private long memoryMb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+        private int gpuCount;
+        private String gpuModel = "";
+        private long gpuMemoryMb;
+        private Map<String, String> labels = Map.of();
+        private String workerSecret = "";
+        private Duration drainGracePeriod = Duration.ofSeconds(30);
+
+        private Builder(String apiTarget) {
+            this.apiTarget = apiTarget;
+        }
+
+        public Builder workerId(String id) {
+            this.workerId = id;
+            return this;
+        }
+
+        public Builder queues(List<String> names) {
+            this.queues = names;
+            return this;
+        }
+
+        public Builder slots(int count) {
+            this.slots = count;
+            return this;
+        }
+
+        public Builder memoryMb(long mb) {
+            this.memoryMb = mb;
+            return this;
+        }
+
+        public Builder gpus(int count, String model, long memoryMbEach) {
+            this.gpuCount = count;
+            this.gpuModel = model;
+            this.gpuMemoryMb = memoryMbEach;
+            return this;
+        }
+
+        public Builder labels(Map<String, String> values) {
+            this.labels = values;
+            return this;
+        }
+
+        public Builder workerSecret(String secret) {
+            this.workerSecret = secret;
+            return this;
+        }
+
+        public Builder drainGracePeriod(Duration period) {
+            this.drainGracePeriod = period;
+            return this;
+        }
+
+        public WorkerOptions build() {
+            return new WorkerOptions(apiTarget, workerId, localHost(), queues, slots, memoryMb, gpuCount, gpuModel,
+                    gpuMemoryMb, labels, workerSecret, drainGracePeriod);
+        }
+    }
+
+    static String localHost() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

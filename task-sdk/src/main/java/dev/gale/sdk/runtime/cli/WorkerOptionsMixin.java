@@ -1,0 +1,82 @@
+package dev.gale.sdk.runtime.cli;
+
+import dev.gale.sdk.runtime.DagRegistry;
+import dev.gale.sdk.runtime.Worker;
+import dev.gale.sdk.runtime.WorkerOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Option;
+
+/**
+ * The command-line options every worker process takes (a picocli mixin), and how a worker process
+ * runs until it is stopped. Picocli is an optional dependency: only worker processes bring it.
+ */
+public class WorkerOptionsMixin {
+    @Option(names = "--api", description = "API server's gRPC address host:port (env GALE_API, default localhost:9090).")
+    String api = env("GALE_API", "localhost:9090");
+
+    @Option(names = "--queues", split = ",", description = "Queues to take work from (default: default).")
+    List<String> queues = List.of("default");
+
+    @Option(names = "--slots", description = "Task instances run at once (default: number of cores).")
+    int slots = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--worker-id", description = "Unique id of this worker (default: worker-<pid>@<host>).")
+    String workerId;
+
+    @Option(names = "--dags", split = ",", description = "DAG bundle jars or directories (env GALE_DAGS).")
+    List<Path> dags = envPaths("GALE_DAGS");
+
+    @Option(names = "--drain-seconds", description = "On SIGTERM, how long running tasks may finish (default 30).")
+    long drainSeconds = 30;
+
+    /** Options for the worker runtime, starting from {@code builder} (which may already carry GPUs). */
+    public WorkerOptions toOptions(WorkerOptions.Builder builder) {
+        builder.queues(queues).slots(slots).drainGracePeriod(Duration.ofSeconds(drainSeconds))
+                .workerSecret(env("GALE_WORKER_SECRET", ""));
+        if (workerId != null) {
+            builder.workerId(workerId);
+        }
+        return builder.build();
+    }
+
+    public String api() {
+        return api;
+    }
+
+    public DagRegistry loadDags() {
+        DagRegistry registry = DagRegistry.load(getClass().getClassLoader(), dags);
+        if (registry.dags().isEmpty()) {
+            throw new IllegalArgumentException("no DAGs found: pass DAG bundle jars with --dags or GALE_DAGS");
+        }
+        return registry;
+    }
+
+    /** Starts the worker and blocks until SIGTERM or SIGINT, then drains it. */
+    public static int runUntilStopped(Worker worker, WorkerOptions options, DagRegistry dags)
+            throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            stopped.countDown();
+        }));
+        worker.start();
+        System.out.printf("Gale worker %s: queues %s, %d slots, API %s, DAGs %s%n", options.workerId(),
+                options.queues(), options.slots(), options.apiTarget(),
+                dags.dags().stream().map(d -> d.dagId()).toList());
+        stopped.await();
+        return 0;
+    }
+
+    static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static List<Path> envPaths(String name) {
+        String value = env(name, "");
+        return value.isEmpty() ? List.of() : java.util.Arrays.stream(value.split(",")).map(Path::of).toList();
+    }
+}

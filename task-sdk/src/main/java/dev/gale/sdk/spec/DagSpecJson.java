@@ -1,0 +1,38 @@
+package dev.gale.sdk.spec;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reads and writes {@link DagSpec} as JSON, and hashes it into a stable version id. */
+public final class DagSpecJson {
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
+    private DagSpecJson() {
+    }
+
+    public static String toJson(DagSpec spec) {
+        return MAPPER.writeValueAsString(spec);
+    }
+
+    public static DagSpec fromJson(String json) {
+        return MAPPER.readValue(json, DagSpec.class);
+    }
+
+    /** SHA-256 of the canonical JSON, hex: equal for equal DAG structures, whatever the JVM. */
+    public static String hash(DagSpec spec) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(toJson(spec).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}

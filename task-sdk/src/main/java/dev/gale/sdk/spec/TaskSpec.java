@@ -1,0 +1,28 @@
+package dev.gale.sdk.spec;
+
+import java.util.List;
+
+/**
+ * The serialized form of a task: everything the scheduler needs, none of the code. Inlets and
+ * outlets name the assets the task reads and writes.
+ */
+public record TaskSpec(
+        String taskId,
+        List<String> upstream,
+        String triggerRule,
+        int retries,
+        long retryDelayMs,
+        boolean exponentialBackoff,
+        Long maxRetryDelayMs,
+        Long executionTimeoutMs,
+        String queue,
+        int priorityWeight,
+        List<String> inlets,
+        List<String> outlets) {
+
+    public TaskSpec {
+        upstream = List.copyOf(upstream);
+        inlets = inlets == null ? List.of() : List.copyOf(inlets);
+        outlets = outlets == null ? List.of() : List.copyOf(outlets);
+    }
+}

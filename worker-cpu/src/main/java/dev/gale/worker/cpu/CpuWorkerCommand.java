@@ -1,0 +1,29 @@
+package dev.gale.worker.cpu;
+
+import dev.gale.sdk.runtime.DagRegistry;
+import dev.gale.sdk.runtime.Worker;
+import dev.gale.sdk.runtime.WorkerOptions;
+import dev.gale.sdk.runtime.cli.WorkerOptionsMixin;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code gale worker}: a CPU worker process that pulls task instances from an API server over gRPC. */
+@Command(name = "gale worker", mixinStandardHelpOptions = true, version = "Gale 0.1.0",
+        description = "Run a CPU worker: pull task instances from the API server over gRPC and run them.")
+public final class CpuWorkerCommand implements Callable<Integer> {
+    @Mixin
+    WorkerOptionsMixin options;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CpuWorkerCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        DagRegistry dags = options.loadDags();
+        WorkerOptions workerOptions = options.toOptions(WorkerOptions.builder(options.api()));
+        return WorkerOptionsMixin.runUntilStopped(new Worker(workerOptions, dags), workerOptions, dags);
+    }
+}

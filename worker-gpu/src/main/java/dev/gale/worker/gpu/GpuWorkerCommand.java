@@ -1,0 +1,46 @@
+package dev.gale.worker.gpu;
+
+import dev.gale.sdk.runtime.DagRegistry;
+import dev.gale.sdk.runtime.Worker;
+import dev.gale.sdk.runtime.WorkerOptions;
+import dev.gale.sdk.runtime.cli.WorkerOptionsMixin;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gale worker-gpu}: a worker that discovers its GPUs and advertises them to the API server. */
+@Command(name = "gale worker-gpu", mixinStandardHelpOptions = true, version = "Gale 0.1.0",
+        description = "Run a GPU worker: discover GPUs (nvidia-smi) or use a declared inventory, then pull work.")
+public final class GpuWorkerCommand implements Callable<Integer> {
+    @Mixin
+    WorkerOptionsMixin options;
+
+    @Option(names = "--gpu-inventory", description = "Declare GPUs instead of discovering them, e.g. 2x24576"
+            + " (env GALE_WORKER_GPU_INVENTORY). For routing tests and demos without a GPU.")
+    String inventory = System.getenv("GALE_WORKER_GPU_INVENTORY");
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new GpuWorkerCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        GpuInventory gpus = inventory == null || inventory.isBlank() ? NvidiaSmi.discover()
+                : GpuInventory.declared(inventory);
+        if (gpus.isEmpty()) {
+            System.err.println("gale worker-gpu: no NVIDIA GPU found (nvidia-smi is missing or lists none);"
+                    + " run on a GPU host, or declare an inventory with --gpu-inventory 1x24576.");
+            return 3;
+        }
+        if (gpus.declared()) {
+            System.out.println("GPU inventory is DECLARED, not discovered: " + gpus.gpus().size() + " GPU(s) of "
+                    + gpus.memoryMbEach() + " MiB");
+        }
+        DagRegistry dags = options.loadDags();
+        WorkerOptions workerOptions = options.toOptions(WorkerOptions.builder(options.api())
+                .gpus(gpus.gpus().size(), gpus.model(), gpus.memoryMbEach()));
+        return WorkerOptionsMixin.runUntilStopped(new Worker(workerOptions, dags), workerOptions, dags);
+    }
+}
