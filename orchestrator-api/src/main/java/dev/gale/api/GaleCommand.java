@@ -13,10 +13,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code gale} command of the server jar: {@code standalone} and {@code server}. */
+/** The {@code gale} command of the server jar: {@code standalone}, {@code server} and {@code scheduler}. */
 @Command(name = "gale", mixinStandardHelpOptions = true, version = "Gale 0.1.0",
         description = "An Airflow-style workflow orchestrator for the JVM, built for Gen AI pipelines.",
-        subcommands = {GaleCommand.StandaloneCommand.class, GaleCommand.ServerCommand.class})
+        subcommands = {GaleCommand.StandaloneCommand.class, GaleCommand.ServerCommand.class,
+                GaleCommand.SchedulerCommand.class})
 public final class GaleCommand implements Runnable {
 
     public static void main(String[] args) {
@@ -82,6 +83,21 @@ public final class GaleCommand implements Runnable {
             Preflight.requireDatabase(System.getenv("GALE_DB_URL"), env("GALE_DB_USER", "postgres"),
                     env("GALE_DB_PASSWORD", ""));
             new SpringApplicationBuilder(GaleServerApplication.class).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "scheduler", mixinStandardHelpOptions = true,
+            description = "Run only the scheduler (no REST, no gRPC) against an external PostgreSQL (GALE_DB_URL)."
+                    + " Run several for high availability: they coordinate through row locks.")
+    static final class SchedulerCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Preflight.requireDatabase(System.getenv("GALE_DB_URL"), env("GALE_DB_USER", "postgres"),
+                    env("GALE_DB_PASSWORD", ""));
+            new SpringApplicationBuilder(GaleServerApplication.class)
+                    .properties(Map.of("spring.main.web-application-type", "none", "gale.grpc.enabled", "false"))
+                    .run();
             return 0;
         }
     }

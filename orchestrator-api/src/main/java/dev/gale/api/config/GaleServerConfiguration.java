@@ -25,6 +25,7 @@ import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -111,6 +112,7 @@ public class GaleServerConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "gale.grpc.enabled", matchIfMissing = true)
     TaskExecutionGrpcService taskExecutionGrpcService(TaskExecutionService tasks, TaskTokens tokens, Clock clock,
                                                       GaleSettings settings, PgNotifications notifications) {
         TaskExecutionGrpcService service = new TaskExecutionGrpcService(tasks, tokens, clock,
@@ -120,11 +122,13 @@ public class GaleServerConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "gale.grpc.enabled", matchIfMissing = true)
     GrpcServer grpcServer(GaleSettings settings, TaskExecutionGrpcService service) {
         return new GrpcServer(settings.grpcPort(), service, settings.workerSecret()).start();
     }
 
     @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "gale.scheduler.enabled", matchIfMissing = true)
     SchedulingLoop schedulingLoop(SchedulerStore store, Clock clock, GaleSettings settings) {
         SchedulingLoop loop = new SchedulingLoop(store, clock, settings.heartbeatTimeout());
         loop.start(settings.schedulerInterval());

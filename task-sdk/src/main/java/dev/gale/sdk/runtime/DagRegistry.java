@@ -44,8 +44,12 @@ public final class DagRegistry {
     public static DagRegistry load(ClassLoader parent, List<Path> bundlePaths) {
         ClassLoader loader = bundlePaths.isEmpty() ? parent : new URLClassLoader(urls(bundlePaths), parent);
         List<Dag> dags = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (DagBundle bundle : ServiceLoader.load(DagBundle.class, loader)) {
-            dags.addAll(bundle.dags());
+            // The same bundle can be both on the classpath and in a listed jar; load it once.
+            if (seen.add(bundle.getClass().getName())) {
+                dags.addAll(bundle.dags());
+            }
         }
         return of(dags);
     }
