@@ -55,6 +55,18 @@ public final class TestPostgres {
         return new Database(withDatabase(s.adminUrl, name), s.user, s.password);
     }
 
+    /** Drops a database even while clients are connected, to test how Gale behaves when it vanishes. */
+    public static void dropDatabase(Database database) {
+        Server s = server();
+        String name = database.jdbcUrl().replaceAll("^.*/([^/?]+)(\\?.*)?$", "$1");
+        try (Connection c = DriverManager.getConnection(s.adminUrl, s.user, s.password);
+             Statement st = c.createStatement()) {
+            st.execute("drop database " + name + " with (force)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop test database " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     private static synchronized Server server() {
         if (server == null) {
             server = startServer();

@@ -1,0 +1,19 @@
+package dev.gale.api;
+
+import dev.gale.sdk.Dag;
+import dev.gale.sdk.DagBuilder;
+import dev.gale.sdk.DagBundle;
+import java.util.List;
+
+/** DAGs only the API tests need, found through ServiceLoader beside the examples. */
+public final class TestDags implements DagBundle {
+    @Override
+    public List<Dag> dags() {
+        DagBuilder slow = Dag.builder("slow_for_tests").description("Sleeps, so a short wait ends before the run.");
+        var nap = slow.task("nap", ctx -> {
+            Thread.sleep(1_500);
+            return "rested";
+        });
+        return List.of(slow.result(nap).build());
+    }
+}

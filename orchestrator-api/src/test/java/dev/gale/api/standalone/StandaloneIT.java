@@ -1,0 +1,57 @@
+package dev.gale.api.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Standalone as a user meets it: embedded PostgreSQL in GALE_HOME, runs that survive a restart, one instance per home. */
+class StandaloneIT {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path home;
+
+    private Standalone start() {
+        return Standalone.start(new Standalone.Options(home, 0, 0, 2, Map.of()));
+    }
+
+    private JsonNode send(HttpRequest request) throws Exception {
+        return JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    @Test
+    void runsSurviveARestartAndASecondInstanceOnTheSameHomeIsRefused() throws Exception {
+        String runId;
+        try (Standalone gale = start()) {
+            JsonNode run = send(HttpRequest.newBuilder(URI.create("http://localhost:" + gale.httpPort()
+                            + "/api/v1/dags/hello/runs?wait=PT20S"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"conf\":{\"name\":\"Ada\"}}")).build());
+            assertThat(run.get("state").asString()).isEqualTo("success");
+            runId = run.get("runId").asString();
+
+            assertThatThrownBy(this::start)
+                    .isInstanceOf(StandaloneException.class)
+                    .hasMessageContaining("already running on GALE_HOME " + home)
+                    .hasMessageContaining("(pid " + ProcessHandle.current().pid() + ")");
+        }
+
+        try (Standalone gale = start()) {
+            JsonNode run = send(HttpRequest.newBuilder(URI.create("http://localhost:" + gale.httpPort()
+                    + "/api/v1/dags/hello/runs/" + runId)).GET().build());
+            assertThat(run.get("state").asString()).isEqualTo("success");
+            assertThat(run.get("result").asString()).contains("ADA");
+        }
+    }
+}
