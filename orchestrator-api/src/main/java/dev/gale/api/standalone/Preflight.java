@@ -37,7 +37,8 @@ public final class Preflight {
         try (Connection ignored = DriverManager.getConnection(url, user, password)) {
             // reachable
         } catch (SQLException e) {
-            throw new StandaloneException("Cannot connect to PostgreSQL at " + url + ": " + e.getMessage()
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replaceAll("\\.+$", "");
+            throw new StandaloneException("Cannot connect to PostgreSQL at " + url + ": " + reason
                     + ". Check that the server is running and reachable from here, and the values of GALE_DB_URL,"
                     + " GALE_DB_USER and GALE_DB_PASSWORD.");
         }

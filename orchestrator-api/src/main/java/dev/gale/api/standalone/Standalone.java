@@ -47,6 +47,8 @@ public final class Standalone implements AutoCloseable {
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(home.dir().resolve("postgres"))
                     .setCleanDataDirectory(false)
+                    // Stopped by close(), after the server that uses it.
+                    .setRegisterShutdownHook(false)
                     .start();
             Map<String, Object> properties = new HashMap<>(options.properties());
             properties.put("server.port", options.httpPort());
@@ -54,7 +56,9 @@ public final class Standalone implements AutoCloseable {
             properties.put("gale.db.url", postgres.getJdbcUrl("postgres", "postgres"));
             properties.put("gale.db.user", "postgres");
             properties.put("gale.db.password", "");
-            context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties).run();
+            // Standalone closes the context itself, before stopping PostgreSQL, so Spring's own hook must not race it.
+            context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties)
+                    .registerShutdownHook(false).run();
             int grpcPort = context.getBean(GrpcServer.class).port();
             Worker worker = new Worker(WorkerOptions.builder("localhost:" + grpcPort)
                     .workerId("standalone-worker@" + hostName())

@@ -108,7 +108,7 @@ public final class Worker implements AutoCloseable {
                 log.info("Worker {} connected to {} (queues {}, {} slots)", options.workerId(), options.apiTarget(),
                         options.queues(), options.slots());
                 backoffMs = 100;
-                awaitStreamEnd(openStream());
+                openStream().await();
             } catch (StatusRuntimeException e) {
                 log.warn("Worker {} cannot reach the API server at {}: {}; retrying in {} ms", options.workerId(),
                         options.apiTarget(), e.getStatus(), backoffMs);
@@ -157,7 +157,9 @@ public final class Worker implements AutoCloseable {
 
             @Override
             public void onError(Throwable t) {
-                log.warn("Worker {} lost its assignment stream: {}", options.workerId(), Status.fromThrowable(t));
+                if (accepting) {
+                    log.warn("Worker {} lost its assignment stream: {}", options.workerId(), Status.fromThrowable(t));
+                }
                 stream.set(null);
                 ended.countDown();
             }
@@ -172,10 +174,6 @@ public final class Worker implements AutoCloseable {
         return ended;
     }
 
-    private void awaitStreamEnd(CountDownLatch ended) throws InterruptedException {
-        ended.await();
-    }
-
     private void sendCredits(int credits) {
         ClientCallStreamObserver<PullRequest> current = stream.get();
         if (current == null || credits <= 0 || !accepting) {
@@ -187,12 +185,13 @@ public final class Worker implements AutoCloseable {
     }
 
     private void runAssignment(Assignment assignment) {
-        String token = assignment.getTaskToken();
+        // Heartbeats return fresh tokens, so a task may outlive the token it was assigned with.
+        AtomicReference<String> token = new AtomicReference<>(assignment.getTaskToken());
         RuntimeTaskContext context = new RuntimeTaskContext(assignment, json);
         ScheduledFuture<?> heartbeat = null;
         try {
             deliver("start", () -> blocking.withDeadlineAfter(CALL_DEADLINE)
-                    .startTask(StartTaskRequest.newBuilder().setTaskToken(token).build()));
+                    .startTask(StartTaskRequest.newBuilder().setTaskToken(token.get()).build()));
             heartbeat = heartbeats.scheduleAtFixedRate(() -> heartbeat(token, context), heartbeatIntervalMs,
                     heartbeatIntervalMs, TimeUnit.MILLISECONDS);
             Dag dag = dags.dag(assignment.getDagId()).orElse(null);
@@ -223,7 +222,7 @@ public final class Worker implements AutoCloseable {
             String outputJson = json.writeValueAsString(output);
             shipLogs(token, context);
             deliver("complete", () -> blocking.withDeadlineAfter(CALL_DEADLINE).completeTask(
-                    CompleteTaskRequest.newBuilder().setTaskToken(token).setOutputJson(outputJson).build()));
+                    CompleteTaskRequest.newBuilder().setTaskToken(token.get()).setOutputJson(outputJson).build()));
         } catch (RuntimeException e) {
             log.error("Worker {} could not finish task {}.{} of run {}", options.workerId(), assignment.getDagId(),
                     assignment.getTaskId(), assignment.getRunId(), e);
@@ -236,17 +235,20 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void fail(String token, RuntimeTaskContext context, String error, boolean noRetry) {
+    private void fail(AtomicReference<String> token, RuntimeTaskContext context, String error, boolean noRetry) {
         shipLogs(token, context);
         deliver("fail", () -> blocking.withDeadlineAfter(CALL_DEADLINE).failTask(
-                FailTaskRequest.newBuilder().setTaskToken(token).setError(error).setNoRetry(noRetry).build()));
+                FailTaskRequest.newBuilder().setTaskToken(token.get()).setError(error).setNoRetry(noRetry).build()));
     }
 
-    private void heartbeat(String token, RuntimeTaskContext context) {
+    private void heartbeat(AtomicReference<String> token, RuntimeTaskContext context) {
         try {
             shipLogs(token, context);
             HeartbeatResponse response = blocking.withDeadlineAfter(CALL_DEADLINE)
-                    .heartbeat(HeartbeatRequest.newBuilder().setTaskToken(token).build());
+                    .heartbeat(HeartbeatRequest.newBuilder().setTaskToken(token.get()).build());
+            if (!response.getTaskToken().isEmpty()) {
+                token.set(response.getTaskToken());
+            }
             if (response.getShouldStop()) {
                 log.info("Server asked to stop task {} of run {}", context.taskId(), context.runId());
             }
@@ -255,11 +257,11 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void shipLogs(String token, RuntimeTaskContext context) {
+    private void shipLogs(AtomicReference<String> token, RuntimeTaskContext context) {
         List<LogLine> lines = context.drainLogs();
         if (!lines.isEmpty()) {
             deliver("logs", () -> blocking.withDeadlineAfter(CALL_DEADLINE)
-                    .appendLogs(AppendLogsRequest.newBuilder().setTaskToken(token).addAllLines(lines).build()));
+                    .appendLogs(AppendLogsRequest.newBuilder().setTaskToken(token.get()).addAllLines(lines).build()));
         }
     }
 
