@@ -93,18 +93,17 @@ public final class JooqSchedulerStore implements SchedulerStore {
 
     @Override
     public List<DagSummary> listDags() {
-        return dsl.select(DAG.DAG_ID, DAG.IS_PAUSED, DAG_VERSION.asterisk())
-                .from(DAG).join(DAG_VERSION).on(DAG_VERSION.ID.eq(DAG.CURRENT_VERSION_ID))
-                .orderBy(DAG.DAG_ID)
-                .fetch(this::toSummary);
+        return dagsWithCurrentVersion().orderBy(DAG.DAG_ID).fetch(this::toSummary);
     }
 
     @Override
     public Optional<DagSummary> findDag(String dagId) {
-        return dsl.select(DAG.DAG_ID, DAG.IS_PAUSED, DAG_VERSION.asterisk())
-                .from(DAG).join(DAG_VERSION).on(DAG_VERSION.ID.eq(DAG.CURRENT_VERSION_ID))
-                .where(DAG.DAG_ID.eq(dagId))
-                .fetchOptional(this::toSummary);
+        return dagsWithCurrentVersion().where(DAG.DAG_ID.eq(dagId)).fetchOptional(this::toSummary);
+    }
+
+    private org.jooq.SelectJoinStep<Record> dagsWithCurrentVersion() {
+        return dsl.select(DAG.DAG_ID, DAG.IS_PAUSED).select(DAG_VERSION.asterisk())
+                .from(DAG).join(DAG_VERSION).on(DAG_VERSION.ID.eq(DAG.CURRENT_VERSION_ID));
     }
 
     @Override
