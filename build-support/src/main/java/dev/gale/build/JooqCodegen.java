@@ -61,7 +61,7 @@ public final class JooqCodegen {
                             .withDatabase(new Database()
                                     .withName("org.jooq.meta.postgres.PostgresDatabase")
                                     .withInputSchema(schema)
-                                    .withExcludes("flyway_schema_history"))
+                                    .withExcludes("flyway_schema_history|qrtz_.*"))
                             .withGenerate(new Generate()
                                     .withPojos(false)
                                     .withDaos(false)

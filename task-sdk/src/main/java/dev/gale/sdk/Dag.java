@@ -5,6 +5,9 @@ import dev.gale.sdk.spec.DagSpecJson;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * A validated DAG: its tasks with their code, and its serialized {@link DagSpec}. Declare one with
@@ -12,21 +15,14 @@ import java.util.Optional;
  */
 public final class Dag {
     private final String dagId;
-    private final List<Param> params;
     private final Map<String, TaskBuilder> tasks;
     private final DagSpec spec;
     private final String versionHash;
 
-    Dag(String dagId, String description, String owner, List<String> tags, List<Param> params,
-        Map<String, TaskBuilder> tasks, String resultTaskId) {
-        this.dagId = dagId;
-        this.params = params;
+    Dag(DagSpec spec, Map<String, TaskBuilder> tasks) {
+        this.dagId = spec.dagId();
         this.tasks = Map.copyOf(tasks);
-        this.spec = new DagSpec(dagId, description, owner, tags,
-                params.stream().map(Param::toSpec).toList(),
-                tasks.values().stream().map(TaskBuilder::toSpec)
-                        .sorted(java.util.Comparator.comparing(dev.gale.sdk.spec.TaskSpec::taskId)).toList(),
-                resultTaskId);
+        this.spec = spec;
         this.versionHash = DagSpecJson.hash(spec);
     }
 
@@ -38,10 +34,6 @@ public final class Dag {
         return dagId;
     }
 
-    public List<Param> params() {
-        return params;
-    }
-
     public DagSpec spec() {
         return spec;
     }
@@ -51,9 +43,30 @@ public final class Dag {
         return versionHash;
     }
 
-    /** The code of a task, if the DAG declares it. */
+    /**
+     * The code of a task, if the DAG declares it. A branch task's code checks that it names only
+     * direct downstream tasks, so that a typo fails the task instead of skipping everything.
+     */
     public Optional<TaskFunction> taskFunction(String taskId) {
-        return Optional.ofNullable(tasks.get(taskId)).map(TaskBuilder::function);
+        TaskBuilder task = tasks.get(taskId);
+        if (task == null) {
+            return Optional.empty();
+        }
+        if (!task.isBranch()) {
+            return Optional.of(task.function());
+        }
+        Set<String> downstream = spec.tasks().stream().filter(t -> t.upstream().contains(taskId))
+                .map(dev.gale.sdk.spec.TaskSpec::taskId).collect(Collectors.toCollection(TreeSet::new));
+        return Optional.of(ctx -> {
+            Object chosen = task.function().run(ctx);
+            for (Object id : (List<?>) chosen) {
+                if (!downstream.contains(String.valueOf(id))) {
+                    throw new IllegalArgumentException("branch task '" + taskId + "' chose '" + id
+                            + "', which is not one of its direct downstream tasks " + downstream);
+                }
+            }
+            return chosen;
+        });
     }
 
 }

@@ -1,6 +1,11 @@
 package dev.gale.sdk;
 
+import dev.gale.sdk.spec.DagSpec;
+import dev.gale.sdk.spec.MapSpec;
+import dev.gale.sdk.spec.ScheduleSpec;
+import dev.gale.sdk.spec.TaskSpec;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +25,14 @@ public final class DagBuilder {
     private final List<Param> params = new ArrayList<>();
     private final List<TaskBuilder> tasks = new ArrayList<>();
     private String resultTaskId;
+    private String cron;
+    private String timezone = "UTC";
+    private final List<String> scheduleAssets = new ArrayList<>();
+    private boolean scheduleOnAllAssets;
+    private boolean catchup;
+    private Integer maxActiveRuns;
+    private Integer maxActiveTasks;
+    private boolean pausedOnCreation;
 
     DagBuilder(String dagId) {
         this.dagId = Objects.requireNonNull(dagId, "dag id");
@@ -47,9 +60,77 @@ public final class DagBuilder {
 
     /** Declares a task; configure it and its dependencies through the returned builder. */
     public TaskBuilder task(String taskId, TaskFunction function) {
-        TaskBuilder task = new TaskBuilder(taskId, function);
+        TaskBuilder task = new TaskBuilder(taskId, function, false);
         tasks.add(task);
         return task;
+    }
+
+    /**
+     * Declares a branch task: it returns the ids of the direct downstream tasks to follow, and the
+     * other direct downstream tasks are skipped.
+     */
+    public TaskBuilder branch(String taskId, BranchFunction function) {
+        TaskBuilder task = new TaskBuilder(taskId, ctx -> List.copyOf(function.choose(ctx)), true);
+        tasks.add(task);
+        return task;
+    }
+
+    /** Starts a task group: its tasks get ids prefixed with {@code groupId.}. */
+    public TaskGroup group(String groupId) {
+        return new TaskGroup(groupId, this);
+    }
+
+    /**
+     * Runs the DAG on a schedule: a five-field cron expression ({@code "30 2 * * 1-5"}) or a preset
+     * ({@code @hourly}, {@code @daily}, {@code @weekly}, {@code @monthly}, {@code @yearly}), in UTC.
+     */
+    public DagBuilder schedule(String cronOrPreset) {
+        return schedule(cronOrPreset, "UTC");
+    }
+
+    /** Runs the DAG on a cron schedule in the given time zone, e.g. {@code "Europe/Paris"}. */
+    public DagBuilder schedule(String cronOrPreset, String timeZone) {
+        this.cron = Objects.requireNonNull(cronOrPreset);
+        this.timezone = Objects.requireNonNull(timeZone);
+        return this;
+    }
+
+    /** Runs the DAG when any of these assets gets a new version. */
+    public DagBuilder scheduleOnAnyOf(String... assetNames) {
+        scheduleAssets.addAll(List.of(assetNames));
+        scheduleOnAllAssets = false;
+        return this;
+    }
+
+    /** Runs the DAG once each of these assets has a new version since its last asset-triggered run. */
+    public DagBuilder scheduleOnAllOf(String... assetNames) {
+        scheduleAssets.addAll(List.of(assetNames));
+        scheduleOnAllAssets = true;
+        return this;
+    }
+
+    /** Creates the scheduled runs missed while Gale was down or the DAG paused. Off by default. */
+    public DagBuilder catchup(boolean enabled) {
+        this.catchup = enabled;
+        return this;
+    }
+
+    /** At most this many runs of the DAG run at once; the rest wait in {@code queued}, in trigger order. */
+    public DagBuilder maxActiveRuns(int count) {
+        this.maxActiveRuns = count;
+        return this;
+    }
+
+    /** At most this many task instances of the DAG (over all its runs) are queued or running at once. */
+    public DagBuilder maxActiveTasks(int count) {
+        this.maxActiveTasks = count;
+        return this;
+    }
+
+    /** The DAG starts paused when Gale first loads it: its schedule creates no runs until unpaused. */
+    public DagBuilder pausedOnCreation() {
+        this.pausedOnCreation = true;
+        return this;
     }
 
     /** The task whose output is the run's result, returned by the synchronous API. */
@@ -91,7 +172,49 @@ public final class DagBuilder {
             throw new DagDefinitionException(dagId, "the result names unknown task '" + resultTaskId + "'");
         }
         validateParams();
-        return new Dag(dagId, description, owner, List.copyOf(tags), List.copyOf(params), byId, resultTaskId);
+        validateMapping(byId);
+        validateSchedule();
+        ScheduleSpec schedule = cron == null && scheduleAssets.isEmpty() ? null
+                : new ScheduleSpec(cron, timezone, scheduleAssets, scheduleOnAllAssets, catchup);
+        return new Dag(new DagSpec(dagId, description, owner, List.copyOf(tags),
+                params.stream().map(Param::toSpec).toList(),
+                byId.values().stream().map(TaskBuilder::toSpec).sorted(Comparator.comparing(TaskSpec::taskId)).toList(),
+                resultTaskId, schedule, maxActiveRuns, maxActiveTasks, pausedOnCreation), byId);
+    }
+
+    private void validateMapping(Map<String, TaskBuilder> byId) {
+        for (TaskBuilder task : byId.values()) {
+            MapSpec expand = task.expandSpec();
+            if (expand == null || !MapSpec.PARAM.equals(expand.source())) {
+                continue;
+            }
+            Param param = params.stream().filter(p -> p.name().equals(expand.name())).findFirst().orElseThrow(() ->
+                    new DagDefinitionException(dagId, "task '" + task.id() + "' maps over param '" + expand.name()
+                            + "', which the DAG does not declare"));
+            if (param.type() != ParamType.ARRAY) {
+                throw new DagDefinitionException(dagId, "task '" + task.id() + "' maps over param '" + expand.name()
+                        + "', which is " + param.type().wireName() + ", not a list; declare it with Param.array");
+            }
+        }
+    }
+
+    private void validateSchedule() {
+        if (cron == null) {
+            return;
+        }
+        if (!cron.startsWith("@") && cron.trim().split("\\s+").length != 5) {
+            throw new DagDefinitionException(dagId, "schedule '" + cron + "' is not a cron expression of five fields"
+                    + " (minute hour day-of-month month day-of-week) nor a preset such as @daily");
+        }
+        try {
+            java.time.ZoneId.of(timezone);
+        } catch (java.time.DateTimeException e) {
+            throw new DagDefinitionException(dagId, "schedule time zone '" + timezone + "' is unknown; use an IANA"
+                    + " name such as Europe/Paris");
+        }
+        if (maxActiveRuns != null && maxActiveRuns < 1) {
+            throw new DagDefinitionException(dagId, "maxActiveRuns must be at least 1");
+        }
     }
 
     private void validateParams() {

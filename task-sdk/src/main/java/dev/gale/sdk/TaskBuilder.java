@@ -1,5 +1,7 @@
 package dev.gale.sdk;
 
+import dev.gale.sdk.spec.MapSpec;
+import dev.gale.sdk.spec.ResourceSpec;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,10 +26,15 @@ public final class TaskBuilder {
     private int priorityWeight = 1;
     private final Set<String> inlets = new java.util.TreeSet<>();
     private final Set<String> outlets = new java.util.TreeSet<>();
+    private final boolean branch;
+    private MapSpec expand;
+    private String pool;
+    private ResourceSpec resources = ResourceSpec.NONE;
 
-    TaskBuilder(String id, TaskFunction function) {
+    TaskBuilder(String id, TaskFunction function, boolean branch) {
         this.id = Objects.requireNonNull(id, "task id");
         this.function = Objects.requireNonNull(function, "task function of '" + id + "'");
+        this.branch = branch;
     }
 
     public String id() {
@@ -105,6 +112,43 @@ public final class TaskBuilder {
         return this;
     }
 
+    /**
+     * Maps this task over the list that {@code source} returns: one task instance per element, known
+     * only at run time (read it with {@link TaskContext#item(Class)}). Also makes {@code source} an
+     * upstream. An empty list skips this task.
+     */
+    public TaskBuilder expand(TaskBuilder source) {
+        upstream.add(source.id());
+        this.expand = new MapSpec(MapSpec.TASK, source.id());
+        return this;
+    }
+
+    /** Maps this task over a list param of the run's conf; the param must be declared as an array. */
+    public TaskBuilder expandParam(String paramName) {
+        this.expand = new MapSpec(MapSpec.PARAM, Objects.requireNonNull(paramName));
+        return this;
+    }
+
+    /** Runs this task only while its pool has a free slot; pools bound concurrency across DAGs. */
+    public TaskBuilder pool(String name) {
+        this.pool = Objects.requireNonNull(name);
+        return this;
+    }
+
+    /** What the task needs of its worker: CPUs, memory, GPUs and GPU memory (0 = not stated). */
+    public TaskBuilder resources(double cpu, long memoryMb, int gpu, long gpuMemoryMb) {
+        this.resources = new ResourceSpec(cpu, memoryMb, gpu, gpuMemoryMb);
+        return this;
+    }
+
+    MapSpec expandSpec() {
+        return expand;
+    }
+
+    boolean isBranch() {
+        return branch;
+    }
+
     TaskFunction function() {
         return function;
     }
@@ -118,6 +162,6 @@ public final class TaskBuilder {
                 retries, retryDelay.toMillis(), exponentialBackoff,
                 maxRetryDelay == null ? null : maxRetryDelay.toMillis(),
                 executionTimeout == null ? null : executionTimeout.toMillis(), queue, priorityWeight,
-                List.copyOf(inlets), List.copyOf(outlets));
+                List.copyOf(inlets), List.copyOf(outlets), branch, expand, pool, resources);
     }
 }

@@ -29,6 +29,15 @@ public interface TaskContext {
         return input(upstream.id(), type);
     }
 
+    /**
+     * The outputs of every instance of a mapped upstream task, in map-index order, each converted to
+     * {@code elementType}: how a downstream task reduces over a mapped task.
+     */
+    <T> java.util.List<T> inputs(String taskId, Class<T> elementType);
+
+    /** The element this instance of a mapped task was created for; throws when the task is not mapped. */
+    <T> T item(Class<T> type);
+
     /** Writes a line to this attempt's task log. */
     void log(String line);
 }

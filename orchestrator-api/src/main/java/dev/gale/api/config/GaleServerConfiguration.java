@@ -8,14 +8,17 @@ import dev.gale.api.security.TaskTokens;
 import dev.gale.assets.AssetRegistry;
 import dev.gale.assets.store.AssetMigrations;
 import dev.gale.assets.store.JooqAssetRegistry;
+import dev.gale.scheduler.loop.CronSchedules;
 import dev.gale.scheduler.loop.SchedulingLoop;
 import dev.gale.scheduler.service.DagService;
+import dev.gale.scheduler.service.InvalidConfException;
 import dev.gale.scheduler.service.RunService;
 import dev.gale.scheduler.service.RunWaiter;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskExecutionService;
 import dev.gale.scheduler.store.JooqSchedulerStore;
 import dev.gale.scheduler.store.PgNotifications;
+import dev.gale.scheduler.store.QuartzConnections;
 import dev.gale.scheduler.store.SchedulerMigrations;
 import dev.gale.sdk.runtime.DagRegistry;
 import java.time.Clock;
@@ -25,6 +28,7 @@ import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -130,9 +134,26 @@ public class GaleServerConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "gale.scheduler.enabled", matchIfMissing = true)
     SchedulingLoop schedulingLoop(SchedulerStore store, Clock clock, GaleSettings settings) {
+        store.definePools(settings.pools());
         SchedulingLoop loop = new SchedulingLoop(store, clock, settings.heartbeatTimeout());
         loop.start(settings.schedulerInterval());
         return loop;
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "gale.scheduler.enabled", matchIfMissing = true)
+    CronSchedules cronSchedules(DataSource dataSource, RunService runs, DagService dags) {
+        CronSchedules schedules = new CronSchedules(QuartzConnections.register(dataSource), (dagId, logicalDate) -> {
+            try {
+                runs.triggerScheduled(dagId, logicalDate);
+            } catch (InvalidConfException e) {
+                LoggerFactory.getLogger(CronSchedules.class).error("Scheduled run of {} not created: {}", dagId,
+                        e.getMessage());
+            }
+        });
+        schedules.sync(dags.list().stream().map(d -> d.currentVersion().spec()).toList());
+        schedules.start();
+        return schedules;
     }
 
     @Bean

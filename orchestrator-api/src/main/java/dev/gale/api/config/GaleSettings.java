@@ -20,7 +20,8 @@ public record GaleSettings(
         Duration maxWait,
         List<Path> dagBundlePaths,
         String workerSecret,
-        String taskTokenSecret) {
+        String taskTokenSecret,
+        java.util.Map<String, Integer> pools) {
 
     static GaleSettings from(Environment env) {
         String dagPaths = env.getProperty("gale.dags", "");
@@ -36,6 +37,24 @@ public record GaleSettings(
                 dagPaths.isBlank() ? List.of()
                         : java.util.Arrays.stream(dagPaths.split("[,:]")).filter(s -> !s.isBlank()).map(Path::of).toList(),
                 env.getProperty("gale.worker.secret", ""),
-                env.getProperty("gale.task-token.secret", ""));
+                env.getProperty("gale.task-token.secret", ""),
+                pools(env.getProperty("gale.pools", "")));
+    }
+
+    /** Parses {@code name:slots,name:slots}, e.g. {@code etl:4,gpu:1}. */
+    private static java.util.Map<String, Integer> pools(String spec) {
+        java.util.Map<String, Integer> pools = new java.util.LinkedHashMap<>();
+        for (String entry : spec.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] parts = entry.trim().split(":");
+            if (parts.length != 2 || !parts[1].matches("\\d+")) {
+                throw new IllegalArgumentException("gale.pools (GALE_POOLS) takes name:slots pairs such as"
+                        + " etl:4,gpu:1; got '" + entry + "'");
+            }
+            pools.put(parts[0], Integer.parseInt(parts[1]));
+        }
+        return pools;
     }
 }

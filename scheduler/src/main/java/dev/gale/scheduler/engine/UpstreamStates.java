@@ -2,28 +2,32 @@ package dev.gale.scheduler.engine;
 
 import java.util.Collection;
 
-/** Counts of a task instance's direct upstream instances by outcome: what trigger rules read. */
+/**
+ * Counts of a task instance's upstream instances by outcome: what trigger rules read. A mapped
+ * upstream task counts once per instance, as in Airflow.
+ */
 public record UpstreamStates(int total, int success, int failed, int upstreamFailed, int skipped, int removed) {
 
     public static UpstreamStates of(Collection<TaskInstanceState> states) {
+        return sum(states.stream().map(TaskStates::of).toList());
+    }
+
+    public static UpstreamStates sum(Collection<TaskStates> upstream) {
+        int total = 0;
         int success = 0;
         int failed = 0;
         int upstreamFailed = 0;
         int skipped = 0;
         int removed = 0;
-        for (TaskInstanceState state : states) {
-            switch (state) {
-                case SUCCESS -> success++;
-                case FAILED -> failed++;
-                case UPSTREAM_FAILED -> upstreamFailed++;
-                case SKIPPED -> skipped++;
-                case REMOVED -> removed++;
-                default -> {
-                    // still to finish
-                }
-            }
+        for (TaskStates states : upstream) {
+            total += states.total();
+            success += states.count(TaskInstanceState.SUCCESS);
+            failed += states.count(TaskInstanceState.FAILED);
+            upstreamFailed += states.count(TaskInstanceState.UPSTREAM_FAILED);
+            skipped += states.count(TaskInstanceState.SKIPPED);
+            removed += states.count(TaskInstanceState.REMOVED);
         }
-        return new UpstreamStates(states.size(), success, failed, upstreamFailed, skipped, removed);
+        return new UpstreamStates(total, success, failed, upstreamFailed, skipped, removed);
     }
 
     public int done() {

@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scheduler's periodic duties: queue retries whose delay has passed, and fail attempts whose
- * worker stopped heartbeating. Task completion schedules downstream work itself, in the same
- * transaction, so this loop is not on the hot path. Safe to run in several processes at once:
+ * The scheduler's periodic duties: queue retries whose delay has passed, fail attempts whose worker
+ * stopped heartbeating or that outlived their execution timeout, and (as a safety net) queue tasks
+ * and start runs that wait for free slots. Task completion schedules downstream work itself, in the
+ * same transaction, so this loop is not on the hot path. Safe to run in several processes at once:
  * every change goes through row locks.
  */
 public final class SchedulingLoop implements AutoCloseable {
@@ -46,6 +47,9 @@ public final class SchedulingLoop implements AutoCloseable {
             if (failed > 0) {
                 log.warn("Failed {} task attempt(s) whose worker stopped heartbeating", failed);
             }
+            store.failTimedOutAttempts(clock.instant(), RunDecider::decide);
+            store.queueScheduledTasks();
+            store.startQueuedRuns(RunDecider::decide);
         } catch (RuntimeException e) {
             log.error("Scheduling pass failed; the next pass retries", e);
         }

@@ -11,6 +11,7 @@ public record ClaimedTask(
         String runId,
         String taskId,
         int mapIndex,
+        String mapItemJson,
         String paramsJson,
         Map<String, String> upstreamOutputsJson,
         Long executionTimeoutMs) {

@@ -43,6 +43,25 @@ public final class RunService {
         Instant now = clock.instant();
         NewDagRun run = new NewDagRun(newRunId(runType, now), dag.currentVersion(), runType,
                 json.writeValueAsString(conf), json.writeValueAsString(validation.params()), logicalDate, now);
+        return store.createRun(run, RunDecider::decide).orElseThrow();
+    }
+
+    /**
+     * Creates the scheduled run of a DAG for a logical date, with the params' defaults. Does nothing
+     * when the DAG is paused or gone, or when that run exists already.
+     */
+    public Optional<DagRunView> triggerScheduled(String dagId, Instant logicalDate) {
+        Optional<DagSummary> dag = store.findDag(dagId).filter(d -> !d.paused());
+        if (dag.isEmpty()) {
+            return Optional.empty();
+        }
+        ParamValidator.Result defaults = ParamValidator.validate(dag.get().currentVersion().spec().params(), Map.of());
+        if (!defaults.valid()) {
+            // A required param without default cannot be scheduled; the DAG author learns it from the log.
+            throw new InvalidConfException(dagId, defaults.violations());
+        }
+        NewDagRun run = new NewDagRun("scheduled__" + RUN_ID_TIME.format(logicalDate), dag.get().currentVersion(),
+                "scheduled", "{}", json.writeValueAsString(defaults.params()), logicalDate, clock.instant());
         return store.createRun(run, RunDecider::decide);
     }
 

@@ -23,7 +23,8 @@ public interface SchedulerStore {
 
     Optional<DagSummary> findDag(String dagId);
 
-    DagRunView createRun(NewDagRun run, Function<RunSnapshot, Decision> decide);
+    /** Creates the run and its task instances; empty when a run with its id or scheduled logical date exists. */
+    Optional<DagRunView> createRun(NewDagRun run, Function<RunSnapshot, Decision> decide);
 
     Optional<DagRunView> findRun(String dagId, String runId);
 
@@ -57,6 +58,18 @@ public interface SchedulerStore {
 
     /** Fails (then retries, per policy) running attempts whose last heartbeat is older than {@code timeout}. */
     int failAttemptsWithoutHeartbeat(Instant now, Duration timeout, Function<RunSnapshot, Decision> decide);
+
+    /** Fails (then retries, per policy) running attempts that outlived their task's execution timeout. */
+    int failTimedOutAttempts(Instant now, Function<RunSnapshot, Decision> decide);
+
+    /** Starts runs waiting for their DAG's {@code maxActiveRuns}, oldest first, where slots are free. */
+    void startQueuedRuns(Function<RunSnapshot, Decision> decide);
+
+    /** Queues scheduled task instances whose pool and DAG limits have free slots. */
+    void queueScheduledTasks();
+
+    /** Creates or resizes pools. */
+    void definePools(java.util.Map<String, Integer> slotsByPool);
 
     void registerWorker(WorkerRegistration worker);
 }

@@ -3,6 +3,7 @@ package dev.gale.scheduler.store;
 import static dev.gale.scheduler.store.jooq.Tables.DAG;
 import static dev.gale.scheduler.store.jooq.Tables.DAG_RUN;
 import static dev.gale.scheduler.store.jooq.Tables.DAG_VERSION;
+import static dev.gale.scheduler.store.jooq.Tables.POOL;
 import static dev.gale.scheduler.store.jooq.Tables.TASK_INSTANCE;
 import static dev.gale.scheduler.store.jooq.Tables.TASK_LOG;
 import static dev.gale.scheduler.store.jooq.Tables.WORKER;
@@ -11,6 +12,7 @@ import static dev.gale.scheduler.store.jooq.Tables.XCOM;
 import dev.gale.scheduler.engine.DagRunState;
 import dev.gale.scheduler.engine.Decision;
 import dev.gale.scheduler.engine.RetryPolicy;
+import dev.gale.scheduler.engine.RunDecider;
 import dev.gale.scheduler.engine.RunSnapshot;
 import dev.gale.scheduler.engine.TaskInstanceState;
 import dev.gale.scheduler.service.ClaimedTask;
@@ -54,22 +56,27 @@ public final class JooqSchedulerStore implements SchedulerStore {
     public static final String TASK_QUEUED_CHANNEL = "gale_task_queued";
     /** NOTIFY channel: a DAG run finished; the payload is its run id. */
     public static final String RUN_FINISHED_CHANNEL = "gale_run_finished";
-    private static final String RETURN_VALUE = "return_value";
+    private static final String RETURN_VALUE = RunDecisions.RETURN_VALUE;
+    private static final List<String> FINISHED = java.util.Arrays.stream(TaskInstanceState.values())
+            .filter(TaskInstanceState::isFinished).map(TaskInstanceState::wireName).toList();
 
     private final DSLContext dsl;
     private final Clock clock;
     private final DagVersionCache versions = new DagVersionCache();
+    private final RunDecisions decisions;
 
     public JooqSchedulerStore(DSLContext dsl, Clock clock) {
         this.dsl = dsl;
         this.clock = clock;
+        this.decisions = new RunDecisions(id -> version(dsl, id).spec(), this::now);
     }
 
     @Override
     public DagVersion syncDag(DagSpec spec, String hash) {
         return dsl.transactionResult(tx -> {
             DSLContext db = tx.dsl();
-            db.insertInto(DAG, DAG.DAG_ID).values(spec.dagId()).onConflictDoNothing().execute();
+            db.insertInto(DAG, DAG.DAG_ID, DAG.IS_PAUSED).values(spec.dagId(), spec.pausedOnCreation())
+                    .onConflictDoNothing().execute();
             db.selectFrom(DAG).where(DAG.DAG_ID.eq(spec.dagId())).forUpdate().fetchOne();
             DagVersionRecord existing = db.selectFrom(DAG_VERSION)
                     .where(DAG_VERSION.DAG_ID.eq(spec.dagId()), DAG_VERSION.HASH.eq(hash)).fetchOne();
@@ -107,9 +114,10 @@ public final class JooqSchedulerStore implements SchedulerStore {
     }
 
     @Override
-    public DagRunView createRun(NewDagRun run, Function<RunSnapshot, Decision> decide) {
+    public Optional<DagRunView> createRun(NewDagRun run, Function<RunSnapshot, Decision> decide) {
         return dsl.transactionResult(tx -> {
             DSLContext db = tx.dsl();
+            DagSpec spec = run.version().spec();
             DagRunRecord record = db.insertInto(DAG_RUN)
                     .set(DAG_RUN.RUN_ID, run.runId())
                     .set(DAG_RUN.DAG_ID, run.version().dagId())
@@ -120,17 +128,26 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     .set(DAG_RUN.PARAMS, JSONB.valueOf(run.paramsJson()))
                     .set(DAG_RUN.LOGICAL_DATE, toOffset(run.logicalDate()))
                     .set(DAG_RUN.QUEUED_AT, toOffset(run.queuedAt()))
+                    .onConflictDoNothing()
                     .returning().fetchOne();
+            if (record == null) {
+                return Optional.empty();
+            }
             var insert = db.insertInto(TASK_INSTANCE, TASK_INSTANCE.DAG_RUN_ID, TASK_INSTANCE.TASK_ID,
-                    TASK_INSTANCE.STATE, TASK_INSTANCE.MAX_ATTEMPTS, TASK_INSTANCE.QUEUE, TASK_INSTANCE.PRIORITY_WEIGHT);
-            for (TaskSpec task : run.version().spec().tasks()) {
+                    TASK_INSTANCE.STATE, TASK_INSTANCE.MAX_ATTEMPTS, TASK_INSTANCE.QUEUE, TASK_INSTANCE.PRIORITY_WEIGHT,
+                    TASK_INSTANCE.POOL, TASK_INSTANCE.EXECUTION_TIMEOUT_MS);
+            for (TaskSpec task : spec.tasks()) {
                 insert = insert.values(record.getId(), task.taskId(), TaskInstanceState.NONE.wireName(),
-                        task.retries() + 1, task.queue(), task.priorityWeight());
+                        task.retries() + 1, task.queue(), task.priorityWeight(), task.pool(), task.executionTimeoutMs());
             }
             insert.execute();
-            applyDecision(db, record, run.version().spec(), decide);
-            return toRunView(db.selectFrom(DAG_RUN).where(DAG_RUN.ID.eq(record.getId())).fetchOne(),
-                    run.version().versionNumber());
+            if (spec.maxActiveRuns() == null) {
+                decisions.apply(db, record, spec, decide);
+            } else {
+                decisions.startQueuedRuns(db, spec.dagId(), spec.maxActiveRuns(), decide);
+            }
+            return Optional.of(toRunView(db.selectFrom(DAG_RUN).where(DAG_RUN.ID.eq(record.getId())).fetchOne(),
+                    run.version().versionNumber()));
         });
     }
 
@@ -180,17 +197,19 @@ public final class JooqSchedulerStore implements SchedulerStore {
         Record run = db.select(DAG_RUN.RUN_ID, DAG_RUN.DAG_ID, DAG_RUN.PARAMS, DAG_RUN.DAG_VERSION_ID)
                 .from(DAG_RUN).where(DAG_RUN.ID.eq(ti.getDagRunId())).fetchOne();
         DagVersion version = version(db, run.get(DAG_RUN.DAG_VERSION_ID));
-        TaskSpec task = taskSpec(version.spec(), ti.getTaskId());
+        TaskSpec task = version.spec().task(ti.getTaskId());
         Map<String, String> upstream = new LinkedHashMap<>();
-        if (!task.upstream().isEmpty()) {
-            db.select(TASK_INSTANCE.TASK_ID, XCOM.VALUE)
-                    .from(XCOM).join(TASK_INSTANCE).on(TASK_INSTANCE.ID.eq(XCOM.TASK_INSTANCE_ID))
-                    .where(TASK_INSTANCE.DAG_RUN_ID.eq(ti.getDagRunId()), TASK_INSTANCE.TASK_ID.in(task.upstream()),
-                            XCOM.KEY.eq(RETURN_VALUE))
-                    .forEach(r -> upstream.put(r.value1(), r.value2().data()));
+        for (String up : task.upstream()) {
+            List<String> values = RunDecisions.outputs(db, ti.getDagRunId(), up);
+            if (version.spec().task(up).expand() != null) {
+                upstream.put(up, "[" + String.join(",", values) + "]");
+            } else if (!values.isEmpty()) {
+                upstream.put(up, values.getFirst());
+            }
         }
         return new ClaimedTask(ti.getId(), ti.getAttempt(), run.get(DAG_RUN.DAG_ID), version.hash(),
-                run.get(DAG_RUN.RUN_ID), ti.getTaskId(), ti.getMapIndex(), run.get(DAG_RUN.PARAMS).data(), upstream,
+                run.get(DAG_RUN.RUN_ID), ti.getTaskId(), ti.getMapIndex(),
+                ti.getMapItem() == null ? "" : ti.getMapItem().data(), run.get(DAG_RUN.PARAMS).data(), upstream,
                 task.executionTimeoutMs());
     }
 
@@ -267,12 +286,12 @@ public final class JooqSchedulerStore implements SchedulerStore {
             if (run == null) {
                 return ReportOutcome.STALE;
             }
-            int updated = db.update(TASK_INSTANCE)
+            TaskInstanceRecord ti = db.update(TASK_INSTANCE)
                     .set(TASK_INSTANCE.STATE, TaskInstanceState.SUCCESS.wireName())
                     .set(TASK_INSTANCE.ENDED_AT, now())
                     .where(isCurrent(attempt))
-                    .execute();
-            if (updated == 0) {
+                    .returning().fetchOne();
+            if (ti == null) {
                 return ReportOutcome.STALE;
             }
             String value = outputJson == null || outputJson.isBlank() ? "null" : outputJson;
@@ -280,7 +299,17 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     .values(attempt.taskInstanceId(), RETURN_VALUE, JSONB.valueOf(value))
                     .onConflict(XCOM.TASK_INSTANCE_ID, XCOM.KEY).doUpdate().set(XCOM.VALUE, JSONB.valueOf(value))
                     .execute();
-            applyDecision(db, run, version(db, run.getDagVersionId()).spec(), decide);
+            DagSpec spec = version(db, run.getDagVersionId()).spec();
+            // Most instances of a big mapped task finish while their siblings still run: nothing to decide.
+            boolean siblingsUnfinished = ti.getMapIndex() >= 0 && db.fetchExists(TASK_INSTANCE,
+                    TASK_INSTANCE.DAG_RUN_ID.eq(run.getId()), TASK_INSTANCE.TASK_ID.eq(ti.getTaskId()),
+                    TASK_INSTANCE.STATE.notIn(FINISHED));
+            if (!RunDecider.decisionUnchanged(spec, ti.getTaskId(), TaskInstanceState.SUCCESS, siblingsUnfinished)) {
+                decisions.apply(db, run, spec, decide);
+            }
+            if (RunDecider.isLimited(spec.task(ti.getTaskId()), spec)) {
+                decisions.promoteScheduled(db);
+            }
             return ReportOutcome.ACCEPTED;
         });
     }
@@ -302,30 +331,65 @@ public final class JooqSchedulerStore implements SchedulerStore {
             return ReportOutcome.STALE;
         }
         DagSpec spec = version(db, run.getDagVersionId()).spec();
-        RetryPolicy.AfterFailure after = RetryPolicy.afterFailure(taskSpec(spec, ti.getTaskId()), ti.getAttempt(),
-                noRetry, now);
+        TaskSpec task = spec.task(ti.getTaskId());
+        RetryPolicy.AfterFailure after = RetryPolicy.afterFailure(task, ti.getAttempt(), noRetry, now);
         ti.setState(after.state().wireName());
         ti.setError(error);
         ti.setEndedAt(toOffset(now));
         ti.setRetryAt(toOffset(after.retryAt()));
         ti.store();
         if (after.state() == TaskInstanceState.FAILED) {
-            applyDecision(db, run, spec, decide);
+            decisions.apply(db, run, spec, decide);
+        }
+        if (RunDecider.isLimited(task, spec)) {
+            decisions.promoteScheduled(db);
         }
         return ReportOutcome.ACCEPTED;
     }
 
     @Override
     public int requeueDueRetries(Instant now) {
-        List<String> queues = dsl.update(TASK_INSTANCE)
-                .set(TASK_INSTANCE.STATE, TaskInstanceState.QUEUED.wireName())
+        return dsl.transactionResult(tx -> {
+            DSLContext db = tx.dsl();
+            var due = db.select(TASK_INSTANCE.ID, TASK_INSTANCE.TASK_ID, TASK_INSTANCE.QUEUE, DAG_RUN.DAG_VERSION_ID)
+                    .from(TASK_INSTANCE).join(DAG_RUN).on(DAG_RUN.ID.eq(TASK_INSTANCE.DAG_RUN_ID))
+                    .where(TASK_INSTANCE.STATE.eq(TaskInstanceState.UP_FOR_RETRY.wireName()),
+                            TASK_INSTANCE.RETRY_AT.le(toOffset(now)))
+                    .limit(1_000)
+                    .forUpdate().of(TASK_INSTANCE).skipLocked()
+                    .fetch();
+            List<Long> queued = new ArrayList<>();
+            List<Long> scheduled = new ArrayList<>();
+            Set<String> queues = new java.util.HashSet<>();
+            for (var r : due) {
+                DagSpec spec = version(db, r.value4()).spec();
+                if (RunDecider.isLimited(spec.task(r.value2()), spec)) {
+                    scheduled.add(r.value1());
+                } else {
+                    queued.add(r.value1());
+                    queues.add(r.value3());
+                }
+            }
+            requeue(db, queued, TaskInstanceState.QUEUED, now);
+            requeue(db, scheduled, TaskInstanceState.SCHEDULED, now);
+            queues.forEach(queue -> RunDecisions.notifyQueued(db, queue));
+            if (!scheduled.isEmpty()) {
+                decisions.promoteScheduled(db);
+            }
+            return due.size();
+        });
+    }
+
+    private static void requeue(DSLContext db, List<Long> ids, TaskInstanceState state, Instant now) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        db.update(TASK_INSTANCE)
+                .set(TASK_INSTANCE.STATE, state.wireName())
                 .set(TASK_INSTANCE.QUEUED_AT, toOffset(now))
                 .set(TASK_INSTANCE.RETRY_AT, (OffsetDateTime) null)
-                .where(TASK_INSTANCE.STATE.eq(TaskInstanceState.UP_FOR_RETRY.wireName()),
-                        TASK_INSTANCE.RETRY_AT.le(toOffset(now)))
-                .returning(TASK_INSTANCE.QUEUE).fetch(TASK_INSTANCE.QUEUE);
-        Set.copyOf(queues).forEach(queue -> notify(dsl, TASK_QUEUED_CHANNEL, queue));
-        return queues.size();
+                .where(TASK_INSTANCE.ID.in(ids))
+                .execute();
     }
 
     @Override
@@ -335,16 +399,67 @@ public final class JooqSchedulerStore implements SchedulerStore {
                         TASK_INSTANCE.LAST_HEARTBEAT_AT.lt(toOffset(now.minus(timeout))))
                 .limit(1000)
                 .fetch(r -> new TaskAttempt(r.value1(), r.value2()));
+        return failEach(expired, now, "no heartbeat from its worker for " + timeout.toSeconds()
+                + " s; the worker is presumed dead", decide);
+    }
+
+    @Override
+    public int failTimedOutAttempts(Instant now, Function<RunSnapshot, Decision> decide) {
+        List<TaskAttempt> timedOut = new ArrayList<>();
+        Map<TaskAttempt, Long> limits = new HashMap<>();
+        dsl.select(TASK_INSTANCE.ID, TASK_INSTANCE.ATTEMPT, TASK_INSTANCE.STARTED_AT, TASK_INSTANCE.EXECUTION_TIMEOUT_MS)
+                .from(TASK_INSTANCE)
+                .where(TASK_INSTANCE.STATE.eq(TaskInstanceState.RUNNING.wireName()),
+                        TASK_INSTANCE.EXECUTION_TIMEOUT_MS.isNotNull())
+                .forEach(r -> {
+                    if (r.value3().toInstant().plusMillis(r.value4()).isBefore(now)) {
+                        TaskAttempt attempt = new TaskAttempt(r.value1(), r.value2());
+                        timedOut.add(attempt);
+                        limits.put(attempt, r.value4());
+                    }
+                });
         int failed = 0;
-        for (TaskAttempt attempt : expired) {
-            ReportOutcome outcome = dsl.transactionResult(tx -> failInTransaction(tx.dsl(), attempt,
-                    "no heartbeat from its worker for " + timeout.toSeconds() + " s; the worker is presumed dead",
-                    false, now, decide));
+        for (TaskAttempt attempt : timedOut) {
+            failed += failEach(List.of(attempt), now, "timed out after its execution timeout of "
+                    + Duration.ofMillis(limits.get(attempt)), decide);
+        }
+        return failed;
+    }
+
+    private int failEach(List<TaskAttempt> attempts, Instant now, String error,
+                         Function<RunSnapshot, Decision> decide) {
+        int failed = 0;
+        for (TaskAttempt attempt : attempts) {
+            ReportOutcome outcome = dsl.transactionResult(tx -> failInTransaction(tx.dsl(), attempt, error, false,
+                    now, decide));
             if (outcome == ReportOutcome.ACCEPTED) {
                 failed++;
             }
         }
         return failed;
+    }
+
+    @Override
+    public void startQueuedRuns(Function<RunSnapshot, Decision> decide) {
+        var waiting = dsl.selectDistinct(DAG_RUN.DAG_ID, DAG_RUN.DAG_VERSION_ID).from(DAG_RUN)
+                .where(DAG_RUN.STATE.eq(DagRunState.QUEUED.wireName())).fetch();
+        for (var r : waiting) {
+            DagSpec spec = version(dsl, r.value2()).spec();
+            if (spec.maxActiveRuns() != null) {
+                dsl.transaction(tx -> decisions.startQueuedRuns(tx.dsl(), r.value1(), spec.maxActiveRuns(), decide));
+            }
+        }
+    }
+
+    @Override
+    public void queueScheduledTasks() {
+        dsl.transaction(tx -> decisions.promoteScheduled(tx.dsl()));
+    }
+
+    @Override
+    public void definePools(Map<String, Integer> slotsByPool) {
+        dsl.transaction(tx -> slotsByPool.forEach((name, slots) -> tx.dsl().insertInto(POOL, POOL.NAME, POOL.SLOTS)
+                .values(name, slots).onConflict(POOL.NAME).doUpdate().set(POOL.SLOTS, slots).execute()));
     }
 
     @Override
@@ -376,69 +491,6 @@ public final class JooqSchedulerStore implements SchedulerStore {
                 .forUpdate().fetchOne();
     }
 
-    private void applyDecision(DSLContext db, DagRunRecord run, DagSpec spec, Function<RunSnapshot, Decision> decide) {
-        Map<String, TaskInstanceState> states = new HashMap<>();
-        db.select(TASK_INSTANCE.TASK_ID, TASK_INSTANCE.STATE).from(TASK_INSTANCE)
-                .where(TASK_INSTANCE.DAG_RUN_ID.eq(run.getId()))
-                .forEach(r -> states.put(r.value1(), TaskInstanceState.fromWireName(r.value2())));
-        DagRunState before = DagRunState.fromWireName(run.getState());
-        Decision decision = decide.apply(new RunSnapshot(spec, before, states));
-        OffsetDateTime now = now();
-        Map<TaskInstanceState, List<String>> byTarget = decision.transitions().stream()
-                .collect(Collectors.groupingBy(Decision.TaskTransition::to,
-                        Collectors.mapping(Decision.TaskTransition::taskId, Collectors.toList())));
-        byTarget.forEach((state, taskIds) -> {
-            var update = db.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, state.wireName());
-            if (state == TaskInstanceState.QUEUED) {
-                update = update.set(TASK_INSTANCE.QUEUED_AT, now);
-            } else {
-                update = update.set(TASK_INSTANCE.ENDED_AT, now);
-            }
-            update.where(TASK_INSTANCE.DAG_RUN_ID.eq(run.getId()), TASK_INSTANCE.TASK_ID.in(taskIds)).execute();
-        });
-        if (byTarget.containsKey(TaskInstanceState.QUEUED)) {
-            Set<String> queues = byTarget.get(TaskInstanceState.QUEUED).stream()
-                    .map(id -> taskSpec(spec, id).queue()).collect(Collectors.toSet());
-            queues.forEach(queue -> notify(db, TASK_QUEUED_CHANNEL, queue));
-        }
-        DagRunState after = decision.runState();
-        if (after == before) {
-            return;
-        }
-        run.setState(after.wireName());
-        if (before == DagRunState.QUEUED) {
-            run.setStartedAt(now);
-        }
-        if (after.isFinished()) {
-            run.setEndedAt(now);
-            if (spec.resultTaskId() != null) {
-                db.select(XCOM.VALUE).from(XCOM).join(TASK_INSTANCE).on(TASK_INSTANCE.ID.eq(XCOM.TASK_INSTANCE_ID))
-                        .where(TASK_INSTANCE.DAG_RUN_ID.eq(run.getId()),
-                                TASK_INSTANCE.TASK_ID.eq(spec.resultTaskId()), XCOM.KEY.eq(RETURN_VALUE))
-                        .fetchOptional(XCOM.VALUE).ifPresent(run::setResult);
-            }
-            if (after == DagRunState.FAILED) {
-                run.setError(failureSummary(db, run.getId()));
-            }
-        }
-        run.store();
-        if (after.isFinished()) {
-            notify(db, RUN_FINISHED_CHANNEL, run.getRunId());
-        }
-    }
-
-    private static String failureSummary(DSLContext db, long runId) {
-        return db.select(TASK_INSTANCE.TASK_ID, TASK_INSTANCE.ERROR).from(TASK_INSTANCE)
-                .where(TASK_INSTANCE.DAG_RUN_ID.eq(runId), TASK_INSTANCE.STATE.eq(TaskInstanceState.FAILED.wireName()))
-                .orderBy(TASK_INSTANCE.ENDED_AT)
-                .fetch(r -> "task '" + r.value1() + "' failed: " + r.value2())
-                .stream().collect(Collectors.joining("; "));
-    }
-
-    private static void notify(DSLContext db, String channel, String payload) {
-        db.select(DSL.function("pg_notify", Object.class, DSL.val(channel), DSL.val(payload))).fetch();
-    }
-
     private static org.jooq.Condition isCurrent(TaskAttempt attempt) {
         return TASK_INSTANCE.ID.eq(attempt.taskInstanceId())
                 .and(TASK_INSTANCE.ATTEMPT.eq(attempt.attempt()))
@@ -448,11 +500,6 @@ public final class JooqSchedulerStore implements SchedulerStore {
     private DagVersion version(DSLContext db, long versionId) {
         return versions.get(versionId, id -> toVersion(db.selectFrom(DAG_VERSION).where(DAG_VERSION.ID.eq(id))
                 .fetchOne()));
-    }
-
-    private static TaskSpec taskSpec(DagSpec spec, String taskId) {
-        return spec.tasks().stream().filter(t -> t.taskId().equals(taskId)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("DAG '" + spec.dagId() + "' has no task '" + taskId + "'"));
     }
 
     private DagSummary toSummary(Record r) {

@@ -30,7 +30,7 @@ class RunDeciderTest {
 
     @Test
     void aNewRunQueuesOnlyItsRootTasks() {
-        Decision decision = RunDecider.decide(new RunSnapshot(ETL, DagRunState.QUEUED,
+        Decision decision = RunDecider.decide(RunSnapshot.of(ETL, DagRunState.QUEUED,
                 Map.of("extract", NONE, "transform", NONE, "load", NONE, "cleanup", NONE)));
 
         assertThat(decision.transitions()).containsExactly(new Decision.TaskTransition("extract", NONE, QUEUED));
@@ -39,7 +39,7 @@ class RunDeciderTest {
 
     @Test
     void aFailureMarksEverythingDownstreamUpstreamFailedInOnePassButAllDoneStillRuns() {
-        Decision decision = RunDecider.decide(new RunSnapshot(ETL, DagRunState.RUNNING,
+        Decision decision = RunDecider.decide(RunSnapshot.of(ETL, DagRunState.RUNNING,
                 Map.of("extract", FAILED, "transform", NONE, "load", NONE, "cleanup", NONE)));
 
         assertThat(decision.transitions()).containsExactly(
@@ -51,17 +51,17 @@ class RunDeciderTest {
 
     @Test
     void theRunSucceedsWhenEveryLeafSucceededAndFailsWhenALeafFailed() {
-        assertThat(RunDecider.decide(new RunSnapshot(ETL, DagRunState.RUNNING,
+        assertThat(RunDecider.decide(RunSnapshot.of(ETL, DagRunState.RUNNING,
                 Map.of("extract", SUCCESS, "transform", SUCCESS, "load", SUCCESS, "cleanup", SUCCESS))).runState())
                 .isEqualTo(DagRunState.SUCCESS);
-        assertThat(RunDecider.decide(new RunSnapshot(ETL, DagRunState.RUNNING,
+        assertThat(RunDecider.decide(RunSnapshot.of(ETL, DagRunState.RUNNING,
                 Map.of("extract", SUCCESS, "transform", SUCCESS, "load", SUCCESS, "cleanup", FAILED))).runState())
                 .isEqualTo(DagRunState.FAILED);
     }
 
     @Test
     void aFinishedRunIsLeftAlone() {
-        Decision decision = RunDecider.decide(new RunSnapshot(ETL, DagRunState.CANCELLED,
+        Decision decision = RunDecider.decide(RunSnapshot.of(ETL, DagRunState.CANCELLED,
                 Map.of("extract", NONE, "transform", NONE, "load", NONE, "cleanup", NONE)));
 
         assertThat(decision.transitions()).isEmpty();

@@ -74,6 +74,21 @@ final class RuntimeTaskContext implements TaskContext {
     }
 
     @Override
+    public <T> List<T> inputs(String taskId, Class<T> elementType) {
+        List<?> values = input(taskId, List.class);
+        return values.stream().map(v -> json.convertValue(v, elementType)).toList();
+    }
+
+    @Override
+    public <T> T item(Class<T> type) {
+        if (assignment.getMapIndex() < 0) {
+            throw new IllegalStateException("task '" + assignment.getTaskId() + "' is not mapped, so it has no item;"
+                    + " declare it with expand(...) or expandParam(...)");
+        }
+        return json.readValue(assignment.getMapItemJson(), type);
+    }
+
+    @Override
     public void log(String line) {
         LogLine entry = LogLine.newBuilder().setTimestampMs(System.currentTimeMillis()).setLine(line).setStream("task")
                 .build();

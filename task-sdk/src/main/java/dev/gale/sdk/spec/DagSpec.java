@@ -13,11 +13,25 @@ public record DagSpec(
         List<String> tags,
         List<ParamSpec> params,
         List<TaskSpec> tasks,
-        String resultTaskId) {
+        String resultTaskId,
+        ScheduleSpec schedule,
+        Integer maxActiveRuns,
+        Integer maxActiveTasks,
+        boolean pausedOnCreation) {
 
     public DagSpec {
         tags = List.copyOf(tags);
         params = List.copyOf(params);
         tasks = List.copyOf(tasks);
+    }
+
+    /** The task with this id; throws when the DAG has none, which a stored version never lacks. */
+    public TaskSpec task(String taskId) {
+        for (TaskSpec task : tasks) {
+            if (task.taskId().equals(taskId)) {
+                return task;
+            }
+        }
+        throw new IllegalArgumentException("DAG '" + dagId + "' has no task '" + taskId + "'");
     }
 }

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The serialized form of a task: everything the scheduler needs, none of the code. Inlets and
- * outlets name the assets the task reads and writes.
+ * outlets name the assets the task reads and writes. A branch task's output is the list of direct
+ * downstream task ids to follow; {@code expand} is set on a mapped task.
  */
 public record TaskSpec(
         String taskId,
@@ -18,11 +19,17 @@ public record TaskSpec(
         String queue,
         int priorityWeight,
         List<String> inlets,
-        List<String> outlets) {
+        List<String> outlets,
+        boolean branch,
+        MapSpec expand,
+        String pool,
+        ResourceSpec resources) {
 
     public TaskSpec {
+        resources = resources == null ? ResourceSpec.NONE : resources;
         upstream = List.copyOf(upstream);
         inlets = inlets == null ? List.of() : List.copyOf(inlets);
         outlets = outlets == null ? List.of() : List.copyOf(outlets);
     }
 }
+

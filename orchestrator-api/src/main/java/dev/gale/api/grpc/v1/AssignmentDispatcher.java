@@ -99,6 +99,7 @@ final class AssignmentDispatcher implements AutoCloseable {
                 .setRunId(task.runId())
                 .setTaskId(task.taskId())
                 .setMapIndex(task.mapIndex())
+                .setMapItemJson(task.mapItemJson())
                 .setAttempt(task.attempt())
                 .setParamsJson(task.paramsJson())
                 .putAllUpstreamOutputsJson(task.upstreamOutputsJson())
