@@ -137,6 +137,28 @@ class EngineFeaturesIT {
     }
 
     @Test
+    void tenThousandMappedInstancesRunAndReduceInIndexOrder() {
+        List<Integer> numbers = java.util.stream.IntStream.range(0, 10_000).boxed().toList();
+        DagRunView run = runs.trigger("mapped", Map.of("numbers", numbers), "manual", null);
+        String[] reduced = new String[1];
+        while (runQueued(run.runId(), t -> switch (t.taskId()) {
+            case "split" -> "[1]";
+            case "sum" -> {
+                reduced[0] = t.upstreamOutputsJson().get("square");
+                yield "null";
+            }
+            default -> t.mapItemJson();
+        }) > 0) {
+            // drain, 100 claims at a time
+        }
+
+        assertThat(run("mapped", run.runId()).state()).isEqualTo(DagRunState.SUCCESS);
+        assertThat(dsl.fetchCount(DSL.table("gale.task_instance"), DSL.field("task_id").eq("square")
+                .and(DSL.field("dag_run_id").eq(run.id())))).isEqualTo(10_000);
+        assertThat(reduced[0]).startsWith("[0,1,2,3,").endsWith(",9998,9999]");
+    }
+
+    @Test
     void anEmptyListSkipsTheMappedTaskAndANonListFailsItSayingWhy() {
         DagRunView empty = runs.trigger("mapped", Map.of("numbers", List.of()), "manual", null);
         while (runQueued(empty.runId(), t -> t.taskId().equals("split") ? "[]" : "1") > 0) {

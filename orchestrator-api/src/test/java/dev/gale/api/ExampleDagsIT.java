@@ -1,0 +1,69 @@
+package dev.gale.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The example DAGs that ship with Gale, run through the real server and a worker over gRPC. */
+class ExampleDagsIT {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static GaleTestServer gale;
+
+    @BeforeAll
+    static void start() {
+        gale = new GaleTestServer(Map.of("gale.scheduler.interval", "PT0.2S"));
+    }
+
+    @AfterAll
+    static void stop() {
+        gale.close();
+    }
+
+    private static JsonNode trigger(String dagId, String body) throws Exception {
+        HttpResponse<String> response = gale.post("/api/v1/dags/" + dagId + "/runs?wait=PT30S", body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void branchingDemoFollowsTheEvenOrOddPathAndJoins() throws Exception {
+        JsonNode even = trigger("branching_demo", "{\"conf\": {\"number\": 4}}");
+        JsonNode odd = trigger("branching_demo", "{\"conf\": {\"number\": 7}}");
+
+        assertThat(even.get("state").asString()).isEqualTo("success");
+        assertThat(even.get("result").asString()).isEqualTo("done: 4");
+        assertThat(odd.get("state").asString()).isEqualTo("success");
+    }
+
+    @Test
+    void mappingDemoSquaresAHundredNumbersInAHundredInstancesAndSumsThem() throws Exception {
+        JsonNode run = trigger("mapping_demo", "{}");
+
+        assertThat(run.get("state").asString()).isEqualTo("success");
+        assertThat(run.get("result").asLong()).isEqualTo(338_350L);
+
+        JsonNode small = trigger("mapping_demo", "{\"conf\": {\"numbers\": [2, 3]}}");
+        assertThat(small.get("result").asLong()).isEqualTo(13L);
+    }
+
+    @Test
+    void retryDemoFailsTwiceThenSucceedsOnTheThirdAttempt() throws Exception {
+        JsonNode run = trigger("retry_demo", "{}");
+
+        assertThat(run.get("state").asString()).isEqualTo("success");
+        assertThat(run.get("result").asString()).isEqualTo("succeeded on attempt 3");
+    }
+
+    @Test
+    void cronDemoIsLoadedPausedWithItsSchedule() throws Exception {
+        JsonNode dag = JSON.readTree(gale.get("/api/v1/dags/cron_demo").body());
+
+        assertThat(dag.get("isPaused").asBoolean()).isTrue();
+    }
+}
