@@ -61,13 +61,18 @@ public final class GaleCommand implements Runnable {
                 stopped.countDown();
             }));
             String dags = gale.dags().dags().stream().map(d -> d.dagId()).collect(Collectors.joining(", "));
+            gale.createdAdminToken().ifPresent(token -> System.out.printf("""
+                    Created an admin API token. It is shown only this once, and kept in %s/admin-token (mode 600):
+                      %s
+                    """, gale.home(), token));
             System.out.printf("""
                     Gale is running (standalone; data in %s).
-                      UI and REST API: http://localhost:%d   (try: curl -s localhost:%d/api/v1/dags)
+                      UI and REST API: http://localhost:%d   (try: GALE_TOKEN=$(cat %s/admin-token) ./gale dags list)
+                      API docs:        http://localhost:%d/api/v1/docs
                       Workers (gRPC):  localhost:%d
                       DAGs loaded:     %s
                     Press Ctrl+C to stop.
-                    """, gale.home(), gale.httpPort(), gale.httpPort(), gale.grpcPort(), dags);
+                    """, gale.home(), gale.httpPort(), gale.home(), gale.httpPort(), gale.grpcPort(), dags);
             stopped.await();
             return 0;
         }

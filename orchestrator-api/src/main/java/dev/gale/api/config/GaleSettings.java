@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The server's settings, read once from Spring's environment (application properties, system
@@ -20,7 +21,9 @@ public record GaleSettings(
         Duration maxWait,
         List<Path> dagBundlePaths,
         String workerSecret,
-        String taskTokenSecret) {
+        String taskTokenSecret,
+        DataSize maxBodySize,
+        String bootstrapAdminToken) {
 
     static GaleSettings from(Environment env) {
         String dagPaths = env.getProperty("gale.dags", "");
@@ -36,6 +39,8 @@ public record GaleSettings(
                 dagPaths.isBlank() ? List.of()
                         : java.util.Arrays.stream(dagPaths.split("[,:]")).filter(s -> !s.isBlank()).map(Path::of).toList(),
                 env.getProperty("gale.worker.secret", ""),
-                env.getProperty("gale.task-token.secret", ""));
+                env.getProperty("gale.task-token.secret", ""),
+                env.getProperty("gale.api.max-body-size", DataSize.class, DataSize.ofMegabytes(1)),
+                env.getProperty("gale.api.admin-token", ""));
     }
 }
