@@ -34,12 +34,13 @@ final class GaleTestServer implements AutoCloseable {
     GaleTestServer(Map<String, String> extraProperties) {
         database = TestPostgres.newDatabase();
         Map<String, Object> properties = new HashMap<>(extraProperties);
-        properties.put("server.port", 0);
         properties.put("gale.grpc.port", 0);
         properties.put("gale.db.url", database.jdbcUrl());
         properties.put("gale.db.user", database.user());
         properties.put("gale.db.password", database.password());
-        context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties).run();
+        // A free port; as an argument it outranks the 8080 default of application.properties.
+        context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties)
+                .run("--server.port=0");
         adminToken = context.getBean(ApiTokens.class).create("test-admin", Role.ADMIN).token();
         worker = new Worker(WorkerOptions.builder("localhost:" + context.getBean(GrpcServer.class).port())
                 .workerId("test-worker").slots(4).build(), context.getBean(DagRegistry.class)).start();

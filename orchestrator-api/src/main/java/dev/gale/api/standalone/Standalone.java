@@ -55,14 +55,14 @@ public final class Standalone implements AutoCloseable {
                     .setRegisterShutdownHook(false)
                     .start();
             Map<String, Object> properties = new HashMap<>(options.properties());
-            properties.put("server.port", options.httpPort());
             properties.put("gale.grpc.port", options.grpcPort());
             properties.put("gale.db.url", postgres.getJdbcUrl("postgres", "postgres"));
             properties.put("gale.db.user", "postgres");
             properties.put("gale.db.password", "");
             // Standalone closes the context itself, before stopping PostgreSQL, so Spring's own hook must not race it.
+            // As an argument, the port outranks application.properties' GALE_HTTP_PORT default; a default property would not.
             context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties)
-                    .registerShutdownHook(false).run();
+                    .registerShutdownHook(false).run("--server.port=" + options.httpPort());
             String adminToken = AdminTokenFile.ensure(home.dir(), context.getBean(ApiTokens.class)).orElse(null);
             int grpcPort = context.getBean(GrpcServer.class).port();
             Worker worker = new Worker(WorkerOptions.builder("localhost:" + grpcPort)
