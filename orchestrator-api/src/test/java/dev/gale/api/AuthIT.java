@@ -15,13 +15,14 @@ import tools.jackson.databind.json.JsonMapper;
 /** Bearer tokens and roles through real HTTP: 401 without a valid token, 403 without the role, as problem+json. */
 class AuthIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String BOOTSTRAP_TOKEN = "gale_bootstrap-token-chosen-by-the-deployment";
     private static GaleTestServer gale;
     private static String viewer;
     private static String operator;
 
     @BeforeAll
     static void start() {
-        gale = new GaleTestServer(Map.of());
+        gale = new GaleTestServer(Map.of("gale.api.admin-token", BOOTSTRAP_TOKEN));
         viewer = gale.token("a-viewer", Role.VIEWER);
         operator = gale.token("an-operator", Role.OPERATOR);
     }
@@ -51,6 +52,11 @@ class AuthIT {
         assertThat(json(none).get("detail").asString()).contains("Authorization: Bearer");
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(get("/actuator/prometheus", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aServerStartedWithAnAdminTokenAcceptsIt() throws Exception {
+        assertThat(get("/api/v1/tokens", BOOTSTRAP_TOKEN).body()).contains("\"admin\"");
     }
 
     @Test

@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * working on other replicas for up to {@link #CACHE_TTL}.
  */
 public final class ApiTokens {
-    static final Duration CACHE_TTL = Duration.ofSeconds(30);
+    private static final Duration CACHE_TTL = Duration.ofSeconds(30);
     private static final String PREFIX = "gale_";
     private static final int CACHE_LIMIT = 10_000;
 

@@ -36,13 +36,9 @@ public final class DagService {
         assets.declare(references);
     }
 
-    public List<DagSummary> list() {
-        return store.listDags();
-    }
-
     /** DAGs ordered by id, filtered by tag and paused state when those are given, {@code limit} from {@code offset}. */
     public DagPage list(String tag, Boolean paused, int limit, int offset) {
-        // A deployment has hundreds of DAGs at most, already read whole by list(); filtering them here is cheap.
+        // A deployment has hundreds of DAGs at most, read whole in one query; filtering them here is cheap.
         List<DagSummary> matching = store.listDags().stream()
                 .filter(d -> tag == null || d.currentVersion().spec().tags().contains(tag))
                 .filter(d -> paused == null || d.paused() == paused)

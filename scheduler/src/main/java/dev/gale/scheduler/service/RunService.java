@@ -36,7 +36,7 @@ public final class RunService {
         this.clock = clock;
     }
 
-    /** Triggers a run without a note or an Idempotency-Key, as the scheduler does. */
+    /** Triggers a run without a note or an Idempotency-Key. */
     public DagRunView trigger(String dagId, Map<String, Object> conf, String runType, Instant logicalDate) {
         return trigger(new RunRequest(dagId, conf, runType, logicalDate, null, null)).run();
     }
