@@ -1,5 +1,8 @@
 package dev.gale.api;
 
+import dev.gale.api.cli.CliException;
+import dev.gale.api.cli.DagsCommand;
+import dev.gale.api.cli.RunsCommand;
 import dev.gale.api.standalone.Preflight;
 import dev.gale.api.standalone.Standalone;
 import dev.gale.api.standalone.StandaloneException;
@@ -13,17 +16,20 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code gale} command of the server jar: {@code standalone}, {@code server} and {@code scheduler}. */
+/**
+ * The {@code gale} command of the server jar: {@code standalone}, {@code server} and {@code scheduler}
+ * run Gale; {@code dags} and {@code runs} are clients of its REST API.
+ */
 @Command(name = "gale", mixinStandardHelpOptions = true, version = "Gale 0.1.0",
         description = "An Airflow-style workflow orchestrator for the JVM, built for Gen AI pipelines.",
         subcommands = {GaleCommand.StandaloneCommand.class, GaleCommand.ServerCommand.class,
-                GaleCommand.SchedulerCommand.class})
+                GaleCommand.SchedulerCommand.class, DagsCommand.class, RunsCommand.class})
 public final class GaleCommand implements Runnable {
 
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new GaleCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof StandaloneException) {
+            if (e instanceof StandaloneException || e instanceof CliException) {
                 commandLine.getErr().println("gale: " + e.getMessage());
                 return 2;
             }
@@ -61,13 +67,18 @@ public final class GaleCommand implements Runnable {
                 stopped.countDown();
             }));
             String dags = gale.dags().dags().stream().map(d -> d.dagId()).collect(Collectors.joining(", "));
+            gale.createdAdminToken().ifPresent(token -> System.out.printf("""
+                    Created an admin API token. It is shown only this once, and kept in %s/admin-token (mode 600):
+                      %s
+                    """, gale.home(), token));
             System.out.printf("""
                     Gale is running (standalone; data in %s).
-                      UI and REST API: http://localhost:%d   (try: curl -s localhost:%d/api/v1/dags)
+                      UI and REST API: http://localhost:%d   (try: GALE_TOKEN=$(cat %s/admin-token) ./gale dags list)
+                      API docs:        http://localhost:%d/api/v1/docs
                       Workers (gRPC):  localhost:%d
                       DAGs loaded:     %s
                     Press Ctrl+C to stop.
-                    """, gale.home(), gale.httpPort(), gale.httpPort(), gale.grpcPort(), dags);
+                    """, gale.home(), gale.httpPort(), gale.home(), gale.httpPort(), gale.grpcPort(), dags);
             stopped.await();
             return 0;
         }

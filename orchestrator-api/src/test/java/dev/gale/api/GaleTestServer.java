@@ -1,6 +1,8 @@
 package dev.gale.api;
 
 import dev.gale.api.grpc.v1.GrpcServer;
+import dev.gale.api.security.ApiTokens;
+import dev.gale.api.security.Role;
 import dev.gale.sdk.runtime.DagRegistry;
 import dev.gale.sdk.runtime.Worker;
 import dev.gale.sdk.runtime.WorkerOptions;
@@ -12,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -24,17 +27,21 @@ final class GaleTestServer implements AutoCloseable {
     final TestPostgres.Database database;
     final ConfigurableApplicationContext context;
     final Worker worker;
+    /** An admin token, sent by {@link #get} and {@link #post}. */
+    final String adminToken;
     private final HttpClient http = HttpClient.newHttpClient();
 
     GaleTestServer(Map<String, String> extraProperties) {
         database = TestPostgres.newDatabase();
         Map<String, Object> properties = new HashMap<>(extraProperties);
-        properties.put("server.port", 0);
         properties.put("gale.grpc.port", 0);
         properties.put("gale.db.url", database.jdbcUrl());
         properties.put("gale.db.user", database.user());
         properties.put("gale.db.password", database.password());
-        context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties).run();
+        // A free port; as an argument it outranks the 8080 default of application.properties.
+        context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties)
+                .run("--server.port=0");
+        adminToken = context.getBean(ApiTokens.class).create("test-admin", Role.ADMIN).token();
         worker = new Worker(WorkerOptions.builder("localhost:" + context.getBean(GrpcServer.class).port())
                 .workerId("test-worker").slots(4).build(), context.getBean(DagRegistry.class)).start();
     }
@@ -43,17 +50,40 @@ final class GaleTestServer implements AutoCloseable {
         return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
+    String baseUrl() {
+        return "http://localhost:" + httpPort();
+    }
+
+    /** A token with {@code role}, for tests of what each role may do. */
+    String token(String name, Role role) {
+        return context.getBean(ApiTokens.class).create(name, role).token();
+    }
+
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return send(request(path, adminToken).GET().build());
     }
 
     HttpResponse<String> post(String path, String jsonBody) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(jsonBody)).build(), HttpResponse.BodyHandlers.ofString());
+        return post(path, jsonBody, adminToken);
     }
 
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + httpPort() + path);
+    HttpResponse<String> post(String path, String jsonBody, String token) throws IOException, InterruptedException {
+        return send(request(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(jsonBody)).build());
+    }
+
+    /** A request to {@code path} carrying {@code token} (none when null). */
+    HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path));
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest request) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
     @Override

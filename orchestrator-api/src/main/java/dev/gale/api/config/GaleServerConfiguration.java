@@ -4,6 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gale.api.grpc.v1.GrpcServer;
 import dev.gale.api.grpc.v1.TaskExecutionGrpcService;
+import dev.gale.api.rest.v1.ApiTokenFilter;
+import dev.gale.api.rest.v1.RequestBodyLimitFilter;
+import dev.gale.api.rest.v1.RoleInterceptor;
+import dev.gale.api.security.ApiTokens;
 import dev.gale.api.security.TaskTokens;
 import dev.gale.assets.AssetRegistry;
 import dev.gale.assets.store.AssetMigrations;
@@ -12,15 +16,23 @@ import dev.gale.scheduler.loop.CronSchedules;
 import dev.gale.scheduler.loop.SchedulingLoop;
 import dev.gale.scheduler.service.DagService;
 import dev.gale.scheduler.service.InvalidConfException;
+import dev.gale.scheduler.service.RunHistory;
 import dev.gale.scheduler.service.RunService;
 import dev.gale.scheduler.service.RunWaiter;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskExecutionService;
+import dev.gale.scheduler.store.JooqApiTokenStore;
+import dev.gale.scheduler.store.JooqRunHistory;
 import dev.gale.scheduler.store.JooqSchedulerStore;
 import dev.gale.scheduler.store.PgNotifications;
 import dev.gale.scheduler.store.QuartzConnections;
 import dev.gale.scheduler.store.SchedulerMigrations;
 import dev.gale.sdk.runtime.DagRegistry;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -30,9 +42,13 @@ import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /** The composition root: the only place that wires Gale's parts together, and the only Spring in them. */
 @Configuration(proxyBeanMethods = false)
@@ -79,6 +95,56 @@ public class GaleServerConfiguration {
     }
 
     @Bean
+    RunHistory runHistory(DSLContext dsl) {
+        return new JooqRunHistory(dsl);
+    }
+
+    @Bean
+    ApiTokens apiTokens(DSLContext dsl, Clock clock, GaleSettings settings) {
+        ApiTokens tokens = new ApiTokens(new JooqApiTokenStore(dsl), clock);
+        if (!settings.bootstrapAdminToken().isBlank()) {
+            tokens.bootstrapAdmin(settings.bootstrapAdminToken());
+        }
+        return tokens;
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(GaleSettings settings) {
+        FilterRegistrationBean<RequestBodyLimitFilter> registration =
+                new FilterRegistrationBean<>(new RequestBodyLimitFilter(settings.maxBodySize()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<ApiTokenFilter> apiTokenFilter(ApiTokens tokens) {
+        FilterRegistrationBean<ApiTokenFilter> registration = new FilterRegistrationBean<>(new ApiTokenFilter(tokens));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return registration;
+    }
+
+    @Bean
+    WebMvcConfigurer roleChecks() {
+        return new WebMvcConfigurer() {
+            @Override
+            public void addInterceptors(InterceptorRegistry registry) {
+                registry.addInterceptor(new RoleInterceptor()).addPathPatterns("/api/**");
+            }
+        };
+    }
+
+    @Bean
+    OpenAPI openApi() {
+        return new OpenAPI()
+                .info(new Info().title("Gale REST API").version("v1").description("Trigger DAG runs (ad hoc, many"
+                        + " at once, or synchronously with ?wait=), read them, cancel and clear them. Every error is"
+                        + " application/problem+json. Send 'Authorization: Bearer <token>'."))
+                .components(new Components().addSecuritySchemes("bearer",
+                        new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")))
+                .addSecurityItem(new SecurityRequirement().addList("bearer"));
+    }
+
+    @Bean
     AssetRegistry assetRegistry(DSLContext dsl) {
         return new JooqAssetRegistry(dsl);
     }
@@ -89,15 +155,15 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    DagService dagService(SchedulerStore store, AssetRegistry assets, DagRegistry dags) {
-        DagService service = new DagService(store, assets);
+    DagService dagService(SchedulerStore store, AssetRegistry assets, RunHistory history, DagRegistry dags) {
+        DagService service = new DagService(store, assets, history);
         service.sync(dags.dags());
         return service;
     }
 
     @Bean
-    RunService runService(SchedulerStore store, Clock clock) {
-        return new RunService(store, clock);
+    RunService runService(SchedulerStore store, RunHistory history, Clock clock) {
+        return new RunService(store, history, clock);
     }
 
     @Bean
@@ -142,7 +208,7 @@ public class GaleServerConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "gale.scheduler.enabled", matchIfMissing = true)
-    CronSchedules cronSchedules(DataSource dataSource, RunService runs, DagService dags) {
+    CronSchedules cronSchedules(DataSource dataSource, RunService runs, DagService dagService, DagRegistry dags) {
         CronSchedules schedules = new CronSchedules(QuartzConnections.register(dataSource), (dagId, logicalDate) -> {
             try {
                 runs.triggerScheduled(dagId, logicalDate);
@@ -151,7 +217,8 @@ public class GaleServerConfiguration {
                         e.getMessage());
             }
         });
-        schedules.sync(dags.list().stream().map(d -> d.currentVersion().spec()).toList());
+        // dagService is a parameter so that the DAGs are stored before their schedules fire.
+        schedules.sync(dags.dags().stream().map(dev.gale.sdk.Dag::spec).toList());
         schedules.start();
         return schedules;
     }

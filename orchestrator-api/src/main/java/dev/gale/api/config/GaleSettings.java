@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The server's settings, read once from Spring's environment (application properties, system
@@ -21,7 +22,9 @@ public record GaleSettings(
         List<Path> dagBundlePaths,
         String workerSecret,
         String taskTokenSecret,
-        java.util.Map<String, Integer> pools) {
+        java.util.Map<String, Integer> pools,
+        DataSize maxBodySize,
+        String bootstrapAdminToken) {
 
     static GaleSettings from(Environment env) {
         String dagPaths = env.getProperty("gale.dags", "");
@@ -38,7 +41,9 @@ public record GaleSettings(
                         : java.util.Arrays.stream(dagPaths.split("[,:]")).filter(s -> !s.isBlank()).map(Path::of).toList(),
                 env.getProperty("gale.worker.secret", ""),
                 env.getProperty("gale.task-token.secret", ""),
-                pools(env.getProperty("gale.pools", "")));
+                pools(env.getProperty("gale.pools", "")),
+                env.getProperty("gale.api.max-body-size", DataSize.class, DataSize.ofMegabytes(1)),
+                env.getProperty("gale.api.admin-token", ""));
     }
 
     /** Parses {@code name:slots,name:slots}, e.g. {@code etl:4,gpu:1}. */

@@ -2,6 +2,7 @@ package dev.gale.api.standalone;
 
 import dev.gale.api.GaleServerApplication;
 import dev.gale.api.grpc.v1.GrpcServer;
+import dev.gale.api.security.ApiTokens;
 import dev.gale.sdk.runtime.DagRegistry;
 import dev.gale.sdk.runtime.Worker;
 import dev.gale.sdk.runtime.WorkerOptions;
@@ -11,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -24,13 +26,15 @@ public final class Standalone implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final ConfigurableApplicationContext context;
     private final Worker worker;
+    private final String createdAdminToken;
 
     private Standalone(GaleHome home, EmbeddedPostgres postgres, ConfigurableApplicationContext context,
-                       Worker worker) {
+                       Worker worker, String createdAdminToken) {
         this.home = home;
         this.postgres = postgres;
         this.context = context;
         this.worker = worker;
+        this.createdAdminToken = createdAdminToken;
     }
 
     /** What to start. Ports of 0 pick free ones (for tests). */
@@ -51,20 +55,21 @@ public final class Standalone implements AutoCloseable {
                     .setRegisterShutdownHook(false)
                     .start();
             Map<String, Object> properties = new HashMap<>(options.properties());
-            properties.put("server.port", options.httpPort());
             properties.put("gale.grpc.port", options.grpcPort());
             properties.put("gale.db.url", postgres.getJdbcUrl("postgres", "postgres"));
             properties.put("gale.db.user", "postgres");
             properties.put("gale.db.password", "");
             // Standalone closes the context itself, before stopping PostgreSQL, so Spring's own hook must not race it.
+            // As an argument, the port outranks application.properties' GALE_HTTP_PORT default; a default property would not.
             context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties)
-                    .registerShutdownHook(false).run();
+                    .registerShutdownHook(false).run("--server.port=" + options.httpPort());
+            String adminToken = AdminTokenFile.ensure(home.dir(), context.getBean(ApiTokens.class)).orElse(null);
             int grpcPort = context.getBean(GrpcServer.class).port();
             Worker worker = new Worker(WorkerOptions.builder("localhost:" + grpcPort)
                     .workerId("standalone-worker@" + hostName())
                     .slots(options.workerSlots())
                     .build(), context.getBean(DagRegistry.class)).start();
-            return new Standalone(home, postgres, context, worker);
+            return new Standalone(home, postgres, context, worker, adminToken);
         } catch (RuntimeException | IOException e) {
             if (context != null) {
                 context.close();
@@ -88,6 +93,11 @@ public final class Standalone implements AutoCloseable {
 
     public Path home() {
         return home.dir();
+    }
+
+    /** The admin token this start created (the first start on a home), to be shown once; empty otherwise. */
+    public Optional<String> createdAdminToken() {
+        return Optional.ofNullable(createdAdminToken);
     }
 
     public DagRegistry dags() {

@@ -7,7 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,18 +28,25 @@ class StandaloneIT {
         return Standalone.start(new Standalone.Options(home, 0, 0, 2, Map.of()));
     }
 
-    private JsonNode send(HttpRequest request) throws Exception {
-        return JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+    private JsonNode send(HttpRequest.Builder request) throws Exception {
+        String token = Files.readString(home.resolve("admin-token")).trim();
+        return JSON.readTree(http.send(request.header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
     }
 
     @Test
     void runsSurviveARestartAndASecondInstanceOnTheSameHomeIsRefused() throws Exception {
         String runId;
+        String adminToken;
         try (Standalone gale = start()) {
+            adminToken = gale.createdAdminToken().orElseThrow();
+            assertThat(Files.readString(home.resolve("admin-token")).trim()).isEqualTo(adminToken);
+            assertThat(Files.getPosixFilePermissions(home.resolve("admin-token")))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
             JsonNode run = send(HttpRequest.newBuilder(URI.create("http://localhost:" + gale.httpPort()
                             + "/api/v1/dags/hello/runs?wait=PT20S"))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"conf\":{\"name\":\"Ada\"}}")).build());
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"conf\":{\"name\":\"Ada\"}}")));
             assertThat(run.get("state").asString()).isEqualTo("success");
             runId = run.get("runId").asString();
 
@@ -48,8 +57,10 @@ class StandaloneIT {
         }
 
         try (Standalone gale = start()) {
+            assertThat(gale.createdAdminToken()).as("the admin token is created on the first start only").isEmpty();
+            assertThat(Files.readString(home.resolve("admin-token")).trim()).isEqualTo(adminToken);
             JsonNode run = send(HttpRequest.newBuilder(URI.create("http://localhost:" + gale.httpPort()
-                    + "/api/v1/dags/hello/runs/" + runId)).GET().build());
+                    + "/api/v1/dags/hello/runs/" + runId)).GET());
             assertThat(run.get("state").asString()).isEqualTo("success");
             assertThat(run.get("result").asString()).contains("ADA");
         }

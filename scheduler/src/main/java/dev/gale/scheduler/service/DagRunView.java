@@ -14,6 +14,7 @@ public record DagRunView(
         String confJson,
         String resultJson,
         String error,
+        String note,
         Instant logicalDate,
         Instant queuedAt,
         Instant startedAt,

@@ -13,10 +13,12 @@ import java.util.Optional;
 public final class DagService {
     private final SchedulerStore store;
     private final AssetRegistry assets;
+    private final RunHistory history;
 
-    public DagService(SchedulerStore store, AssetRegistry assets) {
+    public DagService(SchedulerStore store, AssetRegistry assets, RunHistory history) {
         this.store = store;
         this.assets = assets;
+        this.history = history;
     }
 
     /** Stores each DAG (a DAG whose structure changed gets a new version) and the assets its tasks declare. */
@@ -34,8 +36,30 @@ public final class DagService {
         assets.declare(references);
     }
 
-    public List<DagSummary> list() {
-        return store.listDags();
+    /** DAGs ordered by id, filtered by tag and paused state when those are given, {@code limit} from {@code offset}. */
+    public DagPage list(String tag, Boolean paused, int limit, int offset) {
+        // A deployment has hundreds of DAGs at most, read whole in one query; filtering them here is cheap.
+        List<DagSummary> matching = store.listDags().stream()
+                .filter(d -> tag == null || d.currentVersion().spec().tags().contains(tag))
+                .filter(d -> paused == null || d.paused() == paused)
+                .toList();
+        int from = Math.min(offset, matching.size());
+        return new DagPage(matching.subList(from, Math.min(from + limit, matching.size())), matching.size());
+    }
+
+    public List<DagVersion> versions(String dagId) {
+        if (store.findDag(dagId).isEmpty()) {
+            throw new UnknownDagException(dagId);
+        }
+        return history.listDagVersions(dagId);
+    }
+
+    /** Pauses or unpauses a DAG: a paused DAG starts no runs; runs already started go on. */
+    public DagSummary setPaused(String dagId, boolean paused) {
+        if (!store.setPaused(dagId, paused)) {
+            throw new UnknownDagException(dagId);
+        }
+        return store.findDag(dagId).orElseThrow(() -> new UnknownDagException(dagId));
     }
 
     public Optional<DagSummary> find(String dagId) {

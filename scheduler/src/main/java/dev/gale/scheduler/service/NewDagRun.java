@@ -2,7 +2,10 @@ package dev.gale.scheduler.service;
 
 import java.time.Instant;
 
-/** A run about to be created, its conf already validated against the DAG's params. */
+/**
+ * A run about to be created, its conf already validated against the DAG's params. {@code idempotencyKey}
+ * and {@code requestHash} are null unless the client sent an Idempotency-Key.
+ */
 public record NewDagRun(
         String runId,
         DagVersion version,
@@ -10,5 +13,8 @@ public record NewDagRun(
         String confJson,
         String paramsJson,
         Instant logicalDate,
-        Instant queuedAt) {
+        Instant queuedAt,
+        String note,
+        String idempotencyKey,
+        String requestHash) {
 }

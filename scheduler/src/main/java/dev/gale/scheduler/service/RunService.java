@@ -2,48 +2,93 @@ package dev.gale.scheduler.service;
 
 import dev.gale.scheduler.engine.RunDecider;
 import dev.gale.sdk.ParamValidator;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Triggers and reads DAG runs. */
+/** Triggers, reads, cancels and clears DAG runs. */
 public final class RunService {
     private static final DateTimeFormatter RUN_ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     private final SchedulerStore store;
+    private final RunHistory history;
     private final Clock clock;
-    private final JsonMapper json = JsonMapper.builder().build();
+    // Sorted keys make the request hash independent of the order the client wrote its conf in.
+    private final JsonMapper json = JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
     private final SecureRandom random = new SecureRandom();
 
-    public RunService(SchedulerStore store, Clock clock) {
+    public RunService(SchedulerStore store, RunHistory history, Clock clock) {
         this.store = store;
+        this.history = history;
         this.clock = clock;
+    }
+
+    /** Triggers a run without a note or an Idempotency-Key. */
+    public DagRunView trigger(String dagId, Map<String, Object> conf, String runType, Instant logicalDate) {
+        return trigger(new RunRequest(dagId, conf, runType, logicalDate, null, null)).run();
     }
 
     /**
      * Validates {@code conf} against the DAG's params and creates a run pinned to the DAG's current
-     * version, queueing its first tasks in the same transaction.
+     * version, queueing its first tasks in the same transaction. With an Idempotency-Key already used
+     * for the same request, returns that run instead.
      *
      * @throws UnknownDagException when the DAG does not exist
+     * @throws DagPausedException when the DAG is paused
      * @throws InvalidConfException when conf breaks the params schema; nothing is created
+     * @throws IdempotencyConflictException when the key was used for a different request
      */
-    public DagRunView trigger(String dagId, Map<String, Object> conf, String runType, Instant logicalDate) {
-        DagSummary dag = store.findDag(dagId).orElseThrow(() -> new UnknownDagException(dagId));
-        ParamValidator.Result validation = ParamValidator.validate(dag.currentVersion().spec().params(), conf);
+    public TriggeredRun trigger(RunRequest request) {
+        String requestHash = request.idempotencyKey() == null ? null : requestHash(request);
+        if (request.idempotencyKey() != null) {
+            Optional<TriggeredRun> earlier = earlierRun(request, requestHash);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
+        DagSummary dag = store.findDag(request.dagId()).orElseThrow(() -> new UnknownDagException(request.dagId()));
+        if (dag.paused()) {
+            throw new DagPausedException(request.dagId());
+        }
+        ParamValidator.Result validation = ParamValidator.validate(dag.currentVersion().spec().params(),
+                request.conf());
         if (!validation.valid()) {
-            throw new InvalidConfException(dagId, validation.violations());
+            throw new InvalidConfException(request.dagId(), validation.violations());
         }
         Instant now = clock.instant();
-        NewDagRun run = new NewDagRun(newRunId(runType, now), dag.currentVersion(), runType,
-                json.writeValueAsString(conf), json.writeValueAsString(validation.params()), logicalDate, now);
-        return store.createRun(run, RunDecider::decide).orElseThrow();
+        NewDagRun run = new NewDagRun(newRunId(request.runType(), now), dag.currentVersion(), request.runType(),
+                json.writeValueAsString(request.conf()), json.writeValueAsString(validation.params()),
+                request.logicalDate(), now, request.note(), request.idempotencyKey(), requestHash);
+        Optional<DagRunView> created = store.createRun(run, RunDecider::decide);
+        if (created.isPresent()) {
+            return new TriggeredRun(created.get(), false);
+        }
+        // Another request with the same key won the race between our look-up and our insert.
+        return earlierRun(request, requestHash).orElseThrow(() -> new IllegalStateException(
+                "Idempotency-Key '" + request.idempotencyKey() + "' is taken but its run cannot be read"));
+    }
+
+    private Optional<TriggeredRun> earlierRun(RunRequest request, String requestHash) {
+        return store.findRunByIdempotencyKey(request.dagId(), request.idempotencyKey()).map(keyed -> {
+            if (!keyed.requestHash().equals(requestHash)) {
+                throw new IdempotencyConflictException(request.dagId(), request.idempotencyKey(),
+                        keyed.run().runId());
+            }
+            return new TriggeredRun(keyed.run(), true);
+        });
     }
 
     /**
@@ -61,12 +106,54 @@ public final class RunService {
             throw new InvalidConfException(dagId, defaults.violations());
         }
         NewDagRun run = new NewDagRun("scheduled__" + RUN_ID_TIME.format(logicalDate), dag.get().currentVersion(),
-                "scheduled", "{}", json.writeValueAsString(defaults.params()), logicalDate, clock.instant());
+                "scheduled", "{}", json.writeValueAsString(defaults.params()), logicalDate, clock.instant(), null, null,
+                null);
         return store.createRun(run, RunDecider::decide);
     }
 
     public Optional<DagRunView> find(String dagId, String runId) {
         return store.findRun(dagId, runId);
+    }
+
+    public RunPage list(RunQuery query) {
+        return history.listRuns(query);
+    }
+
+    /**
+     * Cancels an unfinished run: its running task instances are failed (their workers are told to stop
+     * at the next heartbeat), the ones not started yet are skipped, and the run becomes cancelled.
+     *
+     * @throws RunStateConflictException when the run has already finished
+     */
+    public Optional<DagRunView> cancel(String dagId, String runId) {
+        return store.cancelRun(dagId, runId, clock.instant());
+    }
+
+    /**
+     * Clears the failed and upstream_failed task instances of a finished run, and those downstream of
+     * them, so that they run again; the run is running again.
+     *
+     * @throws RunStateConflictException when the run has not finished, or nothing in it failed
+     */
+    public Optional<DagRunView> clearFailedTasks(String dagId, String runId) {
+        return store.clearTasks(dagId, runId,
+                snapshot -> FailedTaskClearing.tasksToClear(snapshot.dag(), snapshot.tasks()),
+                RunDecider::decide);
+    }
+
+    private String requestHash(RunRequest request) {
+        Map<String, Object> identity = new LinkedHashMap<>();
+        identity.put("conf", request.conf());
+        identity.put("logicalDate", request.logicalDate() == null ? null : request.logicalDate().toString());
+        identity.put("note", request.note());
+        identity.put("runType", request.runType());
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(json.writeValueAsString(identity).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** Readable, time-ordered and unique without coordination: {@code manual__20261121T020308123Z_k3j2h1}. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -23,8 +24,33 @@ public interface SchedulerStore {
 
     Optional<DagSummary> findDag(String dagId);
 
-    /** Creates the run and its task instances; empty when a run with its id or scheduled logical date exists. */
+    /**
+     * Creates the run and its task instances. Empty when nothing was created: a run with the same id,
+     * scheduled logical date, or Idempotency-Key of the DAG exists.
+     */
     Optional<DagRunView> createRun(NewDagRun run, Function<RunSnapshot, Decision> decide);
+
+    Optional<KeyedRun> findRunByIdempotencyKey(String dagId, String idempotencyKey);
+
+    /** Sets whether a DAG is paused; false when the DAG does not exist. */
+    boolean setPaused(String dagId, boolean paused);
+
+    /**
+     * Cancels an unfinished run, waking its waiters: running attempts fail (so their heartbeats are
+     * answered "stop"), task instances not started are skipped. Empty when the run does not exist.
+     *
+     * @throws RunStateConflictException when the run has finished
+     */
+    Optional<DagRunView> cancelRun(String dagId, String runId, Instant now);
+
+    /**
+     * Resets the task instances that {@code select} picks from a finished run so they run again, and
+     * lets {@code decide} queue what can start. Empty when the run does not exist.
+     *
+     * @throws RunStateConflictException when the run has not finished or {@code select} picks nothing
+     */
+    Optional<DagRunView> clearTasks(String dagId, String runId, Function<RunSnapshot, Set<String>> select,
+                                    Function<RunSnapshot, Decision> decide);
 
     Optional<DagRunView> findRun(String dagId, String runId);
 

@@ -4,6 +4,7 @@ import static dev.gale.scheduler.store.jooq.Tables.DAG;
 import static dev.gale.scheduler.store.jooq.Tables.DAG_RUN;
 import static dev.gale.scheduler.store.jooq.Tables.DAG_VERSION;
 import static dev.gale.scheduler.store.jooq.Tables.POOL;
+import static dev.gale.scheduler.store.jooq.Tables.TASK_ATTEMPT;
 import static dev.gale.scheduler.store.jooq.Tables.TASK_INSTANCE;
 import static dev.gale.scheduler.store.jooq.Tables.TASK_LOG;
 import static dev.gale.scheduler.store.jooq.Tables.WORKER;
@@ -19,8 +20,10 @@ import dev.gale.scheduler.service.ClaimedTask;
 import dev.gale.scheduler.service.DagRunView;
 import dev.gale.scheduler.service.DagSummary;
 import dev.gale.scheduler.service.DagVersion;
+import dev.gale.scheduler.service.KeyedRun;
 import dev.gale.scheduler.service.NewDagRun;
 import dev.gale.scheduler.service.ReportOutcome;
+import dev.gale.scheduler.service.RunStateConflictException;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskAttempt;
 import dev.gale.scheduler.service.TaskLogLine;
@@ -45,6 +48,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.Record;
@@ -57,8 +61,12 @@ public final class JooqSchedulerStore implements SchedulerStore {
     /** NOTIFY channel: a DAG run finished; the payload is its run id. */
     public static final String RUN_FINISHED_CHANNEL = "gale_run_finished";
     private static final String RETURN_VALUE = RunDecisions.RETURN_VALUE;
+    private static final String CANCELLED_ERROR = "the run was cancelled";
     private static final List<String> FINISHED = java.util.Arrays.stream(TaskInstanceState.values())
             .filter(TaskInstanceState::isFinished).map(TaskInstanceState::wireName).toList();
+    private static final List<String> NOT_STARTED = List.of(TaskInstanceState.NONE.wireName(),
+            TaskInstanceState.SCHEDULED.wireName(), TaskInstanceState.QUEUED.wireName(),
+            TaskInstanceState.UP_FOR_RETRY.wireName(), TaskInstanceState.DEFERRED.wireName());
 
     private final DSLContext dsl;
     private final Clock clock;
@@ -128,10 +136,14 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     .set(DAG_RUN.PARAMS, JSONB.valueOf(run.paramsJson()))
                     .set(DAG_RUN.LOGICAL_DATE, toOffset(run.logicalDate()))
                     .set(DAG_RUN.QUEUED_AT, toOffset(run.queuedAt()))
+                    .set(DAG_RUN.NOTE, run.note())
+                    .set(DAG_RUN.IDEMPOTENCY_KEY, run.idempotencyKey())
+                    .set(DAG_RUN.REQUEST_HASH, run.requestHash())
+                    // A taken run id, scheduled logical date or Idempotency-Key yields no row, not an aborted transaction.
                     .onConflictDoNothing()
                     .returning().fetchOne();
             if (record == null) {
-                return Optional.empty();
+                return Optional.<DagRunView>empty();
             }
             var insert = db.insertInto(TASK_INSTANCE, TASK_INSTANCE.DAG_RUN_ID, TASK_INSTANCE.TASK_ID,
                     TASK_INSTANCE.STATE, TASK_INSTANCE.MAX_ATTEMPTS, TASK_INSTANCE.QUEUE, TASK_INSTANCE.PRIORITY_WEIGHT,
@@ -148,6 +160,111 @@ public final class JooqSchedulerStore implements SchedulerStore {
             }
             return Optional.of(toRunView(db.selectFrom(DAG_RUN).where(DAG_RUN.ID.eq(record.getId())).fetchOne(),
                     run.version().versionNumber()));
+        });
+    }
+
+    @Override
+    public Optional<KeyedRun> findRunByIdempotencyKey(String dagId, String idempotencyKey) {
+        return dsl.select(DAG_RUN.asterisk(), DAG_VERSION.VERSION_NUMBER)
+                .from(DAG_RUN).join(DAG_VERSION).on(DAG_VERSION.ID.eq(DAG_RUN.DAG_VERSION_ID))
+                .where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.IDEMPOTENCY_KEY.eq(idempotencyKey))
+                .fetchOptional(r -> new KeyedRun(toRunView(r.into(DAG_RUN), r.get(DAG_VERSION.VERSION_NUMBER)),
+                        r.get(DAG_RUN.REQUEST_HASH)));
+    }
+
+    @Override
+    public boolean setPaused(String dagId, boolean paused) {
+        return dsl.update(DAG).set(DAG.IS_PAUSED, paused).set(DAG.UPDATED_AT, now())
+                .where(DAG.DAG_ID.eq(dagId)).execute() == 1;
+    }
+
+    @Override
+    public Optional<DagRunView> cancelRun(String dagId, String runId, Instant now) {
+        return dsl.transactionResult(tx -> {
+            DSLContext db = tx.dsl();
+            DagRunRecord run = lockRun(db, dagId, runId);
+            if (run == null) {
+                return Optional.<DagRunView>empty();
+            }
+            DagRunState state = DagRunState.fromWireName(run.getState());
+            if (state.isFinished()) {
+                throw new RunStateConflictException("Run '" + runId + "' of DAG '" + dagId + "' has already ended ("
+                        + state.wireName() + "); only queued or running runs can be cancelled.");
+            }
+            OffsetDateTime at = toOffset(now);
+            // Failing the running attempts is what makes their next heartbeat answer "stop".
+            List<Long> stopped = db.update(TASK_INSTANCE)
+                    .set(TASK_INSTANCE.STATE, TaskInstanceState.FAILED.wireName())
+                    .set(TASK_INSTANCE.ERROR, CANCELLED_ERROR)
+                    .set(TASK_INSTANCE.ENDED_AT, at)
+                    .where(TASK_INSTANCE.DAG_RUN_ID.eq(run.getId()),
+                            TASK_INSTANCE.STATE.eq(TaskInstanceState.RUNNING.wireName()))
+                    .returning(TASK_INSTANCE.ID).fetch(TASK_INSTANCE.ID);
+            recordEndedAttempts(db, TASK_INSTANCE.ID.in(stopped));
+            db.update(TASK_INSTANCE)
+                    .set(TASK_INSTANCE.STATE, TaskInstanceState.SKIPPED.wireName())
+                    .set(TASK_INSTANCE.ENDED_AT, at)
+                    .set(TASK_INSTANCE.RETRY_AT, (OffsetDateTime) null)
+                    .where(TASK_INSTANCE.DAG_RUN_ID.eq(run.getId()), TASK_INSTANCE.STATE.in(NOT_STARTED))
+                    .execute();
+            run.setState(DagRunState.CANCELLED.wireName());
+            run.setEndedAt(at);
+            run.setError(CANCELLED_ERROR);
+            run.store();
+            RunDecisions.notifyRunFinished(db, run.getRunId());
+            return Optional.of(toRunView(run, version(db, run.getDagVersionId()).versionNumber()));
+        });
+    }
+
+    @Override
+    public Optional<DagRunView> clearTasks(String dagId, String runId, Function<RunSnapshot, Set<String>> select,
+                                           Function<RunSnapshot, Decision> decide) {
+        return dsl.transactionResult(tx -> {
+            DSLContext db = tx.dsl();
+            DagRunRecord run = lockRun(db, dagId, runId);
+            if (run == null) {
+                return Optional.<DagRunView>empty();
+            }
+            DagRunState state = DagRunState.fromWireName(run.getState());
+            if (!state.isFinished()) {
+                throw new RunStateConflictException("Run '" + runId + "' of DAG '" + dagId + "' is still " + state.wireName()
+                        + "; clear its failed tasks once it has ended, or cancel it first.");
+            }
+            DagVersion version = version(db, run.getDagVersionId());
+            Set<String> cleared = select.apply(decisions.snapshot(db, run, version.spec()));
+            if (cleared.isEmpty()) {
+                throw new RunStateConflictException("Run '" + runId + "' of DAG '" + dagId
+                        + "' has no failed task instances to clear.");
+            }
+            var clearedInstances = TASK_INSTANCE.DAG_RUN_ID.eq(run.getId()).and(TASK_INSTANCE.TASK_ID.in(cleared));
+            db.deleteFrom(XCOM).where(XCOM.TASK_INSTANCE_ID.in(
+                    DSL.select(TASK_INSTANCE.ID).from(TASK_INSTANCE).where(clearedInstances))).execute();
+            // A cleared mapped task expands again from its (maybe different) list: keep one waiting instance.
+            List<String> mapped = cleared.stream().filter(id -> version.spec().task(id).expand() != null).toList();
+            if (!mapped.isEmpty()) {
+                var mappedInstances = TASK_INSTANCE.DAG_RUN_ID.eq(run.getId()).and(TASK_INSTANCE.TASK_ID.in(mapped));
+                db.deleteFrom(TASK_INSTANCE).where(mappedInstances, TASK_INSTANCE.MAP_INDEX.gt(0)).execute();
+                db.update(TASK_INSTANCE).set(TASK_INSTANCE.MAP_INDEX, -1).set(TASK_INSTANCE.MAP_ITEM, (JSONB) null)
+                        .where(mappedInstances).execute();
+            }
+            // The attempt number is kept, so reports from an attempt before the clear stay stale.
+            db.update(TASK_INSTANCE)
+                    .set(TASK_INSTANCE.STATE, TaskInstanceState.NONE.wireName())
+                    .set(TASK_INSTANCE.ERROR, (String) null)
+                    .set(TASK_INSTANCE.WORKER_ID, (String) null)
+                    .set(TASK_INSTANCE.QUEUED_AT, (OffsetDateTime) null)
+                    .set(TASK_INSTANCE.STARTED_AT, (OffsetDateTime) null)
+                    .set(TASK_INSTANCE.ENDED_AT, (OffsetDateTime) null)
+                    .set(TASK_INSTANCE.RETRY_AT, (OffsetDateTime) null)
+                    .where(clearedInstances)
+                    .execute();
+            run.setState(DagRunState.RUNNING.wireName());
+            run.setEndedAt(null);
+            run.setError(null);
+            run.setResult(null);
+            run.store();
+            decisions.apply(db, run, version.spec(), decide);
+            return Optional.of(toRunView(run, version.versionNumber()));
         });
     }
 
@@ -294,6 +411,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
             if (ti == null) {
                 return ReportOutcome.STALE;
             }
+            recordEndedAttempts(db, TASK_INSTANCE.ID.eq(attempt.taskInstanceId()));
             String value = outputJson == null || outputJson.isBlank() ? "null" : outputJson;
             db.insertInto(XCOM, XCOM.TASK_INSTANCE_ID, XCOM.KEY, XCOM.VALUE)
                     .values(attempt.taskInstanceId(), RETURN_VALUE, JSONB.valueOf(value))
@@ -338,6 +456,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
         ti.setEndedAt(toOffset(now));
         ti.setRetryAt(toOffset(after.retryAt()));
         ti.store();
+        recordEndedAttempts(db, TASK_INSTANCE.ID.eq(ti.getId()));
         if (after.state() == TaskInstanceState.FAILED) {
             decisions.apply(db, run, spec, decide);
         }
@@ -483,6 +602,21 @@ public final class JooqSchedulerStore implements SchedulerStore {
                 .execute();
     }
 
+    /** Copies attempts that just ended into the attempt history; the task instance row moves on to the next. */
+    private static void recordEndedAttempts(DSLContext db, Condition which) {
+        db.insertInto(TASK_ATTEMPT, TASK_ATTEMPT.TASK_INSTANCE_ID, TASK_ATTEMPT.ATTEMPT, TASK_ATTEMPT.STATE,
+                        TASK_ATTEMPT.WORKER_ID, TASK_ATTEMPT.ERROR, TASK_ATTEMPT.STARTED_AT, TASK_ATTEMPT.ENDED_AT)
+                .select(DSL.select(TASK_INSTANCE.ID, TASK_INSTANCE.ATTEMPT, TASK_INSTANCE.STATE, TASK_INSTANCE.WORKER_ID,
+                                TASK_INSTANCE.ERROR, TASK_INSTANCE.STARTED_AT, TASK_INSTANCE.ENDED_AT)
+                        .from(TASK_INSTANCE).where(which))
+                .onConflictDoNothing()
+                .execute();
+    }
+
+    private static DagRunRecord lockRun(DSLContext db, String dagId, String runId) {
+        return db.selectFrom(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.RUN_ID.eq(runId)).forUpdate().fetchOne();
+    }
+
     /** Locks the run of a task instance: every change to a run's task states takes this lock first. */
     private DagRunRecord lockRunOf(DSLContext db, long taskInstanceId) {
         return db.selectFrom(DAG_RUN)
@@ -506,15 +640,16 @@ public final class JooqSchedulerStore implements SchedulerStore {
         return new DagSummary(r.get(DAG.DAG_ID), r.get(DAG.IS_PAUSED), toVersion(r.into(DAG_VERSION)));
     }
 
-    private static DagVersion toVersion(DagVersionRecord r) {
+    static DagVersion toVersion(DagVersionRecord r) {
         return new DagVersion(r.getId(), r.getDagId(), r.getVersionNumber(), r.getHash(),
                 DagSpecJson.fromJson(r.getSpec().data()), r.getCreatedAt().toInstant());
     }
 
-    private static DagRunView toRunView(DagRunRecord r, int versionNumber) {
+    static DagRunView toRunView(DagRunRecord r, int versionNumber) {
         return new DagRunView(r.getId(), r.getRunId(), r.getDagId(), versionNumber, r.getRunType(),
                 DagRunState.fromWireName(r.getState()), r.getConf().data(),
-                r.getResult() == null ? null : r.getResult().data(), r.getError(), toInstant(r.getLogicalDate()),
+                r.getResult() == null ? null : r.getResult().data(), r.getError(), r.getNote(),
+                toInstant(r.getLogicalDate()),
                 toInstant(r.getQueuedAt()), toInstant(r.getStartedAt()), toInstant(r.getEndedAt()));
     }
 
@@ -522,11 +657,11 @@ public final class JooqSchedulerStore implements SchedulerStore {
         return toOffset(clock.instant());
     }
 
-    private static OffsetDateTime toOffset(Instant instant) {
+    static OffsetDateTime toOffset(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
-    private static Instant toInstant(OffsetDateTime time) {
+    static Instant toInstant(OffsetDateTime time) {
         return time == null ? null : time.toInstant();
     }
 }

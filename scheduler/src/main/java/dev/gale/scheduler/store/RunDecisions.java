@@ -218,8 +218,7 @@ final class RunDecisions {
         }
         run.store();
         if (after.isFinished()) {
-            db.select(DSL.function("pg_notify", Object.class, DSL.val(JooqSchedulerStore.RUN_FINISHED_CHANNEL),
-                    DSL.val(run.getRunId()))).fetch();
+            notifyRunFinished(db, run.getRunId());
             if (spec.maxActiveRuns() != null) {
                 startQueuedRuns(db, run.getDagId(), spec.maxActiveRuns(), decide);
             }
@@ -295,6 +294,11 @@ final class RunDecisions {
                 .where(TASK_INSTANCE.ID.in(chosen), TASK_INSTANCE.STATE.eq(TaskInstanceState.SCHEDULED.wireName()))
                 .returning(TASK_INSTANCE.QUEUE).fetch(TASK_INSTANCE.QUEUE)
                 .stream().distinct().forEach(q -> notifyQueued(db, q));
+    }
+
+    static void notifyRunFinished(DSLContext db, String runId) {
+        db.select(DSL.function("pg_notify", Object.class, DSL.val(JooqSchedulerStore.RUN_FINISHED_CHANNEL),
+                DSL.val(runId))).fetch();
     }
 
     static void notifyQueued(DSLContext db, String queue) {

@@ -43,10 +43,10 @@ class EngineFeaturesIT {
         AssetMigrations.migrate(dataSource);
         dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
         store = new JooqSchedulerStore(dsl, Clock.systemUTC());
-        new DagService(store, new JooqAssetRegistry(dsl)).sync(List.of(mapped(), branching(), pooled(), limited(),
+        new DagService(store, new JooqAssetRegistry(dsl), new JooqRunHistory(dsl)).sync(List.of(mapped(), branching(), pooled(), limited(),
                 slow(), scheduled()));
         store.definePools(Map.of("tiny", 1));
-        runs = new RunService(store, Clock.systemUTC());
+        runs = new RunService(store, new JooqRunHistory(dsl), Clock.systemUTC());
         tasks = new TaskExecutionService(store, Clock.systemUTC());
     }
 

@@ -47,8 +47,10 @@ class JooqSchedulerStoreIT {
         AssetMigrations.migrate(dataSource);
         var dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
         store = new JooqSchedulerStore(dsl, Clock.systemUTC());
-        new DagService(store, new JooqAssetRegistry(dsl)).sync(List.of(twoStep("two_step", 1), twoStep("fragile", 0)));
-        runs = new RunService(store, Clock.systemUTC());
+        JooqRunHistory history = new JooqRunHistory(dsl);
+        new DagService(store, new JooqAssetRegistry(dsl), history)
+                .sync(List.of(twoStep("two_step", 1), twoStep("fragile", 0)));
+        runs = new RunService(store, history, Clock.systemUTC());
         tasks = new TaskExecutionService(store, Clock.systemUTC());
         notifications = new PgNotifications(db.jdbcUrl(), db.user(), db.password(),
                 List.of(JooqSchedulerStore.RUN_FINISHED_CHANNEL));

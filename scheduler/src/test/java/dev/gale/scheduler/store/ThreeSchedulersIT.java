@@ -90,10 +90,11 @@ class ThreeSchedulersIT {
             HikariDataSource pool = new HikariDataSource(config);
             JooqSchedulerStore store = new JooqSchedulerStore(DSL.using(pool, SQLDialect.POSTGRES), Clock.systemUTC());
             if (i == 0) {
-                new DagService(store, new JooqAssetRegistry(DSL.using(pool, SQLDialect.POSTGRES)))
-                        .sync(List.of(routed(), everyMinute()));
+                new DagService(store, new JooqAssetRegistry(DSL.using(pool, SQLDialect.POSTGRES)),
+                        new JooqRunHistory(DSL.using(pool, SQLDialect.POSTGRES))).sync(List.of(routed(), everyMinute()));
             }
-            RunService runs = new RunService(store, Clock.systemUTC());
+            RunService runs = new RunService(store, new JooqRunHistory(DSL.using(pool, SQLDialect.POSTGRES)),
+                    Clock.systemUTC());
             SchedulingLoop loop = new SchedulingLoop(store, Clock.systemUTC(), Duration.ofMinutes(5));
             loop.start(Duration.ofMillis(200));
             CronSchedules cron = new CronSchedules(QuartzConnections.register(pool), (dagId, logicalDate) -> {

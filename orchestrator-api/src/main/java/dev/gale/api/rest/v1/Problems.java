@@ -1,9 +1,13 @@
 package dev.gale.api.rest.v1;
 
+import dev.gale.scheduler.service.DagPausedException;
+import dev.gale.scheduler.service.IdempotencyConflictException;
 import dev.gale.scheduler.service.InvalidConfException;
+import dev.gale.scheduler.service.RunStateConflictException;
 import dev.gale.scheduler.service.UnknownDagException;
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -24,38 +28,65 @@ class Problems extends ResponseEntityExceptionHandler {
         return URI.create("urn:gale:problem:" + slug);
     }
 
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String slug, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(type(slug));
+        problem.setTitle(title);
+        return ResponseEntity.status(status).body(problem);
+    }
+
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
-        problem.setType(type(e.type()));
-        problem.setTitle(e.title());
-        return ResponseEntity.status(e.status()).body(problem);
+        ResponseEntity<ProblemDetail> response = problem(e.status(), e.type(), e.title(), e.getMessage());
+        if (!e.errors().isEmpty()) {
+            response.getBody().setProperty("errors", e.errors().stream()
+                    .map(v -> Map.of("field", v.field(), "message", v.message())).toList());
+        }
+        return response;
     }
 
     @ExceptionHandler(UnknownDagException.class)
     ResponseEntity<ProblemDetail> unknownDag(UnknownDagException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
-        problem.setType(type("unknown-dag"));
-        problem.setTitle("Unknown DAG");
-        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
+        return problem(HttpStatus.NOT_FOUND, "unknown-dag", "Unknown DAG", e.getMessage());
+    }
+
+    @ExceptionHandler(DagPausedException.class)
+    ResponseEntity<ProblemDetail> dagPaused(DagPausedException e) {
+        return problem(HttpStatus.CONFLICT, "dag-paused", "DAG is paused", e.getMessage());
+    }
+
+    @ExceptionHandler(IdempotencyConflictException.class)
+    ResponseEntity<ProblemDetail> idempotencyConflict(IdempotencyConflictException e) {
+        return problem(HttpStatus.CONFLICT, "idempotency-key-reused", "Idempotency-Key reused", e.getMessage());
+    }
+
+    @ExceptionHandler(RunStateConflictException.class)
+    ResponseEntity<ProblemDetail> runState(RunStateConflictException e) {
+        return problem(HttpStatus.CONFLICT, "run-state", "Not possible in the run's state", e.getMessage());
     }
 
     @ExceptionHandler(InvalidConfException.class)
     ResponseEntity<ProblemDetail> invalidConf(InvalidConfException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
-        problem.setType(type("invalid-conf"));
-        problem.setTitle("conf does not match the DAG's params");
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.BAD_REQUEST, "invalid-conf",
+                "conf does not match the DAG's params", e.getMessage());
         List<Map<String, String>> errors = e.violations().stream()
                 .map(v -> Map.of("field", "conf." + v.field(), "message", v.message()))
                 .toList();
-        problem.setProperty("errors", errors);
-        return ResponseEntity.badRequest().body(problem);
+        response.getBody().setProperty("errors", errors);
+        return response;
     }
 
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
                                                                   HttpHeaders headers, HttpStatusCode status,
                                                                   WebRequest request) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestBodyLimitFilter.BodyTooLargeException tooLarge) {
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).headers(headers).body(problem(
+                        HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
+                        tooLarge.getMessage()).getBody());
+            }
+        }
         Throwable cause = ex.getMostSpecificCause();
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 "The request body is not valid JSON (" + firstLine(cause.getMessage()) + "). Send a JSON object,"
@@ -63,6 +94,20 @@ class Problems extends ResponseEntityExceptionHandler {
         problem.setType(type("malformed-json"));
         problem.setTitle("Malformed JSON");
         return ResponseEntity.badRequest().headers(headers).body(problem);
+    }
+
+    /** Spring's own problems (405, 415, a parameter of the wrong type...) get a Gale type instead of about:blank. */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+                                                             HttpStatusCode statusCode, WebRequest request) {
+        ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        if (response != null && response.getBody() instanceof ProblemDetail problem
+                && (problem.getType() == null || URI.create("about:blank").equals(problem.getType()))) {
+            HttpStatus status = HttpStatus.resolve(statusCode.value());
+            String reason = status == null ? "error-" + statusCode.value() : status.name();
+            problem.setType(type(reason.toLowerCase(Locale.ROOT).replace('_', '-')));
+        }
+        return response;
     }
 
     private static String firstLine(String message) {

@@ -1,12 +1,24 @@
 package dev.gale.api.rest.v1;
 
 import dev.gale.api.config.GaleSettings;
+import dev.gale.api.security.Role;
+import dev.gale.scheduler.engine.DagRunState;
 import dev.gale.scheduler.service.DagRunView;
+import dev.gale.scheduler.service.RunPage;
+import dev.gale.scheduler.service.RunQuery;
+import dev.gale.scheduler.service.RunRequest;
 import dev.gale.scheduler.service.RunService;
 import dev.gale.scheduler.service.RunWaiter;
+import dev.gale.scheduler.service.TriggeredRun;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -14,6 +26,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -21,12 +34,13 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code /api/v1/dags/{dagId}/runs}: trigger runs (optionally waiting for the result) and read them. */
+/** DAG runs: trigger (optionally waiting for the result), read, list, cancel, clear failed tasks, await. */
 @RestController
-@RequestMapping("/api/v1/dags/{dagId}/runs")
+@RequestMapping("/api/v1")
 class RunController {
-    /** Set when a requested wait was longer than the server allows, to the wait actually used. */
-    static final String WAIT_CLAMPED_HEADER = "Gale-Wait-Clamped-To";
+    static final String IDEMPOTENT_REPLAY_HEADER = "Gale-Idempotent-Replay";
+    private static final int MAX_NOTE_LENGTH = 2_000;
+    private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
     private final RunService runs;
     private final RunWaiter waiter;
@@ -40,79 +54,203 @@ class RunController {
         this.maxWait = settings.maxWait();
     }
 
-    /**
-     * Triggers a run with {@code {"conf": {...}}}. Without {@code wait}: 201 with the queued run.
-     * With {@code wait} (ISO-8601, e.g. {@code PT30S}): 200 with the finished run and its result, or
-     * 202 with {@code Location} if it is still running at the deadline.
-     */
-    @PostMapping
+    @Operation(summary = "Trigger a run",
+            description = "Without wait: 201 with the queued run. With wait (ISO-8601, e.g. PT30S): 200 with the"
+                    + " finished run and its result, or 202 with Location if it is still running at the deadline."
+                    + " The same Idempotency-Key and body return the same run; another body with that key is 409.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                    content = @Content(schema = @Schema(implementation = TriggerRunRequest.class))))
+    @PostMapping("/dags/{dagId}/runs")
+    @RequiresRole(Role.OPERATOR)
     ResponseEntity<DagRunResponse> trigger(@PathVariable String dagId,
                                            @RequestParam(name = "wait", required = false) String wait,
+                                           @RequestHeader(name = "Idempotency-Key", required = false)
+                                           String idempotencyKey,
                                            @RequestBody(required = false) JsonNode body) throws InterruptedException {
-        Duration requestedWait = parseWait(wait);
-        Map<String, Object> conf = conf(body);
-        DagRunView run = runs.trigger(dagId, conf, "manual", null);
-        URI location = URI.create("/api/v1/dags/" + dagId + "/runs/" + run.runId());
+        Duration requestedWait = Waits.parse(wait);
+        TriggeredRun triggered = runs.trigger(request(dagId, body, idempotencyKey));
+        DagRunView run = triggered.run();
         if (requestedWait == null) {
-            return ResponseEntity.created(location).body(DagRunResponse.of(run, json));
+            URI location = location(dagId, run.runId());
+            var response = triggered.replayed() ? ResponseEntity.ok().location(location)
+                    : ResponseEntity.created(location);
+            return replayed(response, triggered).body(DagRunResponse.of(run, json));
         }
-        Duration effective = requestedWait.compareTo(maxWait) > 0 ? maxWait : requestedWait;
-        DagRunView latest = waiter.await(dagId, run.runId(), effective).orElse(run);
+        return awaited(dagId, run, requestedWait, triggered);
+    }
+
+    /** A trigger answered with the run an earlier request of the same Idempotency-Key created says so. */
+    private static ResponseEntity.BodyBuilder replayed(ResponseEntity.BodyBuilder response, TriggeredRun triggered) {
+        return triggered.replayed() ? response.header(IDEMPOTENT_REPLAY_HEADER, "true") : response;
+    }
+
+    @Operation(summary = "Wait for a run's result",
+            description = "200 with the run and its result once it has ended (a failed run is 200 with state"
+                    + " failed and the failing task's error), or 202 with Location if it is still running after wait.")
+    @GetMapping("/dags/{dagId}/runs/{runId}/result")
+    ResponseEntity<DagRunResponse> result(@PathVariable String dagId, @PathVariable String runId,
+                                          @RequestParam(name = "wait", required = false) String wait)
+            throws InterruptedException {
+        Duration requestedWait = Waits.parse(wait);
+        DagRunView run = find(dagId, runId);
+        return awaited(dagId, run, requestedWait == null ? Duration.ZERO : requestedWait, null);
+    }
+
+    @GetMapping("/dags/{dagId}/runs/{runId}")
+    DagRunResponse get(@PathVariable String dagId, @PathVariable String runId) {
+        return DagRunResponse.of(find(dagId, runId), json);
+    }
+
+    @Operation(summary = "List a DAG's runs, newest first")
+    @GetMapping("/dags/{dagId}/runs")
+    RunListResponse listOfDag(@PathVariable String dagId,
+                              @RequestParam(name = "state", required = false) List<String> states,
+                              @RequestParam(name = "runType", required = false) List<String> runTypes,
+                              @RequestParam(name = "queuedFrom", required = false) String queuedFrom,
+                              @RequestParam(name = "queuedTo", required = false) String queuedTo,
+                              @RequestParam(name = "cursor", required = false) String cursor,
+                              @RequestParam(name = "limit", required = false) Integer limit) {
+        return list(List.of(dagId), states, runTypes, queuedFrom, queuedTo, cursor, limit);
+    }
+
+    @Operation(summary = "List runs of any DAG, newest first", description = "Filter by dagId, state and runType"
+            + " (each may repeat) and by queue time; queuedFrom is inclusive, queuedTo exclusive.")
+    @GetMapping("/runs")
+    RunListResponse list(@RequestParam(name = "dagId", required = false) List<String> dagIds,
+                         @RequestParam(name = "state", required = false) List<String> states,
+                         @RequestParam(name = "runType", required = false) List<String> runTypes,
+                         @RequestParam(name = "queuedFrom", required = false) String queuedFrom,
+                         @RequestParam(name = "queuedTo", required = false) String queuedTo,
+                         @RequestParam(name = "cursor", required = false) String cursor,
+                         @RequestParam(name = "limit", required = false) Integer limit) {
+        List<ApiException.FieldError> errors = new ArrayList<>();
+        List<DagRunState> parsedStates = new ArrayList<>();
+        for (String state : states == null ? List.<String>of() : states) {
+            try {
+                parsedStates.add(DagRunState.fromWireName(state));
+            } catch (IllegalArgumentException e) {
+                errors.add(new ApiException.FieldError("state", "'" + state
+                        + "' is not a run state; use queued, running, success, failed or cancelled"));
+            }
+        }
+        Instant from = instant("queuedFrom", queuedFrom, errors);
+        Instant to = instant("queuedTo", queuedTo, errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid("invalid-query", errors);
+        }
+        RunPage page = runs.list(new RunQuery(dagIds == null ? List.of() : dagIds, parsedStates,
+                runTypes == null ? List.of() : runTypes, from, to, Paging.decode(cursor), Paging.limit(limit)));
+        return new RunListResponse(page.runs().stream().map(r -> DagRunResponse.of(r, json)).toList(),
+                Paging.encode(page.next()));
+    }
+
+    @Operation(summary = "Cancel a run", description = "Task instances not started are skipped; running ones are"
+            + " failed and their workers told to stop at their next heartbeat. 409 if the run has ended.")
+    @PostMapping("/dags/{dagId}/runs/{runId}/cancel")
+    @RequiresRole(Role.OPERATOR)
+    DagRunResponse cancel(@PathVariable String dagId, @PathVariable String runId) {
+        return runs.cancel(dagId, runId).map(r -> DagRunResponse.of(r, json))
+                .orElseThrow(() -> unknownRun(dagId, runId));
+    }
+
+    @Operation(summary = "Clear the failed task instances of an ended run and run them again",
+            description = "Clears failed and upstream_failed task instances and everything downstream of them.")
+    @PostMapping("/dags/{dagId}/runs/{runId}/clear")
+    @RequiresRole(Role.OPERATOR)
+    DagRunResponse clear(@PathVariable String dagId, @PathVariable String runId) {
+        return runs.clearFailedTasks(dagId, runId).map(r -> DagRunResponse.of(r, json))
+                .orElseThrow(() -> unknownRun(dagId, runId));
+    }
+
+    /** Waits on the run-finished notification; a client that goes away does not touch the run. */
+    private ResponseEntity<DagRunResponse> awaited(String dagId, DagRunView run, Duration requestedWait,
+                                                   TriggeredRun triggered) throws InterruptedException {
+        Duration effective = Waits.clamp(requestedWait, maxWait);
+        DagRunView latest = run.state().isFinished() || effective.isZero() ? run
+                : waiter.await(dagId, run.runId(), effective).orElse(run);
         var response = ResponseEntity.status(latest.state().isFinished() ? HttpStatus.OK : HttpStatus.ACCEPTED);
         if (!latest.state().isFinished()) {
-            response.location(location);
+            response.location(location(dagId, run.runId()));
         }
-        if (!effective.equals(requestedWait)) {
-            response.header(WAIT_CLAMPED_HEADER, effective.toString());
+        Waits.sayIfClamped(response, requestedWait, effective);
+        if (triggered != null) {
+            replayed(response, triggered);
         }
         return response.body(DagRunResponse.of(latest, json));
     }
 
-    @GetMapping("/{runId}")
-    DagRunResponse get(@PathVariable String dagId, @PathVariable String runId) {
-        return runs.find(dagId, runId).map(r -> DagRunResponse.of(r, json))
-                .orElseThrow(() -> ApiException.notFound("unknown-run", "DAG '" + dagId + "' has no run '" + runId
-                        + "'. Runs are listed by GET /api/v1/dags/" + dagId + "/runs."));
-    }
-
-    private Map<String, Object> conf(JsonNode body) {
-        if (body == null || body.isNull() || body.isMissingNode()) {
-            return Map.of();
-        }
-        if (!body.isObject()) {
+    private RunRequest request(String dagId, JsonNode body, String idempotencyKey) {
+        if (body != null && !body.isNull() && !body.isMissingNode() && !body.isObject()) {
             throw ApiException.badRequest("invalid-body", "The request body must be a JSON object such as"
                     + " {\"conf\": {\"name\": \"Ada\"}}, not " + kind(body) + ".");
         }
-        JsonNode conf = body.get("conf");
-        if (conf == null || conf.isNull()) {
-            return Map.of();
-        }
-        if (!conf.isObject()) {
+        JsonNode object = body == null || !body.isObject() ? json.createObjectNode() : body;
+        JsonNode conf = object.get("conf");
+        if (conf != null && !conf.isNull() && !conf.isObject()) {
             throw ApiException.badRequest("invalid-conf", "conf must be a JSON object of param values such as"
                     + " {\"name\": \"Ada\"}, not " + kind(conf) + ".");
         }
-        return json.convertValue(conf, new TypeReference<Map<String, Object>>() { });
+        List<ApiException.FieldError> errors = new ArrayList<>();
+        JsonNode logicalDate = object.get("logicalDate");
+        Instant parsedDate = null;
+        if (logicalDate != null && !logicalDate.isNull()) {
+            parsedDate = logicalDate.isString() ? instant("logicalDate", logicalDate.asString(), errors) : null;
+            if (!logicalDate.isString()) {
+                errors.add(new ApiException.FieldError("logicalDate", "must be an ISO-8601 instant such as"
+                        + " \"2026-01-31T00:00:00Z\", not " + kind(logicalDate)));
+            }
+        }
+        JsonNode note = object.get("note");
+        if (note != null && !note.isNull() && (!note.isString() || note.asString().length() > MAX_NOTE_LENGTH)) {
+            errors.add(new ApiException.FieldError("note", note.isString()
+                    ? "must be at most " + MAX_NOTE_LENGTH + " characters" : "must be a string, not " + kind(note)));
+        }
+        if (idempotencyKey != null && (idempotencyKey.isBlank()
+                || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+            errors.add(new ApiException.FieldError("Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH
+                    + " characters"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid("invalid-body", errors);
+        }
+        Map<String, Object> confValues = conf == null || conf.isNull() ? Map.of()
+                : json.convertValue(conf, new TypeReference<Map<String, Object>>() { });
+        return new RunRequest(dagId, confValues, "manual", parsedDate,
+                note == null || note.isNull() ? null : note.asString(), idempotencyKey);
     }
 
-    private static Duration parseWait(String wait) {
-        if (wait == null || wait.isBlank()) {
+    private DagRunView find(String dagId, String runId) {
+        return runs.find(dagId, runId).orElseThrow(() -> unknownRun(dagId, runId));
+    }
+
+    static ApiException unknownRun(String dagId, String runId) {
+        return ApiException.notFound("unknown-run", "DAG '" + dagId + "' has no run '" + runId
+                + "'. Runs are listed by GET /api/v1/dags/" + dagId + "/runs.");
+    }
+
+    private static URI location(String dagId, String runId) {
+        return URI.create("/api/v1/dags/" + dagId + "/runs/" + runId);
+    }
+
+    private static Instant instant(String field, String value, List<ApiException.FieldError> errors) {
+        if (value == null || value.isBlank()) {
             return null;
         }
         try {
-            Duration duration = Duration.parse(wait);
-            if (duration.isNegative()) {
-                throw ApiException.badRequest("invalid-wait", "wait must not be negative, got " + wait + ".");
-            }
-            return duration;
+            return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("invalid-wait", "wait must be an ISO-8601 duration such as PT30S, got '"
-                    + wait + "'.");
+            errors.add(new ApiException.FieldError(field, "must be an ISO-8601 instant such as"
+                    + " \"2026-01-31T00:00:00Z\", got '" + value + "'"));
+            return null;
         }
     }
 
     private static String kind(JsonNode node) {
         if (node.isArray()) {
             return "an array";
+        }
+        if (node.isObject()) {
+            return "an object";
         }
         if (node.isString()) {
             return "a string";

@@ -1,0 +1,101 @@
+package dev.gale.api.rest.v1;
+
+import dev.gale.scheduler.service.RunHistory;
+import dev.gale.scheduler.service.TaskInstancePage;
+import dev.gale.scheduler.service.TaskInstanceView;
+import io.swagger.v3.oas.annotations.Operation;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code /api/v1/dags/{dagId}/runs/{runId}/tasks}: a run's task instances, their attempts and XCom
+ * values. {@code mapIndex} picks one instance of a mapped task; -1 (the default) is an unmapped task.
+ */
+@RestController
+@RequestMapping("/api/v1/dags/{dagId}/runs/{runId}/tasks")
+class TaskInstanceController {
+    private final RunHistory history;
+    private final JsonMapper json;
+
+    TaskInstanceController(RunHistory history, JsonMapper json) {
+        this.history = history;
+        this.json = json;
+    }
+
+    record TaskInstanceResponse(String taskId, int mapIndex, String state, int attempt, int maxAttempts,
+                                String queue, int priorityWeight, String workerId, String error,
+                                java.time.Instant queuedAt, java.time.Instant startedAt, java.time.Instant endedAt) {
+        static TaskInstanceResponse of(TaskInstanceView ti) {
+            return new TaskInstanceResponse(ti.taskId(), ti.mapIndex(), ti.state().wireName(), ti.attempt(),
+                    ti.maxAttempts(), ti.queue(), ti.priorityWeight(), ti.workerId(), ti.error(), ti.queuedAt(),
+                    ti.startedAt(), ti.endedAt());
+        }
+    }
+
+    record TaskInstanceListResponse(List<TaskInstanceResponse> taskInstances, int totalEntries) {
+    }
+
+    record AttemptResponse(int attempt, String state, String workerId, String error, java.time.Instant startedAt,
+                           java.time.Instant endedAt) {
+    }
+
+    record AttemptListResponse(List<AttemptResponse> attempts) {
+    }
+
+    record XComResponse(String key, JsonNode value) {
+    }
+
+    record XComListResponse(List<XComResponse> entries) {
+    }
+
+    @Operation(summary = "List a run's task instances", description = "Ordered by task id, then map index.")
+    @GetMapping
+    TaskInstanceListResponse list(@PathVariable String dagId, @PathVariable String runId,
+                                  @RequestParam(name = "limit", required = false) Integer limit,
+                                  @RequestParam(name = "offset", required = false) Integer offset) {
+        TaskInstancePage page = history.listTaskInstances(dagId, runId, Paging.limit(limit), Paging.offset(offset))
+                .orElseThrow(() -> RunController.unknownRun(dagId, runId));
+        return new TaskInstanceListResponse(page.taskInstances().stream().map(TaskInstanceResponse::of).toList(),
+                page.totalEntries());
+    }
+
+    @GetMapping("/{taskId}")
+    TaskInstanceResponse get(@PathVariable String dagId, @PathVariable String runId, @PathVariable String taskId,
+                             @RequestParam(name = "mapIndex", defaultValue = "-1") int mapIndex) {
+        return TaskInstanceResponse.of(find(dagId, runId, taskId, mapIndex));
+    }
+
+    @Operation(summary = "List a task instance's attempts, oldest first, the running one included")
+    @GetMapping("/{taskId}/attempts")
+    AttemptListResponse attempts(@PathVariable String dagId, @PathVariable String runId, @PathVariable String taskId,
+                                 @RequestParam(name = "mapIndex", defaultValue = "-1") int mapIndex) {
+        find(dagId, runId, taskId, mapIndex);
+        return new AttemptListResponse(history.listAttempts(dagId, runId, taskId, mapIndex).stream()
+                .map(a -> new AttemptResponse(a.attempt(), a.state().wireName(), a.workerId(), a.error(),
+                        a.startedAt(), a.endedAt()))
+                .toList());
+    }
+
+    @Operation(summary = "List a task instance's XCom values", description = "The output is under key return_value.")
+    @GetMapping("/{taskId}/xcom")
+    XComListResponse xcom(@PathVariable String dagId, @PathVariable String runId, @PathVariable String taskId,
+                          @RequestParam(name = "mapIndex", defaultValue = "-1") int mapIndex) {
+        find(dagId, runId, taskId, mapIndex);
+        return new XComListResponse(history.listXComs(dagId, runId, taskId, mapIndex).stream()
+                .map(x -> new XComResponse(x.key(), json.readTree(x.valueJson())))
+                .toList());
+    }
+
+    private TaskInstanceView find(String dagId, String runId, String taskId, int mapIndex) {
+        return history.findTaskInstance(dagId, runId, taskId, mapIndex).orElseThrow(() -> ApiException.notFound(
+                "unknown-task-instance", "Run '" + runId + "' of DAG '" + dagId + "' has no task instance '" + taskId
+                        + "'" + (mapIndex < 0 ? "" : " with mapIndex " + mapIndex) + ". Its task instances are listed"
+                        + " by GET /api/v1/dags/" + dagId + "/runs/" + runId + "/tasks."));
+    }
+}

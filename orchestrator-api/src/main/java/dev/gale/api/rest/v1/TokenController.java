@@ -1,0 +1,86 @@
+package dev.gale.api.rest.v1;
+
+import dev.gale.api.security.ApiTokens;
+import dev.gale.api.security.IssuedToken;
+import dev.gale.api.security.Role;
+import io.swagger.v3.oas.annotations.Operation;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/tokens}: API tokens, managed by admins. A token's secret is shown once, when it is created. */
+@RestController
+@RequestMapping("/api/v1/tokens")
+class TokenController {
+    private final ApiTokens tokens;
+
+    TokenController(ApiTokens tokens) {
+        this.tokens = tokens;
+    }
+
+    record NewTokenRequest(String name, String role) {
+    }
+
+    record TokenResponse(String name, String role, Instant createdAt) {
+    }
+
+    record IssuedTokenResponse(String name, String role, String token, Instant createdAt) {
+    }
+
+    record TokenListResponse(List<TokenResponse> tokens) {
+    }
+
+    @Operation(summary = "Create an API token", description = "The answer holds the token itself; it is not shown"
+            + " again. Roles: viewer (read), operator (trigger, cancel, clear), admin (tokens, pause).")
+    @PostMapping
+    @RequiresRole(Role.ADMIN)
+    ResponseEntity<IssuedTokenResponse> create(@RequestBody NewTokenRequest request) {
+        List<ApiException.FieldError> errors = new ArrayList<>();
+        if (request.name() == null || request.name().isBlank() || request.name().length() > 100) {
+            errors.add(new ApiException.FieldError("name", "is required, 1 to 100 characters"));
+        }
+        Role role = null;
+        try {
+            role = Role.fromWireName(request.role());
+        } catch (IllegalArgumentException e) {
+            errors.add(new ApiException.FieldError("role", "must be viewer, operator or admin"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid("invalid-body", errors);
+        }
+        IssuedToken issued;
+        try {
+            issued = tokens.create(request.name(), role);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.conflict("token-exists", e.getMessage());
+        }
+        return ResponseEntity.created(URI.create("/api/v1/tokens/" + issued.name())).body(new IssuedTokenResponse(
+                issued.name(), issued.role().wireName(), issued.token(), issued.createdAt()));
+    }
+
+    @GetMapping
+    @RequiresRole(Role.ADMIN)
+    TokenListResponse list() {
+        return new TokenListResponse(tokens.list().stream()
+                .map(t -> new TokenResponse(t.name(), t.role(), t.createdAt())).toList());
+    }
+
+    @Operation(summary = "Revoke an API token")
+    @DeleteMapping("/{name}")
+    @RequiresRole(Role.ADMIN)
+    ResponseEntity<Void> revoke(@PathVariable String name) {
+        if (!tokens.revoke(name)) {
+            throw ApiException.notFound("unknown-token", "There is no token named '" + name + "'.");
+        }
+        return ResponseEntity.noContent().build();
+    }
+}

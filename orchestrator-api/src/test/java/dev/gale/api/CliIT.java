@@ -1,0 +1,125 @@
+package dev.gale.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The CLI's client commands against a real server over HTTP, as `./gale dags …` and `./gale runs …` run them. */
+class CliIT {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static GaleTestServer gale;
+
+    @BeforeAll
+    static void start() {
+        gale = new GaleTestServer(Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        gale.close();
+    }
+
+    private record Result(int status, String out, String err) {
+    }
+
+    /** Runs {@code gale args…} with the test server's URL and admin token, capturing what it prints. */
+    private static synchronized Result gale(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", gale.baseUrl(), "--token", gale.adminToken));
+        return run(all.toArray(String[]::new));
+    }
+
+    private static synchronized Result run(String... args) {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cli = new CommandLine(new GaleCommand());
+        cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("gale: " + e.getMessage());
+            return 2;
+        });
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            int status = cli.execute(args);
+            return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    @Test
+    void dagsListAndShowPrintTablesForPeopleAndJsonForScripts() {
+        Result table = gale("dags", "list");
+        assertThat(table.status()).isZero();
+        assertThat(table.out()).startsWith("DAG").contains("hello").contains("Greets someone");
+
+        Result json = gale("dags", "list", "--json", "--tag", "example");
+        assertThat(JSON.readTree(json.out()).get("dags").findValuesAsString("dagId"))
+                .contains("hello", "mapping_demo").doesNotContain("slow_for_tests");
+
+        Result show = gale("dags", "show", "hello");
+        assertThat(show.out()).contains("PARAM").contains("name").contains("greet").contains("result: the output of"
+                + " task 'sign'");
+    }
+
+    @Test
+    void runsTriggerWaitsForTheResultAndListShowAndCancelFindRuns() {
+        Result trigger = gale("runs", "trigger", "hello", "--conf", "{\"name\":\"Cli\"}", "--wait", "30s",
+                "--note", "from the CLI");
+        assertThat(trigger.status()).as(trigger.err()).isZero();
+        assertThat(trigger.out()).contains("state   success").contains("HELLO, CLI! (signed, Gale)")
+                .contains("note    from the CLI");
+
+        Result json = gale("runs", "trigger", "hello", "--json", "--wait", "PT30S");
+        JsonNode run = JSON.readTree(json.out());
+        assertThat(run.get("result").asString()).isEqualTo("HELLO, WORLD! (signed, Gale)");
+        String runId = run.get("runId").asString();
+
+        assertThat(gale("runs", "list", "--dag", "hello", "--state", "success").out()).contains(runId);
+        Result show = gale("runs", "show", "hello", runId);
+        assertThat(show.out()).contains("TASK").contains("greet").contains("shout").contains("sign");
+
+        String sleepy = JSON.readTree(gale("runs", "trigger", "sleepy_for_tests", "--json").out())
+                .get("runId").asString();
+        assertThat(gale("runs", "cancel", "sleepy_for_tests", sleepy).out()).contains("state   cancelled");
+        Result again = gale("runs", "cancel", "sleepy_for_tests", sleepy);
+        assertThat(again.status()).isEqualTo(2);
+        assertThat(again.err()).contains("409").contains("already ended");
+    }
+
+    @Test
+    void aRunThatIsStillGoingAtTheDeadlineExitsWithStatus3() {
+        Result trigger = gale("runs", "trigger", "slow_for_tests", "--wait", "PT0.1S");
+
+        assertThat(trigger.status()).isEqualTo(3);
+        assertThat(trigger.out()).containsPattern("state   (queued|running)");
+    }
+
+    @Test
+    void withoutATokenTheCliSaysHowToGiveOne() {
+        Result result = run("dags", "list", "--url", gale.baseUrl());
+
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.err()).contains("401").contains("set --token or GALE_TOKEN");
+    }
+
+    @Test
+    void badConfIsRefusedBeforeAnythingIsSent() {
+        Result result = gale("runs", "trigger", "hello", "--conf", "[1]");
+
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.err()).contains("--conf must be a JSON object");
+    }
+}
