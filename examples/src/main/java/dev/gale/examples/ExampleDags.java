@@ -8,6 +8,6 @@ import java.util.List;
 public final class ExampleDags implements DagBundle {
     @Override
     public List<Dag> dags() {
-        return List.of(HelloDag.dag());
+        return List.of(HelloDag.dag(), PolyglotDemoDag.dag());
     }
 }

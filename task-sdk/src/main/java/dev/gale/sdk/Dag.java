@@ -51,9 +51,13 @@ public final class Dag {
         return versionHash;
     }
 
-    /** The code of a task, if the DAG declares it. */
+    /** The serialized form of a task, if the DAG declares it. */
+    public Optional<dev.gale.sdk.spec.TaskSpec> taskSpec(String taskId) {
+        return spec.tasks().stream().filter(t -> t.taskId().equals(taskId)).findFirst();
+    }
+
+    /** The code of a task, if the DAG declares it and it is not a command task. */
     public Optional<TaskFunction> taskFunction(String taskId) {
         return Optional.ofNullable(tasks.get(taskId)).map(TaskBuilder::function);
     }
-
 }

@@ -1,5 +1,6 @@
 package dev.gale.sdk;
 
+import dev.gale.sdk.spec.IsolationSpec;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,10 +25,26 @@ public final class TaskBuilder {
     private int priorityWeight = 1;
     private final Set<String> inlets = new java.util.TreeSet<>();
     private final Set<String> outlets = new java.util.TreeSet<>();
+    private IsolationSpec isolation;
 
     TaskBuilder(String id, TaskFunction function) {
         this.id = Objects.requireNonNull(id, "task id");
         this.function = Objects.requireNonNull(function, "task function of '" + id + "'");
+    }
+
+    /** A task without Java code: the worker runs {@code command} as a child process. */
+    private TaskBuilder(String id, List<String> command) {
+        this.id = Objects.requireNonNull(id, "task id");
+        this.function = null;
+        this.isolation = new IsolationSpec(IsolationSpec.COMMAND, command, List.of());
+    }
+
+    static TaskBuilder command(String id, List<String> command) {
+        if (command.isEmpty() || command.getFirst().isBlank()) {
+            throw new IllegalArgumentException("task '" + id + "': a command task needs a program to run,"
+                    + " e.g. command(\"" + id + "\", \"python3\", \"embed.py\")");
+        }
+        return new TaskBuilder(id, command);
     }
 
     public String id() {
@@ -105,6 +122,21 @@ public final class TaskBuilder {
         return this;
     }
 
+    /**
+     * Runs this task's Java code in a child JVM instead of the worker's process, with
+     * {@code classpathEntries} (jars or directories, on the worker's machine) ahead of the DAG
+     * bundle: for a task that needs another version of a library than the worker's. The child
+     * never holds the task token; it talks to its worker over a local socket.
+     */
+    public TaskBuilder childJvm(String... classpathEntries) {
+        if (function == null) {
+            throw new IllegalStateException("task '" + id + "' runs a command; it has no Java code to run in a child"
+                    + " JVM");
+        }
+        this.isolation = new IsolationSpec(IsolationSpec.CHILD_JVM, List.of(), List.of(classpathEntries));
+        return this;
+    }
+
     TaskFunction function() {
         return function;
     }
@@ -118,6 +150,6 @@ public final class TaskBuilder {
                 retries, retryDelay.toMillis(), exponentialBackoff,
                 maxRetryDelay == null ? null : maxRetryDelay.toMillis(),
                 executionTimeout == null ? null : executionTimeout.toMillis(), queue, priorityWeight,
-                List.copyOf(inlets), List.copyOf(outlets));
+                List.copyOf(inlets), List.copyOf(outlets), isolation);
     }
 }

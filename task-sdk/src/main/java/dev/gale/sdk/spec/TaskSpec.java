@@ -1,10 +1,13 @@
 package dev.gale.sdk.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
  * The serialized form of a task: everything the scheduler needs, none of the code. Inlets and
- * outlets name the assets the task reads and writes.
+ * outlets name the assets the task reads and writes. Components are only ever appended, so that
+ * stored versions keep reading; {@code isolation} is null for a task that runs in the worker's
+ * process, and left out of the JSON then, so the version hashes of such DAGs did not change.
  */
 public record TaskSpec(
         String taskId,
@@ -18,7 +21,8 @@ public record TaskSpec(
         String queue,
         int priorityWeight,
         List<String> inlets,
-        List<String> outlets) {
+        List<String> outlets,
+        @JsonInclude(JsonInclude.Include.NON_NULL) IsolationSpec isolation) {
 
     public TaskSpec {
         upstream = List.copyOf(upstream);

@@ -1,0 +1,18 @@
+package dev.gale.scheduler.service;
+
+import dev.gale.scheduler.engine.TaskInstanceState;
+import java.time.Instant;
+
+/** A task instance as stored: its state, its current attempt (0 before the first), and who runs it. */
+public record TaskInstanceView(
+        long id,
+        String taskId,
+        int mapIndex,
+        TaskInstanceState state,
+        int attempt,
+        String workerId,
+        String error,
+        Instant queuedAt,
+        Instant startedAt,
+        Instant endedAt) {
+}
