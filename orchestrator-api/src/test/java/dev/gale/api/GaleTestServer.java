@@ -27,6 +27,11 @@ final class GaleTestServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     GaleTestServer(Map<String, String> extraProperties) {
+        this(extraProperties, true);
+    }
+
+    /** Without {@code withWorker}, tests connect their own workers (e.g. worker processes) to {@link #grpcPort()}. */
+    GaleTestServer(Map<String, String> extraProperties, boolean withWorker) {
         database = TestPostgres.newDatabase();
         Map<String, Object> properties = new HashMap<>(extraProperties);
         properties.put("server.port", 0);
@@ -35,8 +40,12 @@ final class GaleTestServer implements AutoCloseable {
         properties.put("gale.db.user", database.user());
         properties.put("gale.db.password", database.password());
         context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties).run();
-        worker = new Worker(WorkerOptions.builder("localhost:" + context.getBean(GrpcServer.class).port())
-                .workerId("test-worker").slots(4).build(), context.getBean(DagRegistry.class)).start();
+        worker = withWorker ? new Worker(WorkerOptions.builder("localhost:" + grpcPort())
+                .workerId("test-worker").slots(4).build(), context.getBean(DagRegistry.class)).start() : null;
+    }
+
+    int grpcPort() {
+        return context.getBean(GrpcServer.class).port();
     }
 
     int httpPort() {
@@ -58,7 +67,9 @@ final class GaleTestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.close();
+        if (worker != null) {
+            worker.close();
+        }
         context.close();
     }
 }

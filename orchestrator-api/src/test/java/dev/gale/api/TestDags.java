@@ -14,6 +14,14 @@ public final class TestDags implements DagBundle {
             Thread.sleep(1_500);
             return "rested";
         });
-        return List.of(slow.result(nap).build());
+        DagBuilder chatty = Dag.builder("chatty_for_tests").description("Logs a line every 200 ms for 2 s.");
+        chatty.task("talk", ctx -> {
+            for (int i = 1; i <= 10; i++) {
+                ctx.log("line " + i);
+                Thread.sleep(200);
+            }
+            return "said 10 lines";
+        });
+        return List.of(slow.result(nap).build(), chatty.build());
     }
 }
