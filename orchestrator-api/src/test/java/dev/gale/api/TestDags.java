@@ -3,6 +3,7 @@ package dev.gale.api;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.DagBundle;
+import java.time.Duration;
 import java.util.List;
 
 /** DAGs only the API tests need, found through ServiceLoader beside the examples. */
@@ -22,6 +23,8 @@ public final class TestDags implements DagBundle {
             }
             return "said 10 lines";
         });
-        return List.of(slow.result(nap).build(), chatty.build());
+        DagBuilder flaky = Dag.builder("flaky_for_tests").description("One task with one retry, run by hand in tests.");
+        flaky.task("work", ctx -> "worked").retries(1, Duration.ZERO);
+        return List.of(slow.result(nap).build(), chatty.build(), flaky.build());
     }
 }
