@@ -3,6 +3,10 @@ package dev.gale.api;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.DagBundle;
+import dev.gale.sdk.Param;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,6 +29,26 @@ public final class TestDags implements DagBundle {
         });
         DagBuilder flaky = Dag.builder("flaky_for_tests").description("One task with one retry, run by hand in tests.");
         flaky.task("work", ctx -> "worked").retries(1, Duration.ZERO);
-        return List.of(slow.result(nap).build(), chatty.build(), flaky.build());
+        return List.of(slow.result(nap).build(), chatty.build(), flaky.build(), marked());
+    }
+
+    /**
+     * Appends "start ATTEMPT EPOCH_MS" to the file named by param markerFile, sleeps param seconds,
+     * appends "end ATTEMPT": worker-process tests read the file to see which attempts ran when.
+     */
+    private static Dag marked() {
+        DagBuilder dag = Dag.builder("marked_for_tests")
+                .param(Param.string("markerFile").defaultValue("/dev/null"))
+                .param(Param.number("seconds").defaultValue(3));
+        var mark = dag.task("mark", ctx -> {
+            Path marker = Path.of(ctx.param("markerFile", String.class));
+            Files.writeString(marker, "start " + ctx.attempt() + " " + System.currentTimeMillis() + "\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            ctx.log("marking attempt " + ctx.attempt());
+            Thread.sleep((long) (ctx.param("seconds", Double.class) * 1000));
+            Files.writeString(marker, "end " + ctx.attempt() + "\n", StandardOpenOption.APPEND);
+            return ctx.attempt();
+        }).retries(1, Duration.ZERO);
+        return dag.result(mark).build();
     }
 }
