@@ -39,7 +39,9 @@ final class GaleTestServer implements AutoCloseable {
         properties.put("gale.db.url", database.jdbcUrl());
         properties.put("gale.db.user", database.user());
         properties.put("gale.db.password", database.password());
-        context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties).run();
+        // server.port as an argument: application.properties outranks the builder's default properties.
+        context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties)
+                .run("--server.port=0");
         worker = withWorker ? new Worker(WorkerOptions.builder("localhost:" + grpcPort())
                 .workerId("test-worker").slots(4).build(), context.getBean(DagRegistry.class)).start() : null;
     }

@@ -57,8 +57,9 @@ public final class Standalone implements AutoCloseable {
             properties.put("gale.db.user", "postgres");
             properties.put("gale.db.password", "");
             // Standalone closes the context itself, before stopping PostgreSQL, so Spring's own hook must not race it.
+            // The HTTP port goes as an argument: application.properties outranks the builder's default properties.
             context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties)
-                    .registerShutdownHook(false).run();
+                    .registerShutdownHook(false).run("--server.port=" + options.httpPort());
             int grpcPort = context.getBean(GrpcServer.class).port();
             Worker worker = new Worker(WorkerOptions.builder("localhost:" + grpcPort)
                     .workerId("standalone-worker@" + hostName())
