@@ -9,9 +9,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /** DAGs only the API tests need, found through ServiceLoader beside the examples. */
 public final class TestDags implements DagBundle {
+    /** Counted down when the in-process task of stoppable_for_tests sees its thread interrupted. */
+    public static final CountDownLatch INTERRUPTED = new CountDownLatch(1);
+
     @Override
     public List<Dag> dags() {
         DagBuilder slow = Dag.builder("slow_for_tests").description("Sleeps, so a short wait ends before the run.");
@@ -29,7 +33,18 @@ public final class TestDags implements DagBundle {
         });
         DagBuilder flaky = Dag.builder("flaky_for_tests").description("One task with one retry, run by hand in tests.");
         flaky.task("work", ctx -> "worked").retries(1, Duration.ZERO);
-        return List.of(slow.result(nap).build(), chatty.build(), flaky.build(), marked());
+        DagBuilder stoppable = Dag.builder("stoppable_for_tests").description("Runs until stopped, in and out of process.");
+        stoppable.task("wait", ctx -> {
+            try {
+                Thread.sleep(60_000);
+                return "never stopped";
+            } catch (InterruptedException e) {
+                INTERRUPTED.countDown();
+                throw e;
+            }
+        });
+        stoppable.command("sleeper", "sleep", "41.5");
+        return List.of(slow.result(nap).build(), chatty.build(), flaky.build(), marked(), stoppable.build());
     }
 
     /**
