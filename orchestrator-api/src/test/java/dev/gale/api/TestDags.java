@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -44,7 +45,13 @@ public final class TestDags implements DagBundle {
             }
         });
         stoppable.command("sleeper", "sleep", "41.5");
-        return List.of(slow.result(nap).build(), chatty.build(), flaky.build(), marked(), stoppable.build());
+        DagBuilder clock = Dag.builder("clock_for_tests").description("Returns when it started, in epoch microseconds.");
+        var now = clock.task("now", ctx -> {
+            Instant started = Instant.now();
+            return started.getEpochSecond() * 1_000_000 + started.getNano() / 1_000;
+        });
+        return List.of(slow.result(nap).build(), chatty.build(), flaky.build(), marked(), stoppable.build(),
+                clock.result(now).build());
     }
 
     /**
