@@ -8,6 +8,7 @@ import java.util.List;
 public final class ExampleDags implements DagBundle {
     @Override
     public List<Dag> dags() {
-        return List.of(HelloDag.dag(), BranchingDemo.dag(), MappingDemo.dag(), RetryDemo.dag(), CronDemo.dag());
+        return List.of(HelloDag.dag(), BranchingDemo.dag(), MappingDemo.dag(), RetryDemo.dag(), CronDemo.dag(),
+                PolyglotDemoDag.dag());
     }
 }

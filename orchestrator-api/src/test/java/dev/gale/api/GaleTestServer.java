@@ -32,6 +32,11 @@ final class GaleTestServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     GaleTestServer(Map<String, String> extraProperties) {
+        this(extraProperties, true);
+    }
+
+    /** Without {@code withWorker}, tests connect their own workers (e.g. worker processes) to {@link #grpcPort()}. */
+    GaleTestServer(Map<String, String> extraProperties, boolean withWorker) {
         database = TestPostgres.newDatabase();
         Map<String, Object> properties = new HashMap<>(extraProperties);
         properties.put("gale.grpc.port", 0);
@@ -42,8 +47,12 @@ final class GaleTestServer implements AutoCloseable {
         context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties)
                 .run("--server.port=0");
         adminToken = context.getBean(ApiTokens.class).create("test-admin", Role.ADMIN).token();
-        worker = new Worker(WorkerOptions.builder("localhost:" + context.getBean(GrpcServer.class).port())
-                .workerId("test-worker").slots(4).build(), context.getBean(DagRegistry.class)).start();
+        worker = withWorker ? new Worker(WorkerOptions.builder("localhost:" + grpcPort())
+                .workerId("test-worker").slots(4).build(), context.getBean(DagRegistry.class)).start() : null;
+    }
+
+    int grpcPort() {
+        return context.getBean(GrpcServer.class).port();
     }
 
     int httpPort() {
@@ -88,7 +97,9 @@ final class GaleTestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.close();
+        if (worker != null) {
+            worker.close();
+        }
         context.close();
     }
 }

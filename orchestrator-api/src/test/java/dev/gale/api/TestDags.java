@@ -3,10 +3,20 @@ package dev.gale.api;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.DagBundle;
+import dev.gale.sdk.Param;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /** DAGs only the API tests need, found through ServiceLoader beside the examples. */
 public final class TestDags implements DagBundle {
+    /** Counted down when the in-process task of stoppable_for_tests sees its thread interrupted. */
+    public static final CountDownLatch INTERRUPTED = new CountDownLatch(1);
+
     @Override
     public List<Dag> dags() {
         DagBuilder slow = Dag.builder("slow_for_tests").description("Sleeps, so a short wait ends before the run.")
@@ -34,6 +44,54 @@ public final class TestDags implements DagBundle {
         var after = fragile.task("after", ctx -> ctx.input("flaky", String.class) + " and done");
         flaky.then(after);
 
-        return List.of(slow.result(nap).build(), sleepy.result(sleep).build(), fragile.result(after).build());
+        DagBuilder chatty = Dag.builder("chatty_for_tests").description("Logs a line every 200 ms for 2 s.");
+        chatty.task("talk", ctx -> {
+            for (int i = 1; i <= 10; i++) {
+                ctx.log("line " + i);
+                Thread.sleep(200);
+            }
+            return "said 10 lines";
+        });
+        DagBuilder retriedByHand = Dag.builder("flaky_for_tests")
+                .description("One task with one retry, run by hand in tests.");
+        retriedByHand.task("work", ctx -> "worked").retries(1, Duration.ZERO);
+        DagBuilder stoppable = Dag.builder("stoppable_for_tests").description("Runs until stopped, in and out of process.");
+        stoppable.task("wait", ctx -> {
+            try {
+                Thread.sleep(60_000);
+                return "never stopped";
+            } catch (InterruptedException e) {
+                INTERRUPTED.countDown();
+                throw e;
+            }
+        });
+        stoppable.command("sleeper", "sleep", "41.5");
+        DagBuilder clock = Dag.builder("clock_for_tests").description("Returns when it started, in epoch microseconds.");
+        var now = clock.task("now", ctx -> {
+            Instant started = Instant.now();
+            return started.getEpochSecond() * 1_000_000 + started.getNano() / 1_000;
+        });
+        return List.of(slow.result(nap).build(), sleepy.result(sleep).build(), fragile.result(after).build(),
+                chatty.build(), retriedByHand.build(), marked(), stoppable.build(), clock.result(now).build());
+    }
+
+    /**
+     * Appends "start ATTEMPT EPOCH_MS" to the file named by param markerFile, sleeps param seconds,
+     * appends "end ATTEMPT": worker-process tests read the file to see which attempts ran when.
+     */
+    private static Dag marked() {
+        DagBuilder dag = Dag.builder("marked_for_tests")
+                .param(Param.string("markerFile").defaultValue("/dev/null"))
+                .param(Param.number("seconds").defaultValue(3));
+        var mark = dag.task("mark", ctx -> {
+            Path marker = Path.of(ctx.param("markerFile", String.class));
+            Files.writeString(marker, "start " + ctx.attempt() + " " + System.currentTimeMillis() + "\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            ctx.log("marking attempt " + ctx.attempt());
+            Thread.sleep((long) (ctx.param("seconds", Double.class) * 1000));
+            Files.writeString(marker, "end " + ctx.attempt() + "\n", StandardOpenOption.APPEND);
+            return ctx.attempt();
+        }).retries(1, Duration.ZERO);
+        return dag.result(mark).build();
     }
 }

@@ -43,9 +43,15 @@ public final class Dag {
         return versionHash;
     }
 
+    /** The serialized form of a task, if the DAG declares it. */
+    public Optional<dev.gale.sdk.spec.TaskSpec> taskSpec(String taskId) {
+        return spec.tasks().stream().filter(t -> t.taskId().equals(taskId)).findFirst();
+    }
+
     /**
-     * The code of a task, if the DAG declares it. A branch task's code checks that it names only
-     * direct downstream tasks, so that a typo fails the task instead of skipping everything.
+     * The code of a task, if the DAG declares it and it is not a command task. A branch task's code
+     * checks that it names only direct downstream tasks, so that a typo fails the task instead of
+     * skipping everything.
      */
     public Optional<TaskFunction> taskFunction(String taskId) {
         TaskBuilder task = tasks.get(taskId);
@@ -53,7 +59,7 @@ public final class Dag {
             return Optional.empty();
         }
         if (!task.isBranch()) {
-            return Optional.of(task.function());
+            return Optional.ofNullable(task.function());
         }
         Set<String> downstream = spec.tasks().stream().filter(t -> t.upstream().contains(taskId))
                 .map(dev.gale.sdk.spec.TaskSpec::taskId).collect(Collectors.toCollection(TreeSet::new));
@@ -68,5 +74,4 @@ public final class Dag {
             return chosen;
         });
     }
-
 }

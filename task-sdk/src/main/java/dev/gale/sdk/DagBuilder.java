@@ -75,6 +75,19 @@ public final class DagBuilder {
         return task;
     }
 
+    /**
+     * Declares a task that runs {@code command} (program and arguments, in any language) as a child
+     * process of the worker, e.g. {@code command("embed", "python3", "embed.py")}. Exit code 0 is
+     * success; stdout and stderr become the task log. The process reads params and XComs and
+     * writes its output through the JSON-lines protocol on the socket named by the
+     * {@code GALE_TASK_SOCKET} environment variable (see the task SDK's README).
+     */
+    public TaskBuilder command(String taskId, String... command) {
+        TaskBuilder task = TaskBuilder.command(taskId, List.of(command));
+        tasks.add(task);
+        return task;
+    }
+
     /** Starts a task group: its tasks get ids prefixed with {@code groupId.}. */
     public TaskGroup group(String groupId) {
         return new TaskGroup(groupId, this);

@@ -1,5 +1,6 @@
 package dev.gale.sdk;
 
+import dev.gale.sdk.spec.IsolationSpec;
 import dev.gale.sdk.spec.MapSpec;
 import dev.gale.sdk.spec.ResourceSpec;
 import java.time.Duration;
@@ -30,11 +31,28 @@ public final class TaskBuilder {
     private MapSpec expand;
     private String pool;
     private ResourceSpec resources = ResourceSpec.NONE;
+    private IsolationSpec isolation;
 
     TaskBuilder(String id, TaskFunction function, boolean branch) {
         this.id = Objects.requireNonNull(id, "task id");
         this.function = Objects.requireNonNull(function, "task function of '" + id + "'");
         this.branch = branch;
+    }
+
+    /** A task without Java code: the worker runs {@code command} as a child process. */
+    private TaskBuilder(String id, List<String> command) {
+        this.id = Objects.requireNonNull(id, "task id");
+        this.function = null;
+        this.branch = false;
+        this.isolation = new IsolationSpec(IsolationSpec.COMMAND, command, List.of());
+    }
+
+    static TaskBuilder command(String id, List<String> command) {
+        if (command.isEmpty() || command.getFirst().isBlank()) {
+            throw new IllegalArgumentException("task '" + id + "': a command task needs a program to run,"
+                    + " e.g. command(\"" + id + "\", \"python3\", \"embed.py\")");
+        }
+        return new TaskBuilder(id, command);
     }
 
     public String id() {
@@ -149,6 +167,21 @@ public final class TaskBuilder {
         return branch;
     }
 
+    /**
+     * Runs this task's Java code in a child JVM instead of the worker's process, with
+     * {@code classpathEntries} (jars or directories, on the worker's machine) ahead of the DAG
+     * bundle: for a task that needs another version of a library than the worker's. The child
+     * never holds the task token; it talks to its worker over a local socket.
+     */
+    public TaskBuilder childJvm(String... classpathEntries) {
+        if (function == null) {
+            throw new IllegalStateException("task '" + id + "' runs a command; it has no Java code to run in a child"
+                    + " JVM");
+        }
+        this.isolation = new IsolationSpec(IsolationSpec.CHILD_JVM, List.of(), List.of(classpathEntries));
+        return this;
+    }
+
     TaskFunction function() {
         return function;
     }
@@ -162,6 +195,6 @@ public final class TaskBuilder {
                 retries, retryDelay.toMillis(), exponentialBackoff,
                 maxRetryDelay == null ? null : maxRetryDelay.toMillis(),
                 executionTimeout == null ? null : executionTimeout.toMillis(), queue, priorityWeight,
-                List.copyOf(inlets), List.copyOf(outlets), branch, expand, pool, resources);
+                List.copyOf(inlets), List.copyOf(outlets), branch, expand, pool, resources, isolation);
     }
 }

@@ -38,6 +38,12 @@ public interface TaskContext {
     /** The element this instance of a mapped task was created for; throws when the task is not mapped. */
     <T> T item(Class<T> type);
 
+    /**
+     * Stores a value under {@code key} as an XCom of this task instance, for other tasks of the
+     * run to read; the task's return value is its XCom {@code return_value}.
+     */
+    void putXCom(String key, Object value);
+
     /** Writes a line to this attempt's task log. */
     void log(String line);
 }

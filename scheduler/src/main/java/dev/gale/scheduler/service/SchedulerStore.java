@@ -74,10 +74,22 @@ public interface SchedulerStore {
 
     Optional<String> readXCom(String runId, String taskId, int mapIndex, String key);
 
+    /** Stores an XCom of the attempt's task instance under {@code key}, replacing an earlier value. */
+    ReportOutcome putXCom(TaskAttempt attempt, String key, String valueJson);
+
+    /** A task instance of a run, or empty when the run or the task instance does not exist. */
+    Optional<TaskInstanceView> findTaskInstance(String runId, String taskId, int mapIndex);
+
     ReportOutcome completeTask(TaskAttempt attempt, String outputJson, Function<RunSnapshot, Decision> decide);
 
     ReportOutcome failTask(TaskAttempt attempt, String error, boolean noRetry, Instant now,
                            Function<RunSnapshot, Decision> decide);
+
+    /**
+     * Queues the attempt's task instance again at once, whatever its retry policy says: its worker
+     * stopped before the task finished (drained on shutdown), so the task itself did not fail.
+     */
+    ReportOutcome requeueAfterWorkerShutdown(TaskAttempt attempt, String reason, Instant now);
 
     /** Queues again the up_for_retry instances whose delay has passed; returns how many. */
     int requeueDueRetries(Instant now);

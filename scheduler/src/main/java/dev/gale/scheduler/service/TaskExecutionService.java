@@ -3,8 +3,12 @@ package dev.gale.scheduler.service;
 import dev.gale.scheduler.engine.RunDecider;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
-/** What workers do to task instances, through the TEI: claim, start, heartbeat, log, complete, fail. */
+/**
+ * What workers do to task instances, through the TEI: claim, start, heartbeat, log, read and write
+ * XComs, complete, fail; and what people read of them (state, logs).
+ */
 public final class TaskExecutionService {
     private final SchedulerStore store;
     private final Clock clock;
@@ -34,6 +38,11 @@ public final class TaskExecutionService {
         return store.appendLogs(attempt, lines);
     }
 
+    /** Queues the attempt again at once: its worker shut down before the task finished. */
+    public ReportOutcome requeueAfterWorkerShutdown(TaskAttempt attempt, String reason) {
+        return store.requeueAfterWorkerShutdown(attempt, reason, clock.instant());
+    }
+
     public ReportOutcome complete(TaskAttempt attempt, String outputJson) {
         return store.completeTask(attempt, outputJson, RunDecider::decide);
     }
@@ -47,8 +56,16 @@ public final class TaskExecutionService {
                 new IllegalStateException("task instance " + attempt.taskInstanceId() + " does not exist"));
     }
 
-    public java.util.Optional<String> xcom(String runId, String taskId, int mapIndex, String key) {
+    public Optional<String> xcom(String runId, String taskId, int mapIndex, String key) {
         return store.readXCom(runId, taskId, mapIndex, key);
+    }
+
+    public ReportOutcome putXCom(TaskAttempt attempt, String key, String valueJson) {
+        return store.putXCom(attempt, key, valueJson);
+    }
+
+    public Optional<TaskInstanceView> taskInstance(String runId, String taskId, int mapIndex) {
+        return store.findTaskInstance(runId, taskId, mapIndex);
     }
 
     public List<TaskLogLine> logs(String runId, String taskId, int mapIndex, Integer attempt, long afterOffset,

@@ -3,8 +3,12 @@ package dev.gale.scheduler.service;
 import dev.gale.scheduler.engine.TaskInstanceState;
 import java.time.Instant;
 
-/** A task instance of a run as stored; {@code mapIndex} is -1 for an unmapped task. */
+/**
+ * A task instance as stored: its state, its current attempt (0 before the first), and who runs it;
+ * {@code mapIndex} is -1 for an unmapped task.
+ */
 public record TaskInstanceView(
+        long id,
         String taskId,
         int mapIndex,
         TaskInstanceState state,

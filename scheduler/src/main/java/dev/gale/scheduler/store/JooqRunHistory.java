@@ -144,8 +144,8 @@ public final class JooqRunHistory implements RunHistory {
                 .fetchOptional(r -> r.into(TASK_INSTANCE)).orElse(null);
     }
 
-    private static TaskInstanceView toView(TaskInstanceRecord r) {
-        return new TaskInstanceView(r.getTaskId(), r.getMapIndex(), TaskInstanceState.fromWireName(r.getState()),
+    static TaskInstanceView toView(TaskInstanceRecord r) {
+        return new TaskInstanceView(r.getId(), r.getTaskId(), r.getMapIndex(), TaskInstanceState.fromWireName(r.getState()),
                 r.getAttempt(), r.getMaxAttempts(), r.getQueue(), r.getPriorityWeight(), r.getWorkerId(), r.getError(),
                 toInstant(r.getQueuedAt()), toInstant(r.getStartedAt()), toInstant(r.getEndedAt()));
     }

@@ -26,6 +26,7 @@ import dev.gale.scheduler.service.ReportOutcome;
 import dev.gale.scheduler.service.RunStateConflictException;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskAttempt;
+import dev.gale.scheduler.service.TaskInstanceView;
 import dev.gale.scheduler.service.TaskLogLine;
 import dev.gale.scheduler.service.WorkerRegistration;
 import dev.gale.scheduler.store.jooq.tables.records.DagRunRecord;
@@ -395,6 +396,29 @@ public final class JooqSchedulerStore implements SchedulerStore {
     }
 
     @Override
+    public ReportOutcome putXCom(TaskAttempt attempt, String key, String valueJson) {
+        return dsl.transactionResult(tx -> {
+            DSLContext db = tx.dsl();
+            if (db.selectFrom(TASK_INSTANCE).where(isCurrent(attempt)).forShare().fetchOne() == null) {
+                return ReportOutcome.STALE;
+            }
+            db.insertInto(XCOM, XCOM.TASK_INSTANCE_ID, XCOM.KEY, XCOM.VALUE)
+                    .values(attempt.taskInstanceId(), key, JSONB.valueOf(valueJson))
+                    .onConflict(XCOM.TASK_INSTANCE_ID, XCOM.KEY).doUpdate().set(XCOM.VALUE, JSONB.valueOf(valueJson))
+                    .execute();
+            return ReportOutcome.ACCEPTED;
+        });
+    }
+
+    @Override
+    public Optional<TaskInstanceView> findTaskInstance(String runId, String taskId, int mapIndex) {
+        return dsl.select(TASK_INSTANCE.asterisk()).from(TASK_INSTANCE)
+                .join(DAG_RUN).on(DAG_RUN.ID.eq(TASK_INSTANCE.DAG_RUN_ID))
+                .where(DAG_RUN.RUN_ID.eq(runId), TASK_INSTANCE.TASK_ID.eq(taskId), TASK_INSTANCE.MAP_INDEX.eq(mapIndex))
+                .fetchOptional(r -> JooqRunHistory.toView(r.into(TASK_INSTANCE)));
+    }
+
+    @Override
     public ReportOutcome completeTask(TaskAttempt attempt, String outputJson,
                                       Function<RunSnapshot, Decision> decide) {
         return dsl.transactionResult(tx -> {
@@ -464,6 +488,28 @@ public final class JooqSchedulerStore implements SchedulerStore {
             decisions.promoteScheduled(db);
         }
         return ReportOutcome.ACCEPTED;
+    }
+
+    @Override
+    public ReportOutcome requeueAfterWorkerShutdown(TaskAttempt attempt, String reason, Instant now) {
+        return dsl.transactionResult(tx -> {
+            DSLContext db = tx.dsl();
+            if (lockRunOf(db, attempt.taskInstanceId()) == null) {
+                return ReportOutcome.STALE;
+            }
+            String queue = db.update(TASK_INSTANCE)
+                    .set(TASK_INSTANCE.STATE, TaskInstanceState.QUEUED.wireName())
+                    .set(TASK_INSTANCE.QUEUED_AT, toOffset(now))
+                    .set(TASK_INSTANCE.ERROR, reason)
+                    .set(TASK_INSTANCE.WORKER_ID, (String) null)
+                    .where(isCurrent(attempt))
+                    .returning(TASK_INSTANCE.QUEUE).fetchOptional(TASK_INSTANCE.QUEUE).orElse(null);
+            if (queue == null) {
+                return ReportOutcome.STALE;
+            }
+            RunDecisions.notifyQueued(db, queue);
+            return ReportOutcome.ACCEPTED;
+        });
     }
 
     @Override

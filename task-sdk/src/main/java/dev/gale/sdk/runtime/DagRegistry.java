@@ -22,19 +22,25 @@ import java.util.stream.Stream;
 /** The DAGs a process knows, by id, loaded from {@link DagBundle}s. */
 public final class DagRegistry {
     private final Map<String, Dag> dags;
+    private final List<Path> bundlePaths;
 
-    private DagRegistry(Map<String, Dag> dags) {
+    private DagRegistry(Map<String, Dag> dags, List<Path> bundlePaths) {
         this.dags = dags;
+        this.bundlePaths = bundlePaths;
     }
 
     public static DagRegistry of(Collection<Dag> dags) {
+        return of(dags, List.of());
+    }
+
+    private static DagRegistry of(Collection<Dag> dags, List<Path> bundlePaths) {
         Map<String, Dag> byId = new TreeMap<>();
         for (Dag dag : dags) {
             if (byId.putIfAbsent(dag.dagId(), dag) != null) {
                 throw new DagDefinitionException(dag.dagId(), "two DAG bundles declare this DAG id; DAG ids must be unique");
             }
         }
-        return new DagRegistry(byId);
+        return new DagRegistry(byId, List.copyOf(bundlePaths));
     }
 
     /**
@@ -42,7 +48,9 @@ public final class DagRegistry {
      * directories whose jars are all loaded).
      */
     public static DagRegistry load(ClassLoader parent, List<Path> bundlePaths) {
-        ClassLoader loader = bundlePaths.isEmpty() ? parent : new URLClassLoader(urls(bundlePaths), parent);
+        List<Path> jars = jars(bundlePaths);
+        ClassLoader loader = jars.isEmpty() ? parent
+                : new URLClassLoader(jars.stream().map(DagRegistry::url).toArray(URL[]::new), parent);
         List<Dag> dags = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (DagBundle bundle : ServiceLoader.load(DagBundle.class, loader)) {
@@ -51,7 +59,7 @@ public final class DagRegistry {
                 dags.addAll(bundle.dags());
             }
         }
-        return of(dags);
+        return of(dags, jars);
     }
 
     public Optional<Dag> dag(String dagId) {
@@ -62,23 +70,28 @@ public final class DagRegistry {
         return dags.values();
     }
 
-    private static URL[] urls(List<Path> paths) {
-        List<URL> urls = new ArrayList<>();
+    /** The bundle jars loaded besides the classpath; child JVMs get them too. */
+    public List<Path> bundlePaths() {
+        return bundlePaths;
+    }
+
+    private static List<Path> jars(List<Path> paths) {
+        List<Path> jars = new ArrayList<>();
         for (Path path : paths) {
             if (!Files.exists(path)) {
                 throw new IllegalArgumentException("DAG bundle path " + path + " does not exist");
             }
             if (Files.isDirectory(path)) {
                 try (Stream<Path> files = Files.list(path)) {
-                    files.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> urls.add(url(p)));
+                    files.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(jars::add);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot list DAG bundle directory " + path, e);
                 }
             } else {
-                urls.add(url(path));
+                jars.add(path);
             }
         }
-        return urls.toArray(URL[]::new);
+        return jars;
     }
 
     private static URL url(Path path) {

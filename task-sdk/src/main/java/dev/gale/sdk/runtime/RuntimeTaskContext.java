@@ -1,75 +1,72 @@
 package dev.gale.sdk.runtime;
 
 import dev.gale.sdk.TaskContext;
-import dev.gale.tei.v1.Assignment;
-import dev.gale.tei.v1.LogLine;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The {@link TaskContext} of one assignment; logs are buffered and shipped by the worker. */
+/** The {@link TaskContext} of one attempt, in the worker's process or in a child JVM, over a {@link TaskChannel}. */
 final class RuntimeTaskContext implements TaskContext {
-    private final Assignment assignment;
+    private final TaskIdentity identity;
+    private final TaskChannel channel;
     private final JsonMapper json;
-    private final Map<String, Object> params;
-    private final List<LogLine> pendingLogs = new ArrayList<>();
+    private Map<String, Object> params;
 
-    RuntimeTaskContext(Assignment assignment, JsonMapper json) {
-        this.assignment = assignment;
+    RuntimeTaskContext(TaskIdentity identity, TaskChannel channel, JsonMapper json) {
+        this.identity = identity;
+        this.channel = channel;
         this.json = json;
-        this.params = assignment.getParamsJson().isEmpty() ? Map.of()
-                : json.readValue(assignment.getParamsJson(), new TypeReference<Map<String, Object>>() { });
     }
 
     @Override
     public String dagId() {
-        return assignment.getDagId();
+        return identity.dagId();
     }
 
     @Override
     public String runId() {
-        return assignment.getRunId();
+        return identity.runId();
     }
 
     @Override
     public String taskId() {
-        return assignment.getTaskId();
+        return identity.taskId();
     }
 
     @Override
     public int mapIndex() {
-        return assignment.getMapIndex();
+        return identity.mapIndex();
     }
 
     @Override
     public int attempt() {
-        return assignment.getAttempt();
+        return identity.attempt();
     }
 
     @Override
-    public Map<String, Object> params() {
+    public synchronized Map<String, Object> params() {
+        if (params == null) {
+            params = json.readValue(channel.paramsJson(), new TypeReference<Map<String, Object>>() { });
+        }
         return params;
     }
 
     @Override
     public <T> T param(String name, Class<T> type) {
-        if (!params.containsKey(name)) {
+        Map<String, Object> all = params();
+        if (!all.containsKey(name)) {
             throw new IllegalArgumentException("param '" + name + "' is not set and has no default; params are "
-                    + params.keySet());
+                    + all.keySet());
         }
-        return json.convertValue(params.get(name), type);
+        return json.convertValue(all.get(name), type);
     }
 
     @Override
     public <T> T input(String taskId, Class<T> type) {
-        String value = assignment.getUpstreamOutputsJsonMap().get(taskId);
-        if (value == null) {
-            throw new IllegalArgumentException("task '" + taskId + "' is not a direct upstream of '"
-                    + assignment.getTaskId() + "' or left no output; upstream outputs: "
-                    + assignment.getUpstreamOutputsJsonMap().keySet());
-        }
+        String value = channel.xcom(taskId, -1, TaskIdentity.RETURN_VALUE).orElseThrow(() ->
+                new IllegalArgumentException("task '" + taskId + "' of run " + identity.runId()
+                        + " left no output; is it an upstream task of '" + identity.taskId() + "'?"));
         return json.readValue(value, type);
     }
 
@@ -81,27 +78,24 @@ final class RuntimeTaskContext implements TaskContext {
 
     @Override
     public <T> T item(Class<T> type) {
-        if (assignment.getMapIndex() < 0) {
-            throw new IllegalStateException("task '" + assignment.getTaskId() + "' is not mapped, so it has no item;"
+        if (identity.mapIndex() < 0) {
+            throw new IllegalStateException("task '" + identity.taskId() + "' is not mapped, so it has no item;"
                     + " declare it with expand(...) or expandParam(...)");
         }
-        return json.readValue(assignment.getMapItemJson(), type);
+        return json.readValue(channel.mapItemJson(), type);
+    }
+
+    @Override
+    public void putXCom(String key, Object value) {
+        if (key.isBlank() || key.equals(TaskIdentity.RETURN_VALUE)) {
+            throw new IllegalArgumentException("XCom key must not be empty or 'return_value'; return the task's"
+                    + " output from the task instead");
+        }
+        channel.putXCom(key, json.writeValueAsString(value));
     }
 
     @Override
     public void log(String line) {
-        LogLine entry = LogLine.newBuilder().setTimestampMs(System.currentTimeMillis()).setLine(line).setStream("task")
-                .build();
-        synchronized (pendingLogs) {
-            pendingLogs.add(entry);
-        }
-    }
-
-    List<LogLine> drainLogs() {
-        synchronized (pendingLogs) {
-            List<LogLine> lines = List.copyOf(pendingLogs);
-            pendingLogs.clear();
-            return lines;
-        }
+        channel.log("task", line);
     }
 }

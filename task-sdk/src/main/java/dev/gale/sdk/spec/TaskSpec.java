@@ -1,11 +1,14 @@
 package dev.gale.sdk.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
  * The serialized form of a task: everything the scheduler needs, none of the code. Inlets and
  * outlets name the assets the task reads and writes. A branch task's output is the list of direct
- * downstream task ids to follow; {@code expand} is set on a mapped task.
+ * downstream task ids to follow; {@code expand} is set on a mapped task. Components are only ever
+ * appended, so that stored versions keep reading; {@code isolation} is null for a task that runs in
+ * the worker's process, and left out of the JSON then.
  */
 public record TaskSpec(
         String taskId,
@@ -23,7 +26,8 @@ public record TaskSpec(
         boolean branch,
         MapSpec expand,
         String pool,
-        ResourceSpec resources) {
+        ResourceSpec resources,
+        @JsonInclude(JsonInclude.Include.NON_NULL) IsolationSpec isolation) {
 
     public TaskSpec {
         resources = resources == null ? ResourceSpec.NONE : resources;

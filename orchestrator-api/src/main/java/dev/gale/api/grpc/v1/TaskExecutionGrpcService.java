@@ -11,6 +11,10 @@ import dev.gale.tei.v1.AppendLogsResponse;
 import dev.gale.tei.v1.Assignment;
 import dev.gale.tei.v1.CompleteTaskRequest;
 import dev.gale.tei.v1.CompleteTaskResponse;
+import dev.gale.tei.v1.DeferTaskRequest;
+import dev.gale.tei.v1.DeferTaskResponse;
+import dev.gale.tei.v1.EmitAssetEventRequest;
+import dev.gale.tei.v1.EmitAssetEventResponse;
 import dev.gale.tei.v1.FailTaskRequest;
 import dev.gale.tei.v1.FailTaskResponse;
 import dev.gale.tei.v1.GetXComRequest;
@@ -18,6 +22,10 @@ import dev.gale.tei.v1.GetXComResponse;
 import dev.gale.tei.v1.HeartbeatRequest;
 import dev.gale.tei.v1.HeartbeatResponse;
 import dev.gale.tei.v1.PullRequest;
+import dev.gale.tei.v1.PutXComRequest;
+import dev.gale.tei.v1.PutXComResponse;
+import dev.gale.tei.v1.RecordLlmUsageRequest;
+import dev.gale.tei.v1.RecordLlmUsageResponse;
 import dev.gale.tei.v1.RegisterRequest;
 import dev.gale.tei.v1.RegisterResponse;
 import dev.gale.tei.v1.StartTaskRequest;
@@ -33,10 +41,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The TEI's server side: a thin adapter from gRPC onto {@link TaskExecutionService}. */
 public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecutionImplBase implements AutoCloseable {
+    /** XComs are for small values; a larger one belongs in storage, with a reference in the XCom. */
+    static final int MAX_XCOM_CHARS = 1 << 20;
     private final TaskExecutionService tasks;
     private final TaskTokens tokens;
     private final Clock clock;
@@ -177,6 +188,57 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     }
 
     @Override
+    public void putXCom(PutXComRequest request, StreamObserver<PutXComResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt -> {
+            String problem = xcomProblem(request);
+            if (problem != null) {
+                response.onError(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
+                return;
+            }
+            answer(tasks.putXCom(attempt, request.getKey(), request.getValueJson()),
+                    PutXComResponse.getDefaultInstance(), response);
+        });
+    }
+
+    private String xcomProblem(PutXComRequest request) {
+        if (request.getKey().isBlank() || request.getKey().equals("return_value")) {
+            return "an XCom key is required and must not be 'return_value'; send the task's output with CompleteTask";
+        }
+        if (request.getValueJson().length() > MAX_XCOM_CHARS) {
+            return "XCom '" + request.getKey() + "' is " + request.getValueJson().length()
+                    + " characters of JSON; the limit is " + MAX_XCOM_CHARS + ": store large values elsewhere and"
+                    + " put a reference in the XCom";
+        }
+        try {
+            json.readTree(request.getValueJson());
+            return null;
+        } catch (JacksonException e) {
+            return "XCom '" + request.getKey() + "' is not valid JSON: " + e.getOriginalMessage();
+        }
+    }
+
+    @Override
+    public void emitAssetEvent(EmitAssetEventRequest request, StreamObserver<EmitAssetEventResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt -> notYet("asset events", response));
+    }
+
+    @Override
+    public void recordLlmUsage(RecordLlmUsageRequest request, StreamObserver<RecordLlmUsageResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt -> notYet("LLM usage accounting", response));
+    }
+
+    @Override
+    public void deferTask(DeferTaskRequest request, StreamObserver<DeferTaskResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt -> notYet("deferrable tasks", response));
+    }
+
+    /** The proto defines the call so that workers can be written against it; this server does not record it yet. */
+    private static void notYet(String feature, StreamObserver<?> response) {
+        response.onError(Status.UNIMPLEMENTED.withDescription("this API server version does not support " + feature
+                + " yet; nothing was recorded, and the task may carry on").asRuntimeException());
+    }
+
+    @Override
     public void completeTask(CompleteTaskRequest request, StreamObserver<CompleteTaskResponse> response) {
         withAttempt(request.getTaskToken(), response, attempt ->
                 answer(tasks.complete(attempt, request.getOutputJson()), CompleteTaskResponse.getDefaultInstance(),
@@ -186,7 +248,9 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     @Override
     public void failTask(FailTaskRequest request, StreamObserver<FailTaskResponse> response) {
         withAttempt(request.getTaskToken(), response, attempt ->
-                answer(tasks.fail(attempt, request.getError(), request.getNoRetry()),
+                answer(request.getWorkerShutdown()
+                                ? tasks.requeueAfterWorkerShutdown(attempt, request.getError())
+                                : tasks.fail(attempt, request.getError(), request.getNoRetry()),
                         FailTaskResponse.getDefaultInstance(), response));
     }
 

@@ -1,0 +1,84 @@
+package dev.gale.api;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+/**
+ * Real CPU worker processes for tests: the executable jar the reactor packaged
+ * ({@code worker-cpu/target/gale-worker.jar}), given a DAG bundle jar made from {@link TestDags}.
+ */
+final class WorkerProcesses implements AutoCloseable {
+    private final Path dir;
+    private final Path bundle;
+    private final List<Process> started = new ArrayList<>();
+
+    WorkerProcesses(Path dir) {
+        this.dir = dir;
+        this.bundle = testBundleJar(dir.resolve("test-dags.jar"));
+    }
+
+    static Path workerJar() {
+        Path jar = Path.of("..", "worker-cpu", "target", "gale-worker.jar").toAbsolutePath().normalize();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the tests through the reactor (./mvnw verify),"
+                    + " which packages worker-cpu first");
+        }
+        return jar;
+    }
+
+    /** Starts a worker process; its stdout and stderr go to {@code <workerId>.log} in the test directory. */
+    Process start(String workerId, int grpcPort, String... extraArgs) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-jar", workerJar().toString(), "--api", "localhost:" + grpcPort,
+                "--worker-id", workerId, "--slots", "1", "--dags", bundle.toString()));
+        command.addAll(List.of(extraArgs));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log(workerId).toFile()).start();
+            started.add(process);
+            return process;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start worker process " + workerId, e);
+        }
+    }
+
+    Path log(String workerId) {
+        return dir.resolve(workerId + ".log");
+    }
+
+    String output(String workerId) throws IOException {
+        return Files.exists(log(workerId)) ? Files.readString(log(workerId)) : "";
+    }
+
+    private static Path testBundleJar(Path jar) {
+        Path classes = Path.of("target", "test-classes").toAbsolutePath();
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
+             Stream<Path> files = Files.list(classes.resolve("dev/gale/api"))) {
+            List<Path> entries = new ArrayList<>(files.filter(p -> p.getFileName().toString().startsWith("TestDags"))
+                    .toList());
+            entries.add(classes.resolve("META-INF/services/dev.gale.sdk.DagBundle"));
+            for (Path entry : entries) {
+                out.putNextEntry(new JarEntry(classes.relativize(entry).toString()));
+                out.write(Files.readAllBytes(entry));
+                out.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot build the test DAG bundle " + jar, e);
+        }
+        return jar;
+    }
+
+    @Override
+    public void close() {
+        started.forEach(Process::destroyForcibly);
+    }
+}

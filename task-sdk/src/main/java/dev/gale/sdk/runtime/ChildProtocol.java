@@ -1,0 +1,89 @@
+package dev.gale.sdk.runtime;
+
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The worker's end of the JSON-lines protocol that child processes speak on {@code GALE_TASK_SOCKET}:
+ * one JSON object per line in, one per line out. Requests:
+ * <pre>
+ * {"op":"get_params"}                                             → {"ok":true,"value":{...}}
+ * {"op":"get_item"}                                               → {"ok":true,"value":...}
+ * {"op":"get_xcom","task_id":"t","map_index":-1,"key":"k"}        → {"ok":true,"found":true,"value":...}
+ * {"op":"put_xcom","key":"return_value","value":...}              → {"ok":true}
+ * {"op":"log","line":"text"}                                      → {"ok":true}
+ * </pre>
+ * {@code map_index} defaults to -1 and {@code key} to {@code return_value} (the task's output).
+ * A request that cannot be served is answered {@code {"ok":false,"error":"..."}}.
+ */
+final class ChildProtocol {
+    static final String SOCKET_ENV = "GALE_TASK_SOCKET";
+
+    private final TaskChannel channel;
+    private final JsonMapper json;
+
+    ChildProtocol(TaskChannel channel, JsonMapper json) {
+        this.channel = channel;
+        this.json = json;
+    }
+
+    /** Answers one request line. */
+    String handle(String requestLine) {
+        try {
+            JsonNode request = json.readTree(requestLine);
+            if (!request.isObject() || !request.path("op").isString()) {
+                return error("each request must be a JSON object with an \"op\", e.g. {\"op\":\"get_params\"}");
+            }
+            ObjectNode ok = json.createObjectNode().put("ok", true);
+            switch (request.get("op").asString()) {
+                case "get_params" -> ok.set("value", json.readTree(channel.paramsJson()));
+                case "get_item" -> {
+                    if (channel.mapItemJson().isEmpty()) {
+                        return error("this task instance is not mapped, so it has no item");
+                    }
+                    ok.set("value", json.readTree(channel.mapItemJson()));
+                }
+                case "get_xcom" -> {
+                    if (!request.path("task_id").isString()) {
+                        return error("get_xcom needs \"task_id\": the task whose XCom to read");
+                    }
+                    Optional<String> value = channel.xcom(request.get("task_id").asString(), mapIndex(request),
+                            key(request));
+                    ok.put("found", value.isPresent());
+                    value.ifPresent(v -> ok.set("value", json.readTree(v)));
+                }
+                case "put_xcom" -> {
+                    if (!request.has("value")) {
+                        return error("put_xcom needs \"value\": any JSON value");
+                    }
+                    channel.putXCom(key(request), json.writeValueAsString(request.get("value")));
+                }
+                case "log" -> channel.log("task", request.path("line").asString(""));
+                default -> {
+                    return error("unknown op '" + request.get("op").asString()
+                            + "'; the ops are get_params, get_item, get_xcom, put_xcom and log");
+                }
+            }
+            return json.writeValueAsString(ok);
+        } catch (JacksonException e) {
+            return error("the request is not valid JSON: " + e.getOriginalMessage());
+        } catch (RuntimeException e) {
+            return error(e.getMessage());
+        }
+    }
+
+    private static int mapIndex(JsonNode request) {
+        return request.path("map_index").isInt() ? request.get("map_index").asInt() : -1;
+    }
+
+    private static String key(JsonNode request) {
+        return request.path("key").isString() ? request.get("key").asString() : TaskIdentity.RETURN_VALUE;
+    }
+
+    private String error(String message) {
+        return json.writeValueAsString(json.createObjectNode().put("ok", false).put("error", message));
+    }
+}

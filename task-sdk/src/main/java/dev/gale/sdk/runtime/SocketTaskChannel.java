@@ -1,0 +1,95 @@
+package dev.gale.sdk.runtime;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** A child JVM's end of {@link ChildProtocol}: the socket to its supervising worker. */
+final class SocketTaskChannel implements TaskChannel, AutoCloseable {
+    private final SocketChannel socket;
+    private final BufferedReader in;
+    private final Writer out;
+    private final JsonMapper json;
+
+    private SocketTaskChannel(SocketChannel socket, JsonMapper json) {
+        this.socket = socket;
+        this.in = new BufferedReader(Channels.newReader(socket, StandardCharsets.UTF_8));
+        this.out = Channels.newWriter(socket, StandardCharsets.UTF_8);
+        this.json = json;
+    }
+
+    static SocketTaskChannel connect(Path path, JsonMapper json) throws IOException {
+        SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+        socket.connect(UnixDomainSocketAddress.of(path));
+        return new SocketTaskChannel(socket, json);
+    }
+
+    @Override
+    public String paramsJson() {
+        return json.writeValueAsString(call(request("get_params")).get("value"));
+    }
+
+    @Override
+    public String mapItemJson() {
+        JsonNode answer = call(request("get_item"));
+        return json.writeValueAsString(answer.get("value"));
+    }
+
+    @Override
+    public Optional<String> xcom(String taskId, int mapIndex, String key) {
+        JsonNode answer = call(request("get_xcom").put("task_id", taskId).put("map_index", mapIndex).put("key", key));
+        return answer.get("found").asBoolean() ? Optional.of(json.writeValueAsString(answer.get("value")))
+                : Optional.empty();
+    }
+
+    @Override
+    public void putXCom(String key, String valueJson) {
+        ObjectNode request = request("put_xcom").put("key", key);
+        request.set("value", json.readTree(valueJson));
+        call(request);
+    }
+
+    @Override
+    public void log(String stream, String line) {
+        call(request("log").put("line", line));
+    }
+
+    private ObjectNode request(String op) {
+        return json.createObjectNode().put("op", op);
+    }
+
+    private synchronized JsonNode call(ObjectNode request) {
+        try {
+            out.write(json.writeValueAsString(request));
+            out.write('\n');
+            out.flush();
+            String line = in.readLine();
+            if (line == null) {
+                throw new IllegalStateException("the worker closed the task socket");
+            }
+            JsonNode answer = json.readTree(line);
+            if (!answer.path("ok").asBoolean()) {
+                throw new IllegalStateException(answer.path("error").asString("the worker refused the request"));
+            }
+            return answer;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach the supervising worker: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

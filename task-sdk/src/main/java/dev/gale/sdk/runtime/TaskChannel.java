@@ -1,0 +1,25 @@
+package dev.gale.sdk.runtime;
+
+import java.util.Optional;
+
+/**
+ * What running task code can ask of its worker. In the worker's process this is the assignment's
+ * {@link TaskSession}; in a child process it is the local socket to the supervising worker, which
+ * relays to the API server. Values are JSON text.
+ */
+interface TaskChannel {
+    /** The run's params (conf with the DAG's defaults applied) as a JSON object. */
+    String paramsJson();
+
+    /** For an instance of a mapped task, the element it was created for as JSON; empty otherwise. */
+    String mapItemJson();
+
+    /** An XCom of a task instance of the same run; empty when there is none. */
+    Optional<String> xcom(String taskId, int mapIndex, String key);
+
+    /** Stores an XCom of this task instance; key {@code return_value} is the task's output. */
+    void putXCom(String key, String valueJson);
+
+    /** Appends a line to this attempt's log; {@code stream} is "task", "stdout" or "stderr". */
+    void log(String stream, String line);
+}

@@ -1,0 +1,219 @@
+package dev.gale.sdk.runtime;
+
+import dev.gale.sdk.Dag;
+import dev.gale.sdk.TaskFunction;
+import dev.gale.sdk.spec.IsolationSpec;
+import dev.gale.sdk.spec.TaskSpec;
+import dev.gale.tei.v1.Assignment;
+import dev.gale.tei.v1.CompleteTaskRequest;
+import dev.gale.tei.v1.FailTaskRequest;
+import dev.gale.tei.v1.HeartbeatRequest;
+import dev.gale.tei.v1.HeartbeatResponse;
+import dev.gale.tei.v1.StartTaskRequest;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One assignment on a worker, from StartTask to its one outcome: runs the task where its DSL says
+ * (in-process, child JVM, or command), heartbeats and ships logs meanwhile, and reports the result.
+ * The server may stop it (a heartbeat answers should_stop) and the worker may abandon it (drain ran
+ * out of time); either way exactly one party reports, or none.
+ */
+final class TaskRun {
+    private static final Logger log = LoggerFactory.getLogger(TaskRun.class);
+    /** How long a worker that is going away keeps trying to hand an abandoned task back. */
+    private static final Duration HAND_BACK_PATIENCE = Duration.ofSeconds(5);
+
+    private enum State { RUNNING, REPORTING, STOPPED_BY_SERVER, ABANDONED }
+
+    private record Outcome(String outputJson, String error, boolean noRetry) {
+        static Outcome success(String outputJson) {
+            return new Outcome(outputJson, null, false);
+        }
+
+        static Outcome failure(String error, boolean noRetry) {
+            return new Outcome(null, error, noRetry);
+        }
+    }
+
+    private final Assignment assignment;
+    private final String workerId;
+    private final DagRegistry dags;
+    private final TeiClient client;
+    private final JsonMapper json;
+    private final TaskSession session;
+    private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
+    private volatile Thread thread;
+
+    TaskRun(Assignment assignment, String workerId, DagRegistry dags, TeiClient client, JsonMapper json) {
+        this.assignment = assignment;
+        this.workerId = workerId;
+        this.dags = dags;
+        this.client = client;
+        this.json = json;
+        this.session = new TaskSession(assignment, client);
+    }
+
+    String describe() {
+        return assignment.getDagId() + "." + assignment.getTaskId() + " of run " + assignment.getRunId()
+                + " (attempt " + assignment.getAttempt() + ")";
+    }
+
+    /** Runs the assignment on the calling thread, heartbeating on {@code heartbeats} every {@code interval}. */
+    void run(ScheduledExecutorService heartbeats, Duration interval) {
+        thread = Thread.currentThread();
+        try {
+            client.deliver("start", stub -> stub.startTask(
+                    StartTaskRequest.newBuilder().setTaskToken(session.token()).build()));
+        } catch (TeiClient.CallFailedException e) {
+            log.warn("Worker {} does not run {}: {}", workerId, describe(), e.getMessage());
+            return;
+        }
+        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(this::heartbeat, interval.toMillis(),
+                interval.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            Outcome outcome = execute();
+            if (state.compareAndSet(State.RUNNING, State.REPORTING)) {
+                // Task code may leave the interrupt flag set; it must not cut the report short.
+                Thread.interrupted();
+                report(outcome);
+            }
+        } finally {
+            heartbeat.cancel(false);
+        }
+    }
+
+    private Outcome execute() {
+        Dag dag = dags.dag(assignment.getDagId()).orElse(null);
+        if (dag == null || !dag.versionHash().equals(assignment.getDagVersionHash())) {
+            return Outcome.failure(versionProblem(dag), true);
+        }
+        TaskSpec spec = dag.taskSpec(assignment.getTaskId()).orElse(null);
+        if (spec == null) {
+            return Outcome.failure("DAG '" + assignment.getDagId() + "' has no task '" + assignment.getTaskId() + "'",
+                    true);
+        }
+        IsolationSpec isolation = spec.isolation();
+        if (isolation == null) {
+            return inProcess(dag.taskFunction(spec.taskId()).orElseThrow());
+        }
+        List<String> command = isolation.kind().equals(IsolationSpec.COMMAND) ? isolation.command()
+                : ChildJvmCommand.of(isolation.classpath(), dags.bundlePaths(), assignment.getDagId(),
+                        assignment.getTaskId(), assignment.getDagVersionHash());
+        return childProcess(command);
+    }
+
+    private String versionProblem(Dag dag) {
+        if (dag == null) {
+            return "worker " + workerId + " has no DAG '" + assignment.getDagId() + "' loaded; deploy the DAG bundle"
+                    + " to this worker (--dags)";
+        }
+        String pinned = assignment.getDagVersionHash();
+        return "worker " + workerId + " has DAG '" + assignment.getDagId() + "' at version "
+                + dag.versionHash().substring(0, 12) + ", but the run is pinned to version "
+                + pinned.substring(0, Math.min(12, pinned.length())) + "; deploy that version of the DAG bundle to"
+                + " this worker";
+    }
+
+    private Outcome inProcess(TaskFunction function) {
+        try {
+            Object output = function.run(new RuntimeTaskContext(session.identity(), session, json));
+            return Outcome.success(json.writeValueAsString(output));
+        } catch (Exception | LinkageError | AssertionError e) {
+            session.log("task", "Task failed: " + e);
+            return Outcome.failure(e.getClass().getName() + ": " + e.getMessage(), false);
+        }
+    }
+
+    private Outcome childProcess(List<String> command) {
+        try {
+            int exitCode = ChildProcess.run(command, session.identity(), session, json);
+            return exitCode == 0 ? Outcome.success(session.outputJson())
+                    : Outcome.failure("the task's process " + command.getFirst() + " exited with code " + exitCode
+                    + "; its stderr is in the task log", false);
+        } catch (IOException e) {
+            session.log("task", "Cannot start " + command + ": " + e.getMessage());
+            return Outcome.failure("worker " + workerId + " cannot start the task's process " + command.getFirst()
+                    + ": " + e.getMessage(), false);
+        } catch (InterruptedException e) {
+            return Outcome.failure("stopped", false);
+        }
+    }
+
+    private void report(Outcome outcome) {
+        try {
+            session.shipLogs(true);
+            if (outcome.error() == null) {
+                client.deliver("complete", stub -> stub.completeTask(CompleteTaskRequest.newBuilder()
+                        .setTaskToken(session.token()).setOutputJson(outcome.outputJson()).build()));
+            } else {
+                client.deliver("fail", stub -> stub.failTask(FailTaskRequest.newBuilder()
+                        .setTaskToken(session.token()).setError(outcome.error()).setNoRetry(outcome.noRetry()).build()));
+            }
+        } catch (TeiClient.CallFailedException e) {
+            log.warn("Worker {}: the outcome of {} was not recorded: {}", workerId, describe(), e.getMessage());
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            session.shipLogs(false);
+            HeartbeatResponse response = client.deliverWithin("heartbeat", Duration.ZERO, stub -> stub.heartbeat(
+                    HeartbeatRequest.newBuilder().setTaskToken(session.token()).build()));
+            session.refreshToken(response.getTaskToken());
+            if (response.getShouldStop()) {
+                stopAtServersRequest();
+            }
+        } catch (TeiClient.CallFailedException e) {
+            log.debug("Heartbeat for {} not delivered: {}", describe(), e.getMessage());
+        }
+    }
+
+    /** The attempt was cancelled, timed out or retried elsewhere: stop the task and report nothing more. */
+    private void stopAtServersRequest() {
+        if (state.compareAndSet(State.RUNNING, State.STOPPED_BY_SERVER)) {
+            log.info("Worker {} stops {}: the server says the attempt is no longer current", workerId, describe());
+            Thread running = thread;
+            if (running != null) {
+                running.interrupt();
+            }
+        }
+    }
+
+    /**
+     * The worker is going away before the task finished: stop it and hand it back, so that the
+     * server queues it again for another worker at once. Does nothing if the task already ended.
+     */
+    void abandon(String reason) {
+        if (!state.compareAndSet(State.RUNNING, State.ABANDONED)) {
+            return;
+        }
+        Thread running = thread;
+        if (running != null) {
+            running.interrupt();
+        }
+        session.log("task", "Stopped: " + reason);
+        handBack(reason);
+    }
+
+    /** Returns an assignment that was never started (it arrived while the worker was draining). */
+    void handBack(String reason) {
+        try {
+            session.shipLogs(false);
+            client.deliverWithin("hand back", HAND_BACK_PATIENCE, stub -> stub.failTask(FailTaskRequest.newBuilder()
+                    .setTaskToken(session.token()).setError(reason).setWorkerShutdown(true).build()));
+            log.info("Worker {} handed {} back to the server: {}", workerId, describe(), reason);
+        } catch (TeiClient.CallFailedException e) {
+            log.warn("Worker {} could not hand {} back ({}); the heartbeat timeout will retry it", workerId,
+                    describe(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.gale.sdk.runtime;
+
+import dev.gale.tei.v1.AppendLogsRequest;
+import dev.gale.tei.v1.Assignment;
+import dev.gale.tei.v1.GetXComRequest;
+import dev.gale.tei.v1.GetXComResponse;
+import dev.gale.tei.v1.LogLine;
+import dev.gale.tei.v1.PutXComRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The worker's side of one assignment: it holds the task token (task code never sees it), buffers
+ * the task's log lines until they are shipped, keeps the output, and relays XCom calls to the API
+ * server.
+ */
+final class TaskSession implements TaskChannel {
+    private final Assignment assignment;
+    private final TeiClient client;
+    private final AtomicReference<String> token;
+    private final List<LogLine> pendingLogs = new ArrayList<>();
+    private volatile String outputJson = "null";
+
+    TaskSession(Assignment assignment, TeiClient client) {
+        this.assignment = assignment;
+        this.client = client;
+        this.token = new AtomicReference<>(assignment.getTaskToken());
+    }
+
+    TaskIdentity identity() {
+        return new TaskIdentity(assignment.getDagId(), assignment.getRunId(), assignment.getTaskId(),
+                assignment.getMapIndex(), assignment.getAttempt());
+    }
+
+    String token() {
+        return token.get();
+    }
+
+    /** Heartbeats return fresh tokens, so a task may outlive the token it was assigned with. */
+    void refreshToken(String fresh) {
+        if (!fresh.isEmpty()) {
+            token.set(fresh);
+        }
+    }
+
+    String outputJson() {
+        return outputJson;
+    }
+
+    @Override
+    public String paramsJson() {
+        return assignment.getParamsJson().isEmpty() ? "{}" : assignment.getParamsJson();
+    }
+
+    @Override
+    public String mapItemJson() {
+        return assignment.getMapItemJson();
+    }
+
+    @Override
+    public Optional<String> xcom(String taskId, int mapIndex, String key) {
+        // Direct upstream outputs came with the assignment; anything else is asked of the server.
+        String upstream = assignment.getUpstreamOutputsJsonMap().get(taskId);
+        if (upstream != null && mapIndex == -1 && key.equals(TaskIdentity.RETURN_VALUE)) {
+            return Optional.of(upstream);
+        }
+        GetXComResponse response = client.deliver("get XCom", stub -> stub.getXCom(GetXComRequest.newBuilder()
+                .setTaskToken(token.get()).setTaskId(taskId).setMapIndex(mapIndex).setKey(key).build()));
+        return response.getFound() ? Optional.of(response.getValueJson()) : Optional.empty();
+    }
+
+    @Override
+    public void putXCom(String key, String valueJson) {
+        if (key.equals(TaskIdentity.RETURN_VALUE)) {
+            outputJson = valueJson;
+            return;
+        }
+        client.deliver("put XCom", stub -> stub.putXCom(PutXComRequest.newBuilder()
+                .setTaskToken(token.get()).setKey(key).setValueJson(valueJson).build()));
+    }
+
+    @Override
+    public void log(String stream, String line) {
+        LogLine entry = LogLine.newBuilder().setTimestampMs(System.currentTimeMillis()).setLine(line).setStream(stream)
+                .build();
+        synchronized (pendingLogs) {
+            pendingLogs.add(entry);
+        }
+    }
+
+    /**
+     * Sends the buffered log lines. With {@code patient} the call is repeated while the server is
+     * away (before an outcome); otherwise lines that could not be sent wait for the next try.
+     */
+    void shipLogs(boolean patient) {
+        List<LogLine> lines;
+        synchronized (pendingLogs) {
+            lines = List.copyOf(pendingLogs);
+            pendingLogs.clear();
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        try {
+            AppendLogsRequest request = AppendLogsRequest.newBuilder().setTaskToken(token.get()).addAllLines(lines)
+                    .build();
+            if (patient) {
+                client.deliver("append logs", stub -> stub.appendLogs(request));
+            } else {
+                client.deliverWithin("append logs", Duration.ZERO, stub -> stub.appendLogs(request));
+            }
+        } catch (TeiClient.CallFailedException e) {
+            if (TeiClient.isTransient(e.status())) {
+                synchronized (pendingLogs) {
+                    pendingLogs.addAll(0, lines);
+                }
+            } else {
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.gale.sdk.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gale.sdk.Dag;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Child processes (plain python3, and a child JVM with its own classpath) talking JSON lines to their worker. */
+class ChildProcessIT {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TaskIdentity IDENTITY = new TaskIdentity("child_jvm_test", "manual__1", "which_library", -1, 2);
+
+    /** Stands in for the worker's session: what the child asked for and wrote. */
+    private static final class RecordingChannel implements TaskChannel {
+        final Map<String, String> xcoms = new ConcurrentHashMap<>();
+        final List<String> logs = new CopyOnWriteArrayList<>();
+
+        @Override
+        public String paramsJson() {
+            return "{\"who\":\"Ada\"}";
+        }
+
+        @Override
+        public String mapItemJson() {
+            return "";
+        }
+
+        @Override
+        public Optional<String> xcom(String taskId, int mapIndex, String key) {
+            return taskId.equals("upstream") ? Optional.of("\"extract\"") : Optional.empty();
+        }
+
+        @Override
+        public void putXCom(String key, String valueJson) {
+            xcoms.put(key, valueJson);
+        }
+
+        @Override
+        public void log(String stream, String line) {
+            logs.add(stream + ": " + line);
+        }
+    }
+
+    @Test
+    void aPythonProcessSpeaksTheProtocolAndItsOutputAndExitCodeAreKept() throws Exception {
+        String script = """
+                import json, os, socket, sys
+                s = socket.socket(socket.AF_UNIX); s.connect(os.environ["GALE_TASK_SOCKET"]); f = s.makefile("rw")
+                def call(req):
+                    f.write(json.dumps(req) + "\\n"); f.flush(); return json.loads(f.readline())
+                who = call({"op": "get_params"})["value"]["who"]
+                up = call({"op": "get_xcom", "task_id": "upstream"})
+                missing = call({"op": "get_xcom", "task_id": "nobody"})
+                call({"op": "log", "line": "hello " + who})
+                call({"op": "put_xcom", "key": "return_value", "value": {"up": up["value"], "found": missing["found"]}})
+                print(call({"op": "fly"})["error"])
+                print("token" if "GALE_WORKER_SECRET" in os.environ else "no token", os.environ["GALE_ATTEMPT"], file=sys.stderr)
+                sys.exit(3)
+                """;
+        RecordingChannel channel = new RecordingChannel();
+
+        int exitCode = ChildProcess.run(List.of("python3", "-c", script), IDENTITY, channel, JSON);
+
+        assertThat(exitCode).isEqualTo(3);
+        assertThat(JSON.readTree(channel.xcoms.get("return_value"))).isEqualTo(
+                JSON.readTree("{\"up\":\"extract\",\"found\":false}"));
+        assertThat(channel.logs).contains("task: hello Ada", "stderr: no token 2",
+                "stdout: unknown op 'fly'; the ops are get_params, get_item, get_xcom, put_xcom and log");
+    }
+
+    @Test
+    void aChildJvmRunsTheTasksJavaCodeWithItsOwnClasspathFirst() throws Exception {
+        Path library = Path.of(ChildJvmTestDags.OWN_CLASSPATH, "dev", "gale", "sdk", "runtime");
+        Files.createDirectories(library);
+        Files.writeString(library.resolve("library-version.txt"), "task's own");
+        Dag dag = new ChildJvmTestDags().dags().getFirst();
+        RecordingChannel channel = new RecordingChannel();
+
+        List<String> command = ChildJvmCommand.of(List.of(ChildJvmTestDags.OWN_CLASSPATH), List.of(), dag.dagId(),
+                "which_library", dag.versionHash());
+        int exitCode = ChildProcess.run(command, IDENTITY, channel, JSON);
+
+        assertThat(exitCode).as(String.join("\n", channel.logs)).isEqualTo(0);
+        assertThat(channel.xcoms.get("return_value")).isEqualTo("\"task's own after extract\"");
+        assertThat(Long.parseLong(channel.xcoms.get("pid"))).isNotEqualTo(ProcessHandle.current().pid());
+        assertThat(channel.logs).contains("task: library version task's own for Ada");
+    }
+
+    @Test
+    void aChildJvmRefusesAnotherVersionOfTheDag() throws Exception {
+        RecordingChannel channel = new RecordingChannel();
+
+        int exitCode = ChildProcess.run(ChildJvmCommand.of(List.of(), List.of(), "child_jvm_test", "which_library",
+                "0123456789abcdef"), IDENTITY, channel, JSON);
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(channel.logs).anyMatch(l -> l.contains("another version of DAG 'child_jvm_test'"));
+    }
+}
