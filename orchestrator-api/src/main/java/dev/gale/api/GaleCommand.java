@@ -3,6 +3,7 @@ package dev.gale.api;
 import dev.gale.api.cli.CliException;
 import dev.gale.api.cli.DagsCommand;
 import dev.gale.api.cli.RunsCommand;
+import dev.gale.api.cli.TasksCommand;
 import dev.gale.api.standalone.Preflight;
 import dev.gale.api.standalone.Standalone;
 import dev.gale.api.standalone.StandaloneException;
@@ -18,12 +19,13 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code gale} command of the server jar: {@code standalone}, {@code server} and {@code scheduler}
- * run Gale; {@code dags} and {@code runs} are clients of its REST API.
+ * run Gale; {@code dags}, {@code runs} and {@code tasks} are clients of its REST API.
  */
 @Command(name = "gale", mixinStandardHelpOptions = true, version = "Gale 0.1.0",
         description = "An Airflow-style workflow orchestrator for the JVM, built for Gen AI pipelines.",
         subcommands = {GaleCommand.StandaloneCommand.class, GaleCommand.ServerCommand.class,
-                GaleCommand.SchedulerCommand.class, DagsCommand.class, RunsCommand.class})
+                GaleCommand.SchedulerCommand.class, DagsCommand.class, RunsCommand.class,
+                TasksCommand.class})
 public final class GaleCommand implements Runnable {
 
     public static void main(String[] args) {

@@ -100,6 +100,18 @@ class CliIT {
     }
 
     @Test
+    void tasksLogsFollowsATaskUntilItEnds() {
+        String runId = JSON.readTree(gale("runs", "trigger", "chatty_for_tests", "--json").out())
+                .get("runId").asString();
+
+        Result logs = gale("tasks", "logs", "chatty_for_tests", runId, "talk", "--follow");
+
+        assertThat(logs.status()).as(logs.err()).isZero();
+        assertThat(logs.out().lines().filter(l -> l.contains("task  line ")).toList()).hasSize(10);
+        assertThat(logs.out()).contains("task  line 1\n").contains("task  line 10");
+    }
+
+    @Test
     void aRunThatIsStillGoingAtTheDeadlineExitsWithStatus3() {
         Result trigger = gale("runs", "trigger", "slow_for_tests", "--wait", "PT0.1S");
 

@@ -44,6 +44,13 @@ public final class TestDags implements DagBundle {
         var after = fragile.task("after", ctx -> ctx.input("flaky", String.class) + " and done");
         flaky.then(after);
 
+        DagBuilder secretive = Dag.builder("secret_for_tests").description("Logs its secret param, which must not show.")
+                .param(Param.string("apiKey").required().secret());
+        secretive.task("use_key", ctx -> {
+            ctx.log("calling the API with key " + ctx.param("apiKey", String.class));
+            return "called";
+        });
+
         DagBuilder chatty = Dag.builder("chatty_for_tests").description("Logs a line every 200 ms for 2 s.");
         chatty.task("talk", ctx -> {
             for (int i = 1; i <= 10; i++) {
@@ -72,7 +79,7 @@ public final class TestDags implements DagBundle {
             return started.getEpochSecond() * 1_000_000 + started.getNano() / 1_000;
         });
         return List.of(slow.result(nap).build(), sleepy.result(sleep).build(), fragile.result(after).build(),
-                chatty.build(), retriedByHand.build(), marked(), stoppable.build(), clock.result(now).build());
+                secretive.build(), chatty.build(), retriedByHand.build(), marked(), stoppable.build(), clock.result(now).build());
     }
 
     /**

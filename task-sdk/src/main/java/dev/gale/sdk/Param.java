@@ -8,7 +8,7 @@ import java.util.Objects;
  * Build one with {@link #string(String)}, {@link #integer(String)} and friends, then chain options.
  */
 public record Param(String name, ParamType type, Object defaultValue, boolean isRequired, String description,
-                    List<Object> allowedValues, Double minimum, Double maximum) {
+                    List<Object> allowedValues, Double minimum, Double maximum, boolean isSecret) {
 
     public Param {
         Objects.requireNonNull(name, "name");
@@ -17,7 +17,7 @@ public record Param(String name, ParamType type, Object defaultValue, boolean is
     }
 
     public static Param of(String name, ParamType type) {
-        return new Param(name, type, null, false, null, List.of(), null, null);
+        return new Param(name, type, null, false, null, List.of(), null, null, false);
     }
 
     public static Param string(String name) {
@@ -45,33 +45,41 @@ public record Param(String name, ParamType type, Object defaultValue, boolean is
     }
 
     public Param defaultValue(Object value) {
-        return new Param(name, type, value, isRequired, description, allowedValues, minimum, maximum);
+        return new Param(name, type, value, isRequired, description, allowedValues, minimum, maximum, isSecret);
     }
 
     public Param required() {
-        return new Param(name, type, defaultValue, true, description, allowedValues, minimum, maximum);
+        return new Param(name, type, defaultValue, true, description, allowedValues, minimum, maximum, isSecret);
     }
 
     public Param description(String text) {
-        return new Param(name, type, defaultValue, isRequired, text, allowedValues, minimum, maximum);
+        return new Param(name, type, defaultValue, isRequired, text, allowedValues, minimum, maximum, isSecret);
     }
 
     /** Restricts the param to these values (an enum). */
     public Param oneOf(Object... values) {
-        return new Param(name, type, defaultValue, isRequired, description, List.of(values), minimum, maximum);
+        return new Param(name, type, defaultValue, isRequired, description, List.of(values), minimum, maximum, isSecret);
     }
 
     public Param min(double value) {
-        return new Param(name, type, defaultValue, isRequired, description, allowedValues, value, maximum);
+        return new Param(name, type, defaultValue, isRequired, description, allowedValues, value, maximum, isSecret);
     }
 
     public Param max(double value) {
-        return new Param(name, type, defaultValue, isRequired, description, allowedValues, minimum, value);
+        return new Param(name, type, defaultValue, isRequired, description, allowedValues, minimum, value, isSecret);
+    }
+
+    /**
+     * Marks the param secret: tasks get its value, but the API shows the run's conf with it masked,
+     * and task logs have it replaced by {@code ***}.
+     */
+    public Param secret() {
+        return new Param(name, type, defaultValue, isRequired, description, allowedValues, minimum, maximum, true);
     }
 
     /** The serialized form, as stored with the DAG version and shown in the params schema. */
     public dev.gale.sdk.spec.ParamSpec toSpec() {
         return new dev.gale.sdk.spec.ParamSpec(name, type.wireName(), defaultValue, isRequired, description,
-                allowedValues, minimum, maximum);
+                allowedValues, minimum, maximum, isSecret);
     }
 }

@@ -49,6 +49,10 @@ final class GaleClient {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
     }
 
+    static String compact(JsonNode node) {
+        return JSON.writeValueAsString(node);
+    }
+
     static JsonNode parse(String json, String what) {
         try {
             return JSON.readTree(json);

@@ -2,6 +2,7 @@ package dev.gale.scheduler.service;
 
 import dev.gale.scheduler.engine.RunDecider;
 import dev.gale.sdk.ParamValidator;
+import dev.gale.sdk.SecretParams;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -70,7 +71,8 @@ public final class RunService {
         }
         Instant now = clock.instant();
         NewDagRun run = new NewDagRun(newRunId(request.runType(), now), dag.currentVersion(), request.runType(),
-                json.writeValueAsString(request.conf()), json.writeValueAsString(validation.params()),
+                json.writeValueAsString(SecretParams.mask(dag.currentVersion().spec().params(), request.conf())),
+                json.writeValueAsString(validation.params()),
                 request.logicalDate(), now, request.note(), request.idempotencyKey(), requestHash);
         Optional<DagRunView> created = store.createRun(run, RunDecider::decide);
         if (created.isPresent()) {

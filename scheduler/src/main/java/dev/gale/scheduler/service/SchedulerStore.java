@@ -64,6 +64,9 @@ public interface SchedulerStore {
 
     ReportOutcome heartbeat(TaskAttempt attempt);
 
+    /** The values of the secret params of a task instance's run, to keep them out of its logs. */
+    List<String> secretParamValues(long taskInstanceId);
+
     ReportOutcome appendLogs(TaskAttempt attempt, List<TaskLogLine> lines);
 
     /** Reads a task instance's log lines after {@code afterOffset}, at most {@code limit}. */

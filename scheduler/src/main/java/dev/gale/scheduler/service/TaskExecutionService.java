@@ -1,6 +1,7 @@
 package dev.gale.scheduler.service;
 
 import dev.gale.scheduler.engine.RunDecider;
+import dev.gale.sdk.SecretParams;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -34,8 +35,14 @@ public final class TaskExecutionService {
         return store.heartbeat(attempt);
     }
 
+    /** Stores log lines with the values of the run's secret params replaced by {@code ***}. */
     public ReportOutcome appendLogs(TaskAttempt attempt, List<TaskLogLine> lines) {
-        return store.appendLogs(attempt, lines);
+        List<String> secrets = store.secretParamValues(attempt.taskInstanceId());
+        List<TaskLogLine> scrubbed = secrets.isEmpty() ? lines : lines.stream()
+                .map(l -> new TaskLogLine(l.offset(), l.attempt(), l.loggedAt(), l.stream(),
+                        SecretParams.scrub(l.line(), secrets)))
+                .toList();
+        return store.appendLogs(attempt, scrubbed);
     }
 
     /** Queues the attempt again at once: its worker shut down before the task finished. */

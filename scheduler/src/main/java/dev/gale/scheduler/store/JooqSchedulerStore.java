@@ -69,6 +69,9 @@ public final class JooqSchedulerStore implements SchedulerStore {
             TaskInstanceState.SCHEDULED.wireName(), TaskInstanceState.QUEUED.wireName(),
             TaskInstanceState.UP_FOR_RETRY.wireName(), TaskInstanceState.DEFERRED.wireName());
 
+    private static final tools.jackson.databind.json.JsonMapper PARAMS_JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
+
     private final DSLContext dsl;
     private final Clock clock;
     private final DagVersionCache versions = new DagVersionCache();
@@ -343,6 +346,23 @@ public final class JooqSchedulerStore implements SchedulerStore {
                 .where(isCurrent(attempt))
                 .execute();
         return updated == 1 ? ReportOutcome.ACCEPTED : ReportOutcome.STALE;
+    }
+
+    @Override
+    public List<String> secretParamValues(long taskInstanceId) {
+        return dsl.select(DAG_RUN.PARAMS, DAG_RUN.DAG_VERSION_ID).from(DAG_RUN)
+                .join(TASK_INSTANCE).on(TASK_INSTANCE.DAG_RUN_ID.eq(DAG_RUN.ID))
+                .where(TASK_INSTANCE.ID.eq(taskInstanceId))
+                .fetchOptional(r -> {
+                    List<dev.gale.sdk.spec.ParamSpec> declared = version(dsl, r.value2()).spec().params();
+                    if (declared.stream().noneMatch(dev.gale.sdk.spec.ParamSpec::secret)) {
+                        return List.<String>of();
+                    }
+                    Map<String, Object> params = PARAMS_JSON.readValue(r.value1().data(),
+                            new tools.jackson.core.type.TypeReference<Map<String, Object>>() { });
+                    return dev.gale.sdk.SecretParams.values(declared, params);
+                })
+                .orElse(List.of());
     }
 
     @Override

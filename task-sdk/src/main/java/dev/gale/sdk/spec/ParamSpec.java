@@ -1,8 +1,12 @@
 package dev.gale.sdk.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
-/** The serialized form of a declared param, as shown in the DAG's params schema. */
+/**
+ * The serialized form of a declared param, as shown in the DAG's params schema. {@code secret} is
+ * left out of the JSON when false, so that DAG versions from before it existed keep their hashes.
+ */
 public record ParamSpec(
         String name,
         String type,
@@ -11,5 +15,6 @@ public record ParamSpec(
         String description,
         List<Object> allowedValues,
         Double minimum,
-        Double maximum) {
+        Double maximum,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean secret) {
 }
