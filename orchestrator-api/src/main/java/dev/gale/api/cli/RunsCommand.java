@@ -216,25 +216,21 @@ public final class RunsCommand {
         @Mixin
         ClientOptions client;
 
-        @Parameters(index = "0", paramLabel = "DAG", description = "The DAG id.")
-        String dagId;
-
-        @Parameters(index = "1", paramLabel = "RUN", description = "The run id.")
-        String runId;
+        @Mixin
+        RunRef run;
 
         @Override
         public Integer call() {
             GaleClient api = client.client();
-            String path = "/api/v1/dags/" + GaleClient.encode(dagId) + "/runs/" + GaleClient.encode(runId);
-            JsonNode run = api.get(path).body();
-            JsonNode tasks = api.get(path + "/tasks?limit=1000").body();
+            JsonNode shown = api.get(run.path()).body();
+            JsonNode tasks = api.get(run.path() + "/tasks?limit=1000").body();
             if (client.json) {
-                ObjectNode both = (ObjectNode) run.deepCopy();
+                ObjectNode both = (ObjectNode) shown.deepCopy();
                 both.set("taskInstances", tasks.get("taskInstances"));
                 System.out.println(GaleClient.pretty(both));
                 return 0;
             }
-            printRun(run, System.out);
+            printRun(shown, System.out);
             System.out.println();
             Table table = new Table("TASK", "MAP", "STATE", "ATTEMPT", "WORKER", "ERROR");
             for (JsonNode ti : tasks.get("taskInstances")) {
@@ -253,20 +249,16 @@ public final class RunsCommand {
         @Mixin
         ClientOptions client;
 
-        @Parameters(index = "0", paramLabel = "DAG", description = "The DAG id.")
-        String dagId;
-
-        @Parameters(index = "1", paramLabel = "RUN", description = "The run id.")
-        String runId;
+        @Mixin
+        RunRef run;
 
         @Override
         public Integer call() {
-            JsonNode run = client.client().post("/api/v1/dags/" + GaleClient.encode(dagId) + "/runs/"
-                    + GaleClient.encode(runId) + "/cancel", "", Map.of()).body();
+            JsonNode cancelled = client.client().post(run.path() + "/cancel", "", Map.of()).body();
             if (client.json) {
-                System.out.println(GaleClient.pretty(run));
+                System.out.println(GaleClient.pretty(cancelled));
             } else {
-                printRun(run, System.out);
+                printRun(cancelled, System.out);
             }
             return 0;
         }

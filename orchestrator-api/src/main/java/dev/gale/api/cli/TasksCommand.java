@@ -22,11 +22,8 @@ public final class TasksCommand {
         @Mixin
         ClientOptions client;
 
-        @Parameters(index = "0", paramLabel = "DAG", description = "The DAG id.")
-        String dagId;
-
-        @Parameters(index = "1", paramLabel = "RUN", description = "The run id.")
-        String runId;
+        @Mixin
+        RunRef run;
 
         @Parameters(index = "2", paramLabel = "TASK", description = "The task id.")
         String taskId;
@@ -43,8 +40,7 @@ public final class TasksCommand {
         @Override
         public Integer call() throws InterruptedException {
             GaleClient api = client.client();
-            String base = "/api/v1/dags/" + GaleClient.encode(dagId) + "/runs/" + GaleClient.encode(runId) + "/tasks/"
-                    + GaleClient.encode(taskId) + "/logs?mapIndex=" + mapIndex
+            String base = run.path() + "/tasks/" + GaleClient.encode(taskId) + "/logs?mapIndex=" + mapIndex
                     + (attempt == null ? "" : "&attempt=" + attempt);
             long offset = 0;
             while (true) {
