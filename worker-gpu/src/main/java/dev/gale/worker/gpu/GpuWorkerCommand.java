@@ -32,8 +32,13 @@ public final class GpuWorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        GpuInventory gpus = inventory == null || inventory.isBlank() ? NvidiaSmi.discover()
-                : GpuInventory.declared(inventory);
+        GpuInventory gpus;
+        try {
+            gpus = inventory == null || inventory.isBlank() ? NvidiaSmi.discover() : GpuInventory.declared(inventory);
+        } catch (IllegalArgumentException e) {
+            System.err.println("gale worker-gpu: " + e.getMessage());
+            return 2;
+        }
         if (gpus.isEmpty()) {
             System.err.println("gale worker-gpu: no NVIDIA GPU found (nvidia-smi is missing or lists none);"
                     + " run on a GPU host, or declare an inventory with --gpu-inventory 1x24576.");

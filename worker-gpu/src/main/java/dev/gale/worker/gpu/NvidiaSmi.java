@@ -41,7 +41,8 @@ public final class NvidiaSmi {
             }
             String[] fields = line.split(",");
             // A model name may hold a comma; index and memory are the first and last fields.
-            if (fields.length < 3 || !fields[0].trim().matches("\\d+") || !fields[fields.length - 1].trim().matches("\\d+")) {
+            if (fields.length < 3 || !fields[0].trim().matches("\\d+")
+                    || !fields[fields.length - 1].trim().matches("\\d+")) {
                 throw new IllegalArgumentException("unexpected nvidia-smi line: '" + line + "' (expected index, name,"
                         + " memory in MiB; a GPU in MIG mode reports no memory: declare its inventory instead)");
             }
