@@ -75,7 +75,7 @@ class GpuWorkersIT {
             List<Attempt> gpu = attempts.stream().filter(a -> !a.taskId().equals("cpu")).toList();
             assertThat(cpu).hasSize(8).allSatisfy(a -> {
                 assertThat(a.workerId()).isEqualTo("cpu-1");
-                assertThat(a.output()).isEqualTo("[]");
+                assertThat(gpusOf(a)).isEqualTo("[]");
             });
             assertThat(gpu).hasSize(13).allSatisfy(a -> assertThat(a.workerId()).isIn("gpu-a", "gpu-b"));
             assertThat(gpu).filteredOn(a -> a.taskId().equals("big_gpu")).singleElement()
@@ -84,13 +84,13 @@ class GpuWorkersIT {
             assertThat(gpu).filteredOn(a -> a.state().equals("failed")).hasSize(3)
                     .allSatisfy(a -> assertThat(a.error()).contains("CUDA error: out of memory"));
             assertThat(gpu).filteredOn(a -> a.state().equals("success")).hasSize(10).allSatisfy(a ->
-                    assertThat(a.output()).isIn(a.workerId().equals("gpu-a") ? List.of("[0]", "[1]") : List.of("[0]")));
+                    assertThat(gpusOf(a)).isIn(a.workerId().equals("gpu-a") ? List.of("[0]", "[1]") : List.of("[0]")));
             assertThat(gpu).filteredOn(a -> a.workerId().equals("gpu-a")).hasSizeGreaterThan(2);
             assertThat(gpu).filteredOn(a -> a.workerId().equals("gpu-b")).hasSizeGreaterThan(1);
 
             assertThat(maxConcurrent(gpu, "gpu-a")).isEqualTo(2);
             assertThat(maxConcurrent(gpu, "gpu-b")).isEqualTo(1);
-            assertThat(overlappingOnSameGpu(gpu, "gpu-a")).as("two attempts at once on gpu-a had one GPU each")
+            assertThat(overlappingOnSameGpu(gpu, "gpu-a")).as("task code running at once on gpu-a had a GPU each")
                     .isEmpty();
             assertThat(runState("gpu_routing_for_tests", runId)).isEqualTo("failed");
         }
@@ -202,15 +202,23 @@ class GpuWorkersIT {
         return max;
     }
 
-    /** Pairs of successful attempts on {@code workerId} that overlapped in time and reported the same GPU. */
+    private static String gpusOf(Attempt a) {
+        return json(a.output()).get("gpus").toString();
+    }
+
+    /**
+     * Pairs of successful attempts on {@code workerId} whose task code ran at the same time (as the
+     * tasks measured it) on the same GPU.
+     */
     private static List<String> overlappingOnSameGpu(List<Attempt> attempts, String workerId) {
-        List<Attempt> on = attempts.stream().filter(a -> a.workerId().equals(workerId) && a.output() != null).toList();
+        List<JsonNode> on = attempts.stream().filter(a -> a.workerId().equals(workerId) && a.output() != null)
+                .map(a -> json(a.output())).toList();
         Map<String, String> clashes = new HashMap<>();
-        for (Attempt a : on) {
-            for (Attempt b : on) {
-                if (a != b && a.startedAt().isBefore(b.endedAt()) && b.startedAt().isBefore(a.endedAt())
-                        && a.output().equals(b.output())) {
-                    clashes.put(a.taskId() + a.mapIndex(), b.taskId() + b.mapIndex());
+        for (JsonNode a : on) {
+            for (JsonNode b : on) {
+                if (a != b && a.get("start").asLong() < b.get("end").asLong()
+                        && b.get("start").asLong() < a.get("end").asLong() && a.get("gpus").equals(b.get("gpus"))) {
+                    clashes.put(a.toString(), b.toString());
                 }
             }
         }
