@@ -60,9 +60,14 @@ public final class GaleCommand implements Runnable {
         @Option(names = "--worker-slots", description = "Task instances the embedded worker runs at once (default 8).")
         int workerSlots = 8;
 
+        @Option(names = "--gpu-inventory", description = "Also run a GPU worker with this declared inventory, e.g."
+                + " 1x24576 (env GALE_WORKER_GPU_INVENTORY), to try GPU routing (gpu_demo) without a GPU.")
+        String gpuInventory = env("GALE_WORKER_GPU_INVENTORY", "");
+
         @Override
         public Integer call() throws InterruptedException {
-            Standalone gale = Standalone.start(new Standalone.Options(home, httpPort, grpcPort, workerSlots, Map.of()));
+            Standalone gale = Standalone.start(new Standalone.Options(home, httpPort, grpcPort, workerSlots, Map.of(),
+                    gpuInventory));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 gale.close();

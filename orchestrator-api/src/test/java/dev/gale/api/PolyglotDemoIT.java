@@ -30,7 +30,7 @@ class PolyglotDemoIT {
 
     @Test
     void aPythonTaskReadsAParamAndAJavaTaskReadsItsOutput() throws Exception {
-        try (Standalone gale = Standalone.start(new Standalone.Options(home, 0, 0, 2, Map.of()))) {
+        try (Standalone gale = Standalone.start(new Standalone.Options(home, 0, 0, 2, Map.of(), null))) {
             String base = "http://localhost:" + gale.httpPort() + "/api/v1/dags/polyglot_demo/runs";
             String auth = "Bearer " + java.nio.file.Files.readString(home.resolve("admin-token")).trim();
             JsonNode run = send(HttpRequest.newBuilder(URI.create(base + "?wait=PT30S"))

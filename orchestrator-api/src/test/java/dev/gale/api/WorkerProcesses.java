@@ -12,8 +12,9 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
- * Real CPU worker processes for tests: the executable jar the reactor packaged
- * ({@code worker-cpu/target/gale-worker.jar}), given a DAG bundle jar made from {@link TestDags}.
+ * Real worker processes for tests: the executable jars the reactor packaged
+ * ({@code worker-cpu/target/gale-worker.jar}, {@code worker-gpu/target/gale-worker-gpu.jar}), given a DAG
+ * bundle jar made from {@link TestDags}.
  */
 final class WorkerProcesses implements AutoCloseable {
     private final Path dir;
@@ -26,20 +27,38 @@ final class WorkerProcesses implements AutoCloseable {
     }
 
     static Path workerJar() {
-        Path jar = Path.of("..", "worker-cpu", "target", "gale-worker.jar").toAbsolutePath().normalize();
+        return packagedJar("worker-cpu", "gale-worker.jar");
+    }
+
+    private static Path packagedJar(String module, String name) {
+        Path jar = Path.of("..", module, "target", name).toAbsolutePath().normalize();
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run the tests through the reactor (./mvnw verify),"
-                    + " which packages worker-cpu first");
+                    + " which packages " + module + " first");
         }
         return jar;
     }
 
-    /** Starts a worker process; its stdout and stderr go to {@code <workerId>.log} in the test directory. */
+    /** Starts a CPU worker process; its stdout and stderr go to {@code <workerId>.log} in the test directory. */
     Process start(String workerId, int grpcPort, String... extraArgs) {
+        return start(workerJar(), workerId, grpcPort, extraArgs);
+    }
+
+    /** Starts a GPU worker process with a declared inventory such as {@code 2x24576}. */
+    Process startGpu(String workerId, int grpcPort, String inventory, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--gpu-inventory", inventory));
+        args.addAll(List.of(extraArgs));
+        return start(packagedJar("worker-gpu", "gale-worker-gpu.jar"), workerId, grpcPort, args.toArray(String[]::new));
+    }
+
+    private Process start(Path jar, String workerId, int grpcPort, String... extraArgs) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-jar", workerJar().toString(), "--api", "localhost:" + grpcPort,
-                "--worker-id", workerId, "--slots", "1", "--dags", bundle.toString()));
+                "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--api", "localhost:" + grpcPort,
+                "--worker-id", workerId, "--dags", bundle.toString()));
+        if (!List.of(extraArgs).contains("--slots")) {
+            command.addAll(List.of("--slots", "1"));
+        }
         command.addAll(List.of(extraArgs));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)

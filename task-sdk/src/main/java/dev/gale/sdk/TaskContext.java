@@ -46,4 +46,13 @@ public interface TaskContext {
 
     /** Writes a line to this attempt's task log. */
     void log(String line);
+
+    /**
+     * The device indices of the GPUs this attempt was given (as {@code nvidia-smi} numbers them), for
+     * in-process code to pick its device; empty when the task asked for none. Child processes also see
+     * them as {@code CUDA_VISIBLE_DEVICES}.
+     */
+    default java.util.List<Integer> gpus() {
+        return java.util.List.of();
+    }
 }

@@ -237,7 +237,9 @@ public final class RunsCommand {
                 table.row(ti.get("taskId").asString(), ti.get("mapIndex").asInt() < 0 ? null : ti.get("mapIndex"),
                         ti.get("state").asString(), ti.get("attempt").asInt(),
                         ti.get("workerId").isNull() ? null : ti.get("workerId").asString(),
-                        ti.get("error").isNull() ? null : ti.get("error").asString());
+                        // A queued GPU task no connected worker can run says what it waits for.
+                        ti.has("waitingReason") ? ti.get("waitingReason").asString()
+                                : ti.get("error").isNull() ? null : ti.get("error").asString());
             }
             table.print(System.out);
             return 0;

@@ -21,6 +21,7 @@ import dev.gale.scheduler.service.RunService;
 import dev.gale.scheduler.service.RunWaiter;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskExecutionService;
+import dev.gale.scheduler.service.WorkerDirectory;
 import dev.gale.scheduler.store.JooqApiTokenStore;
 import dev.gale.scheduler.store.JooqRunHistory;
 import dev.gale.scheduler.store.JooqSchedulerStore;
@@ -177,15 +178,21 @@ public class GaleServerConfiguration {
     }
 
     @Bean
+    WorkerDirectory workerDirectory(SchedulerStore store, Clock clock, GaleSettings settings) {
+        return new WorkerDirectory(store, clock, settings.heartbeatTimeout());
+    }
+
+    @Bean
     TaskTokens taskTokens(GaleSettings settings, Clock clock) {
         return new TaskTokens(settings.taskTokenSecret(), clock, Duration.ofMinutes(15));
     }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "gale.grpc.enabled", matchIfMissing = true)
-    TaskExecutionGrpcService taskExecutionGrpcService(TaskExecutionService tasks, TaskTokens tokens, Clock clock,
-                                                      GaleSettings settings, PgNotifications notifications) {
-        TaskExecutionGrpcService service = new TaskExecutionGrpcService(tasks, tokens, clock,
+    TaskExecutionGrpcService taskExecutionGrpcService(TaskExecutionService tasks, WorkerDirectory workers,
+                                                      TaskTokens tokens, Clock clock, GaleSettings settings,
+                                                      PgNotifications notifications) {
+        TaskExecutionGrpcService service = new TaskExecutionGrpcService(tasks, workers, tokens, clock,
                 settings.heartbeatInterval());
         notifications.subscribe(JooqSchedulerStore.TASK_QUEUED_CHANNEL, queue -> service.taskQueued());
         return service;
@@ -201,7 +208,7 @@ public class GaleServerConfiguration {
     @ConditionalOnProperty(name = "gale.scheduler.enabled", matchIfMissing = true)
     SchedulingLoop schedulingLoop(SchedulerStore store, Clock clock, GaleSettings settings) {
         store.definePools(settings.pools());
-        SchedulingLoop loop = new SchedulingLoop(store, clock, settings.heartbeatTimeout());
+        SchedulingLoop loop = new SchedulingLoop(store, clock, settings.heartbeatTimeout(), settings.gpuWaitTimeout());
         loop.start(settings.schedulerInterval());
         return loop;
     }

@@ -6,11 +6,15 @@ import dev.gale.api.security.ApiTokens;
 import dev.gale.sdk.runtime.DagRegistry;
 import dev.gale.sdk.runtime.Worker;
 import dev.gale.sdk.runtime.WorkerOptions;
+import dev.gale.worker.gpu.GpuInventory;
+import dev.gale.worker.gpu.GpuSlots;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -19,26 +23,31 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Everything in one JVM: an embedded PostgreSQL whose data lives in {@code $GALE_HOME/postgres},
- * the API server (REST and gRPC), the scheduler, and one CPU worker connected over real gRPC.
+ * the API server (REST and gRPC), the scheduler, and one CPU worker connected over real gRPC; with a
+ * declared GPU inventory, also a GPU worker (for trying GPU routing on a machine without a GPU).
  */
 public final class Standalone implements AutoCloseable {
     private final GaleHome home;
     private final EmbeddedPostgres postgres;
     private final ConfigurableApplicationContext context;
-    private final Worker worker;
+    private final List<Worker> workers;
     private final String createdAdminToken;
 
     private Standalone(GaleHome home, EmbeddedPostgres postgres, ConfigurableApplicationContext context,
-                       Worker worker, String createdAdminToken) {
+                       List<Worker> workers, String createdAdminToken) {
         this.home = home;
         this.postgres = postgres;
         this.context = context;
-        this.worker = worker;
+        this.workers = workers;
         this.createdAdminToken = createdAdminToken;
     }
 
-    /** What to start. Ports of 0 pick free ones (for tests). */
-    public record Options(Path home, int httpPort, int grpcPort, int workerSlots, Map<String, String> properties) {
+    /**
+     * What to start. Ports of 0 pick free ones (for tests). {@code gpuInventory} (e.g. {@code 1x24576})
+     * adds a GPU worker with that declared inventory; null or blank for none.
+     */
+    public record Options(Path home, int httpPort, int grpcPort, int workerSlots, Map<String, String> properties,
+                          String gpuInventory) {
     }
 
     public static Standalone start(Options options) {
@@ -65,11 +74,16 @@ public final class Standalone implements AutoCloseable {
                     .registerShutdownHook(false).run("--server.port=" + options.httpPort());
             String adminToken = AdminTokenFile.ensure(home.dir(), context.getBean(ApiTokens.class)).orElse(null);
             int grpcPort = context.getBean(GrpcServer.class).port();
-            Worker worker = new Worker(WorkerOptions.builder("localhost:" + grpcPort)
+            List<Worker> workers = new ArrayList<>();
+            workers.add(new Worker(WorkerOptions.builder("localhost:" + grpcPort)
                     .workerId("standalone-worker@" + hostName())
                     .slots(options.workerSlots())
-                    .build(), context.getBean(DagRegistry.class)).start();
-            return new Standalone(home, postgres, context, worker, adminToken);
+                    .build(), context.getBean(DagRegistry.class)).start());
+            if (options.gpuInventory() != null && !options.gpuInventory().isBlank()) {
+                workers.add(gpuWorker(GpuInventory.declared(options.gpuInventory()), grpcPort,
+                        context.getBean(DagRegistry.class)));
+            }
+            return new Standalone(home, postgres, context, List.copyOf(workers), adminToken);
         } catch (RuntimeException | IOException e) {
             if (context != null) {
                 context.close();
@@ -81,6 +95,15 @@ public final class Standalone implements AutoCloseable {
             }
             throw (RuntimeException) e;
         }
+    }
+
+    private static Worker gpuWorker(GpuInventory gpus, int grpcPort, DagRegistry dags) {
+        System.out.println("Standalone GPU worker: GPU inventory is DECLARED, not discovered: " + gpus.describe());
+        return new Worker(WorkerOptions.builder("localhost:" + grpcPort)
+                .workerId("standalone-gpu-worker@" + hostName())
+                .slots(gpus.gpus().size())
+                .gpus(gpus.gpus().size(), gpus.model(), gpus.memoryMbEach(), new GpuSlots(gpus))
+                .build(), dags).start();
     }
 
     public int httpPort() {
@@ -106,7 +129,7 @@ public final class Standalone implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.close();
+        workers.forEach(Worker::close);
         context.close();
         closeQuietly(postgres);
         home.close();

@@ -25,7 +25,7 @@ class StandaloneIT {
     Path home;
 
     private Standalone start() {
-        return Standalone.start(new Standalone.Options(home, 0, 0, 2, Map.of()));
+        return Standalone.start(new Standalone.Options(home, 0, 0, 2, Map.of(), null));
     }
 
     private JsonNode send(HttpRequest.Builder request) throws Exception {

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler's periodic duties: queue retries whose delay has passed, fail attempts whose worker
- * stopped heartbeating or that outlived their execution timeout, and (as a safety net) queue tasks
+ * stopped heartbeating or that outlived their execution timeout, say why a GPU task no connected
+ * worker can run still waits (and fail it after the GPU wait timeout), and (as a safety net) queue tasks
  * and start runs that wait for free slots. Task completion schedules downstream work itself, in the
  * same transaction, so this loop is not on the hot path. Safe to run in several processes at once:
  * every change goes through row locks.
@@ -23,16 +24,18 @@ public final class SchedulingLoop implements AutoCloseable {
     private final SchedulerStore store;
     private final Clock clock;
     private final Duration heartbeatTimeout;
+    private final Duration gpuWaitTimeout;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gale-scheduler");
         t.setDaemon(true);
         return t;
     });
 
-    public SchedulingLoop(SchedulerStore store, Clock clock, Duration heartbeatTimeout) {
+    public SchedulingLoop(SchedulerStore store, Clock clock, Duration heartbeatTimeout, Duration gpuWaitTimeout) {
         this.store = store;
         this.clock = clock;
         this.heartbeatTimeout = heartbeatTimeout;
+        this.gpuWaitTimeout = gpuWaitTimeout;
     }
 
     public void start(Duration interval) {
@@ -48,6 +51,12 @@ public final class SchedulingLoop implements AutoCloseable {
                 log.warn("Failed {} task attempt(s) whose worker stopped heartbeating", failed);
             }
             store.failTimedOutAttempts(clock.instant(), RunDecider::decide);
+            int unplaceable = store.reviewGpuWaits(clock.instant(), clock.instant().minus(heartbeatTimeout),
+                    gpuWaitTimeout, RunDecider::decide);
+            if (unplaceable > 0) {
+                log.warn("Failed {} GPU task instance(s) that no connected worker could run within {}", unplaceable,
+                        gpuWaitTimeout);
+            }
             store.queueScheduledTasks();
             store.startQueuedRuns(RunDecider::decide);
         } catch (RuntimeException e) {

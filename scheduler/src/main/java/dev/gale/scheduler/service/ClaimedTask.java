@@ -2,7 +2,10 @@ package dev.gale.scheduler.service;
 
 import java.util.Map;
 
-/** A task instance attempt claimed for one worker: everything the worker needs to run it. */
+/**
+ * A task instance attempt claimed for one worker: everything the worker needs to run it, including
+ * how many GPUs of how much memory each the task asked for (0 when none).
+ */
 public record ClaimedTask(
         long taskInstanceId,
         int attempt,
@@ -14,5 +17,7 @@ public record ClaimedTask(
         String mapItemJson,
         String paramsJson,
         Map<String, String> upstreamOutputsJson,
-        Long executionTimeoutMs) {
+        Long executionTimeoutMs,
+        int gpuCount,
+        long gpuMemoryMb) {
 }

@@ -2,6 +2,7 @@ package dev.gale.scheduler.service;
 
 import dev.gale.scheduler.engine.Decision;
 import dev.gale.scheduler.engine.RunSnapshot;
+import dev.gale.scheduler.engine.WorkerOffer;
 import dev.gale.sdk.spec.DagSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,8 +58,12 @@ public interface SchedulerStore {
     /** Counts runs of a DAG, for tests and the API's totals. */
     int countRuns(String dagId);
 
-    /** Claims up to {@code max} queued task instances of {@code queues} for {@code workerId}, making them running. */
-    List<ClaimedTask> claimQueued(String workerId, List<String> queues, int max);
+    /**
+     * Claims up to {@code max} queued task instances of the worker's queues for it, making them running:
+     * tasks that need GPUs only while its GPUs not held by its running attempts suffice, and tasks that
+     * need none only when it takes those.
+     */
+    List<ClaimedTask> claimQueued(WorkerOffer worker, int max);
 
     ReportOutcome startTask(TaskAttempt attempt);
 
@@ -113,4 +118,20 @@ public interface SchedulerStore {
     void definePools(java.util.Map<String, Integer> slotsByPool);
 
     void registerWorker(WorkerRegistration worker);
+
+    /** Records that these workers' assignment streams are open at {@code now}. */
+    void workersSeen(List<String> workerIds, Instant now);
+
+    /** Records that a worker's assignment stream closed. */
+    void workerDisconnected(String workerId, Instant now);
+
+    /** Workers whose stream is open and that were seen since {@code seenSince}, by worker id. */
+    List<WorkerView> connectedWorkers(Instant seenSince);
+
+    /**
+     * Gives each queued task instance that needs GPUs the reason no connected worker (seen since
+     * {@code seenSince}) could ever run it, clears the reason of those that one could, and fails
+     * without retry those that have waited so for {@code timeout}. Returns how many failed.
+     */
+    int reviewGpuWaits(Instant now, Instant seenSince, Duration timeout, Function<RunSnapshot, Decision> decide);
 }

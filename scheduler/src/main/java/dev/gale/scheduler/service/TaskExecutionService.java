@@ -1,6 +1,7 @@
 package dev.gale.scheduler.service;
 
 import dev.gale.scheduler.engine.RunDecider;
+import dev.gale.scheduler.engine.WorkerOffer;
 import dev.gale.sdk.SecretParams;
 import java.time.Clock;
 import java.util.List;
@@ -23,8 +24,13 @@ public final class TaskExecutionService {
         store.registerWorker(worker);
     }
 
+    /** Claims for a worker without GPUs. */
     public List<ClaimedTask> claim(String workerId, List<String> queues, int max) {
-        return store.claimQueued(workerId, queues, max);
+        return claim(WorkerOffer.cpu(workerId, queues), max);
+    }
+
+    public List<ClaimedTask> claim(WorkerOffer worker, int max) {
+        return store.claimQueued(worker, max);
     }
 
     public ReportOutcome start(TaskAttempt attempt) {

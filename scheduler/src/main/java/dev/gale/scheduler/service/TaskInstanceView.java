@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * A task instance as stored: its state, its current attempt (0 before the first), and who runs it;
- * {@code mapIndex} is -1 for an unmapped task.
+ * {@code mapIndex} is -1 for an unmapped task. {@code waitingReason} says, while the instance is queued,
+ * why no connected worker could ever run it (null otherwise).
  */
 public record TaskInstanceView(
         long id,
@@ -20,5 +21,6 @@ public record TaskInstanceView(
         String error,
         Instant queuedAt,
         Instant startedAt,
-        Instant endedAt) {
+        Instant endedAt,
+        String waitingReason) {
 }

@@ -147,6 +147,7 @@ public final class JooqRunHistory implements RunHistory {
     static TaskInstanceView toView(TaskInstanceRecord r) {
         return new TaskInstanceView(r.getId(), r.getTaskId(), r.getMapIndex(), TaskInstanceState.fromWireName(r.getState()),
                 r.getAttempt(), r.getMaxAttempts(), r.getQueue(), r.getPriorityWeight(), r.getWorkerId(), r.getError(),
-                toInstant(r.getQueuedAt()), toInstant(r.getStartedAt()), toInstant(r.getEndedAt()));
+                toInstant(r.getQueuedAt()), toInstant(r.getStartedAt()), toInstant(r.getEndedAt()),
+                TaskInstanceState.QUEUED.wireName().equals(r.getState()) ? r.getWaitingReason() : null);
     }
 }

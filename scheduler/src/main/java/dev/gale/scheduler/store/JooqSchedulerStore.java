@@ -11,11 +11,13 @@ import static dev.gale.scheduler.store.jooq.Tables.WORKER;
 import static dev.gale.scheduler.store.jooq.Tables.XCOM;
 
 import dev.gale.scheduler.engine.DagRunState;
+import dev.gale.scheduler.engine.GpuPlacement;
 import dev.gale.scheduler.engine.Decision;
 import dev.gale.scheduler.engine.RetryPolicy;
 import dev.gale.scheduler.engine.RunDecider;
 import dev.gale.scheduler.engine.RunSnapshot;
 import dev.gale.scheduler.engine.TaskInstanceState;
+import dev.gale.scheduler.engine.WorkerOffer;
 import dev.gale.scheduler.service.ClaimedTask;
 import dev.gale.scheduler.service.DagRunView;
 import dev.gale.scheduler.service.DagSummary;
@@ -29,6 +31,7 @@ import dev.gale.scheduler.service.TaskAttempt;
 import dev.gale.scheduler.service.TaskInstanceView;
 import dev.gale.scheduler.service.TaskLogLine;
 import dev.gale.scheduler.service.WorkerRegistration;
+import dev.gale.scheduler.service.WorkerView;
 import dev.gale.scheduler.store.jooq.tables.records.DagRunRecord;
 import dev.gale.scheduler.store.jooq.tables.records.DagVersionRecord;
 import dev.gale.scheduler.store.jooq.tables.records.TaskInstanceRecord;
@@ -151,10 +154,12 @@ public final class JooqSchedulerStore implements SchedulerStore {
             }
             var insert = db.insertInto(TASK_INSTANCE, TASK_INSTANCE.DAG_RUN_ID, TASK_INSTANCE.TASK_ID,
                     TASK_INSTANCE.STATE, TASK_INSTANCE.MAX_ATTEMPTS, TASK_INSTANCE.QUEUE, TASK_INSTANCE.PRIORITY_WEIGHT,
-                    TASK_INSTANCE.POOL, TASK_INSTANCE.EXECUTION_TIMEOUT_MS);
+                    TASK_INSTANCE.POOL, TASK_INSTANCE.EXECUTION_TIMEOUT_MS, TASK_INSTANCE.GPU_COUNT,
+                    TASK_INSTANCE.GPU_MEMORY_MB);
             for (TaskSpec task : spec.tasks()) {
                 insert = insert.values(record.getId(), task.taskId(), TaskInstanceState.NONE.wireName(),
-                        task.retries() + 1, task.queue(), task.priorityWeight(), task.pool(), task.executionTimeoutMs());
+                        task.retries() + 1, task.queue(), task.priorityWeight(), task.pool(), task.executionTimeoutMs(),
+                        task.resources().gpu(), task.resources().gpuMemoryMb());
             }
             insert.execute();
             if (spec.maxActiveRuns() == null) {
@@ -286,32 +291,53 @@ public final class JooqSchedulerStore implements SchedulerStore {
     }
 
     @Override
-    public List<ClaimedTask> claimQueued(String workerId, List<String> queues, int max) {
+    public List<ClaimedTask> claimQueued(WorkerOffer worker, int max) {
         if (max <= 0) {
             return List.of();
         }
         return dsl.transactionResult(tx -> {
             DSLContext db = tx.dsl();
-            OffsetDateTime now = now();
-            List<TaskInstanceRecord> claimed = db.update(TASK_INSTANCE)
-                    .set(TASK_INSTANCE.STATE, TaskInstanceState.RUNNING.wireName())
-                    .set(TASK_INSTANCE.ATTEMPT, TASK_INSTANCE.ATTEMPT.plus(1))
-                    .set(TASK_INSTANCE.WORKER_ID, workerId)
-                    .set(TASK_INSTANCE.STARTED_AT, now)
-                    .set(TASK_INSTANCE.LAST_HEARTBEAT_AT, now)
-                    .where(TASK_INSTANCE.ID.in(DSL.select(TASK_INSTANCE.ID).from(TASK_INSTANCE)
-                            .where(TASK_INSTANCE.STATE.eq(TaskInstanceState.QUEUED.wireName()),
-                                    TASK_INSTANCE.QUEUE.in(queues))
-                            .orderBy(TASK_INSTANCE.PRIORITY_WEIGHT.desc(), TASK_INSTANCE.QUEUED_AT, TASK_INSTANCE.ID)
-                            .limit(max)
-                            .forUpdate().skipLocked()))
-                    .returning().fetch();
-            List<ClaimedTask> tasks = new ArrayList<>(claimed.size());
-            for (TaskInstanceRecord ti : claimed) {
-                tasks.add(toClaimedTask(db, ti));
+            List<ClaimedTask> tasks = new ArrayList<>();
+            int freeGpus = GpuRouting.freeGpus(db, worker);
+            // GPU tasks one at a time, so that each claim sees the GPUs the one before took.
+            while (tasks.size() < max && freeGpus > 0) {
+                List<ClaimedTask> one = claim(db, worker.workerId(), worker.queues(), 1,
+                        GpuRouting.fitsFreeGpus(worker, freeGpus));
+                if (one.isEmpty()) {
+                    break;
+                }
+                freeGpus -= one.getFirst().gpuCount();
+                tasks.addAll(one);
+            }
+            if (worker.takesTasksWithoutGpu() && tasks.size() < max) {
+                tasks.addAll(claim(db, worker.workerId(), worker.queues(), max - tasks.size(), GpuRouting.NEEDS_NO_GPU));
             }
             return tasks;
         });
+    }
+
+    private List<ClaimedTask> claim(DSLContext db, String workerId, List<String> queues, int max, Condition fits) {
+        OffsetDateTime now = now();
+        List<TaskInstanceRecord> claimed = db.update(TASK_INSTANCE)
+                .set(TASK_INSTANCE.STATE, TaskInstanceState.RUNNING.wireName())
+                .set(TASK_INSTANCE.ATTEMPT, TASK_INSTANCE.ATTEMPT.plus(1))
+                .set(TASK_INSTANCE.WORKER_ID, workerId)
+                .set(TASK_INSTANCE.STARTED_AT, now)
+                .set(TASK_INSTANCE.LAST_HEARTBEAT_AT, now)
+                .set(TASK_INSTANCE.WAITING_REASON, (String) null)
+                .set(TASK_INSTANCE.WAITING_SINCE, (OffsetDateTime) null)
+                .where(TASK_INSTANCE.ID.in(DSL.select(TASK_INSTANCE.ID).from(TASK_INSTANCE)
+                        .where(TASK_INSTANCE.STATE.eq(TaskInstanceState.QUEUED.wireName()),
+                                TASK_INSTANCE.QUEUE.in(queues), fits)
+                        .orderBy(TASK_INSTANCE.PRIORITY_WEIGHT.desc(), TASK_INSTANCE.QUEUED_AT, TASK_INSTANCE.ID)
+                        .limit(max)
+                        .forUpdate().skipLocked()))
+                .returning().fetch();
+        List<ClaimedTask> tasks = new ArrayList<>(claimed.size());
+        for (TaskInstanceRecord ti : claimed) {
+            tasks.add(toClaimedTask(db, ti));
+        }
+        return tasks;
     }
 
     private ClaimedTask toClaimedTask(DSLContext db, TaskInstanceRecord ti) {
@@ -331,7 +357,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
         return new ClaimedTask(ti.getId(), ti.getAttempt(), run.get(DAG_RUN.DAG_ID), version.hash(),
                 run.get(DAG_RUN.RUN_ID), ti.getTaskId(), ti.getMapIndex(),
                 ti.getMapItem() == null ? "" : ti.getMapItem().data(), run.get(DAG_RUN.PARAMS).data(), upstream,
-                task.executionTimeoutMs());
+                task.executionTimeoutMs(), ti.getGpuCount(), ti.getGpuMemoryMb());
     }
 
     @Override
@@ -665,7 +691,85 @@ public final class JooqSchedulerStore implements SchedulerStore {
                 .set(WORKER.SOFTWARE_VERSION, worker.softwareVersion())
                 .set(WORKER.REGISTERED_AT, at)
                 .set(WORKER.LAST_HEARTBEAT_AT, at)
+                .set(WORKER.DISCONNECTED_AT, (OffsetDateTime) null)
                 .execute();
+    }
+
+    @Override
+    public void workersSeen(List<String> workerIds, Instant now) {
+        JooqWorkers.seen(dsl, workerIds, now);
+    }
+
+    @Override
+    public void workerDisconnected(String workerId, Instant now) {
+        JooqWorkers.disconnected(dsl, workerId, now);
+    }
+
+    @Override
+    public List<WorkerView> connectedWorkers(Instant seenSince) {
+        return JooqWorkers.connected(dsl, seenSince);
+    }
+
+    @Override
+    public int reviewGpuWaits(Instant now, Instant seenSince, Duration timeout, Function<RunSnapshot, Decision> decide) {
+        List<WorkerOffer> connected = connectedWorkers(seenSince).stream().map(WorkerView::offer).toList();
+        var waiting = dsl.select(TASK_INSTANCE.ID, TASK_INSTANCE.QUEUE, TASK_INSTANCE.GPU_COUNT,
+                        TASK_INSTANCE.GPU_MEMORY_MB, TASK_INSTANCE.WAITING_REASON, TASK_INSTANCE.WAITING_SINCE)
+                .from(TASK_INSTANCE)
+                .where(TASK_INSTANCE.STATE.eq(TaskInstanceState.QUEUED.wireName()), TASK_INSTANCE.GPU_COUNT.gt(0))
+                .limit(1_000)
+                .fetch();
+        int failed = 0;
+        for (var r : waiting) {
+            Optional<String> reason = GpuPlacement.unplaceable(r.value2(), r.value3(), r.value4(), connected);
+            var stillQueued = TASK_INSTANCE.ID.eq(r.value1()).and(TASK_INSTANCE.STATE.eq(
+                    TaskInstanceState.QUEUED.wireName()));
+            if (reason.isEmpty()) {
+                if (r.value5() != null) {
+                    dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.WAITING_REASON, (String) null)
+                            .set(TASK_INSTANCE.WAITING_SINCE, (OffsetDateTime) null).where(stillQueued).execute();
+                }
+            } else if (r.value6() == null) {
+                dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.WAITING_REASON, reason.get())
+                        .set(TASK_INSTANCE.WAITING_SINCE, toOffset(now)).where(stillQueued).execute();
+            } else if (!r.value6().toInstant().plus(timeout).isAfter(now)) {
+                String error = "no connected worker could run it for " + timeout.toSeconds() + " s (the GPU wait"
+                        + " timeout): " + reason.get();
+                if (dsl.transactionResult(tx -> failQueued(tx.dsl(), r.value1(), error, now, decide))) {
+                    failed++;
+                }
+            } else if (!reason.get().equals(r.value5())) {
+                dsl.update(TASK_INSTANCE).set(TASK_INSTANCE.WAITING_REASON, reason.get()).where(stillQueued).execute();
+            }
+        }
+        return failed;
+    }
+
+    /** Fails a queued task instance that never ran, without retry, and decides what follows in its run. */
+    private boolean failQueued(DSLContext db, long taskInstanceId, String error, Instant now,
+                               Function<RunSnapshot, Decision> decide) {
+        DagRunRecord run = lockRunOf(db, taskInstanceId);
+        if (run == null) {
+            return false;
+        }
+        int updated = db.update(TASK_INSTANCE)
+                .set(TASK_INSTANCE.STATE, TaskInstanceState.FAILED.wireName())
+                .set(TASK_INSTANCE.ERROR, error)
+                .set(TASK_INSTANCE.ENDED_AT, toOffset(now))
+                .where(TASK_INSTANCE.ID.eq(taskInstanceId),
+                        TASK_INSTANCE.STATE.eq(TaskInstanceState.QUEUED.wireName()))
+                .execute();
+        if (updated == 0) {
+            return false;
+        }
+        DagSpec spec = version(db, run.getDagVersionId()).spec();
+        decisions.apply(db, run, spec, decide);
+        String taskId = db.select(TASK_INSTANCE.TASK_ID).from(TASK_INSTANCE).where(TASK_INSTANCE.ID.eq(taskInstanceId))
+                .fetchOne(TASK_INSTANCE.TASK_ID);
+        if (RunDecider.isLimited(spec.task(taskId), spec)) {
+            decisions.promoteScheduled(db);
+        }
+        return true;
     }
 
     /** Copies attempts that just ended into the attempt history; the task instance row moves on to the next. */

@@ -159,11 +159,12 @@ final class RunDecisions {
             var insert = db.insertInto(TASK_INSTANCE, TASK_INSTANCE.DAG_RUN_ID, TASK_INSTANCE.TASK_ID,
                     TASK_INSTANCE.MAP_INDEX, TASK_INSTANCE.MAP_ITEM, TASK_INSTANCE.STATE, TASK_INSTANCE.MAX_ATTEMPTS,
                     TASK_INSTANCE.QUEUE, TASK_INSTANCE.PRIORITY_WEIGHT, TASK_INSTANCE.POOL,
-                    TASK_INSTANCE.EXECUTION_TIMEOUT_MS, TASK_INSTANCE.QUEUED_AT);
+                    TASK_INSTANCE.EXECUTION_TIMEOUT_MS, TASK_INSTANCE.QUEUED_AT, TASK_INSTANCE.GPU_COUNT,
+                    TASK_INSTANCE.GPU_MEMORY_MB);
             for (int i = start; i < Math.min(list.size(), start + INSERT_CHUNK); i++) {
                 insert = insert.values(run.getId(), task.taskId(), i, JSONB.valueOf(list.get(i).toString()), state,
                         task.retries() + 1, task.queue(), task.priorityWeight(), task.pool(),
-                        task.executionTimeoutMs(), at);
+                        task.executionTimeoutMs(), at, task.resources().gpu(), task.resources().gpuMemoryMb());
             }
             insert.execute();
         }

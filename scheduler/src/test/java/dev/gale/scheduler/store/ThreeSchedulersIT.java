@@ -95,7 +95,7 @@ class ThreeSchedulersIT {
             }
             RunService runs = new RunService(store, new JooqRunHistory(DSL.using(pool, SQLDialect.POSTGRES)),
                     Clock.systemUTC());
-            SchedulingLoop loop = new SchedulingLoop(store, Clock.systemUTC(), Duration.ofMinutes(5));
+            SchedulingLoop loop = new SchedulingLoop(store, Clock.systemUTC(), Duration.ofMinutes(5), Duration.ofMinutes(10));
             loop.start(Duration.ofMillis(200));
             CronSchedules cron = new CronSchedules(QuartzConnections.register(pool), (dagId, logicalDate) -> {
                 CRON_FIRES.computeIfAbsent(logicalDate, k -> new AtomicInteger()).incrementAndGet();

@@ -98,4 +98,9 @@ final class RuntimeTaskContext implements TaskContext {
     public void log(String line) {
         channel.log("task", line);
     }
+
+    @Override
+    public List<Integer> gpus() {
+        return identity.gpus();
+    }
 }

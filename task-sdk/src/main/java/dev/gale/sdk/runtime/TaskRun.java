@@ -31,6 +31,11 @@ final class TaskRun {
     private static final Logger log = LoggerFactory.getLogger(TaskRun.class);
     /** How long a worker that is going away keeps trying to hand an abandoned task back. */
     private static final Duration HAND_BACK_PATIENCE = Duration.ofSeconds(5);
+    /**
+     * How long a GPU task waits for its GPUs. The server counts a GPU free once the attempt holding it
+     * has ended there, which can be a moment before that attempt's code has stopped here.
+     */
+    private static final Duration GPU_PATIENCE = Duration.ofSeconds(30);
 
     private enum State { RUNNING, REPORTING, STOPPED_BY_SERVER, ABANDONED }
 
@@ -50,11 +55,14 @@ final class TaskRun {
     private final TeiClient client;
     private final JsonMapper json;
     private final TaskSession session;
+    private final GpuAllocator gpuAllocator;
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private volatile Thread thread;
 
-    TaskRun(Assignment assignment, String workerId, DagRegistry dags, TeiClient client, JsonMapper json) {
+    TaskRun(Assignment assignment, String workerId, DagRegistry dags, TeiClient client, JsonMapper json,
+            GpuAllocator gpuAllocator) {
         this.assignment = assignment;
+        this.gpuAllocator = gpuAllocator;
         this.workerId = workerId;
         this.dags = dags;
         this.client = client;
@@ -80,7 +88,7 @@ final class TaskRun {
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(this::heartbeat, interval.toMillis(),
                 interval.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            Outcome outcome = execute();
+            Outcome outcome = executeOnGpus();
             if (state.compareAndSet(State.RUNNING, State.REPORTING)) {
                 // Task code may leave the interrupt flag set; it must not cut the report short.
                 Thread.interrupted();
@@ -91,7 +99,37 @@ final class TaskRun {
         }
     }
 
-    private Outcome execute() {
+    /** Runs the task on the GPUs it needs, given back before the outcome is reported (the server may then reuse them). */
+    private Outcome executeOnGpus() {
+        int count = assignment.getGpuCount();
+        if (count == 0) {
+            return execute(List.of());
+        }
+        if (gpuAllocator == null) {
+            return Outcome.failure("worker " + workerId + " has no GPUs, but the task needs " + count
+                    + "; it was routed here by a server that does not route by GPU", false);
+        }
+        long memoryMb = assignment.getGpuMemoryMb();
+        List<Integer> devices;
+        try {
+            devices = gpuAllocator.acquire(count, memoryMb, GPU_PATIENCE).orElse(null);
+        } catch (InterruptedException e) {
+            return Outcome.failure("stopped", false);
+        }
+        if (devices == null) {
+            return Outcome.failure("worker " + workerId + " had no " + count + " free GPU(s)"
+                    + (memoryMb > 0 ? " of >= " + memoryMb + " MiB" : "") + " within " + GPU_PATIENCE.toSeconds()
+                    + " s: an earlier task on them has not stopped", false);
+        }
+        session.log("task", "Running on GPU(s) " + devices);
+        try {
+            return execute(devices);
+        } finally {
+            gpuAllocator.release(devices);
+        }
+    }
+
+    private Outcome execute(List<Integer> gpus) {
         Dag dag = dags.dag(assignment.getDagId()).orElse(null);
         if (dag == null || !dag.versionHash().equals(assignment.getDagVersionHash())) {
             return Outcome.failure(versionProblem(dag), true);
@@ -102,13 +140,14 @@ final class TaskRun {
                     true);
         }
         IsolationSpec isolation = spec.isolation();
+        TaskIdentity identity = session.identity().onGpus(gpus, gpuAllocator != null);
         if (isolation == null) {
-            return inProcess(dag.taskFunction(spec.taskId()).orElseThrow());
+            return inProcess(dag.taskFunction(spec.taskId()).orElseThrow(), identity);
         }
         List<String> command = isolation.kind().equals(IsolationSpec.COMMAND) ? isolation.command()
                 : ChildJvmCommand.of(isolation.classpath(), dags.bundlePaths(), assignment.getDagId(),
                         assignment.getTaskId(), assignment.getDagVersionHash());
-        return childProcess(command);
+        return childProcess(command, identity);
     }
 
     private String versionProblem(Dag dag) {
@@ -123,9 +162,9 @@ final class TaskRun {
                 + " this worker";
     }
 
-    private Outcome inProcess(TaskFunction function) {
+    private Outcome inProcess(TaskFunction function, TaskIdentity identity) {
         try {
-            Object output = function.run(new RuntimeTaskContext(session.identity(), session, json));
+            Object output = function.run(new RuntimeTaskContext(identity, session, json));
             return Outcome.success(json.writeValueAsString(output));
         } catch (Exception | LinkageError | AssertionError e) {
             session.log("task", "Task failed: " + e);
@@ -133,9 +172,9 @@ final class TaskRun {
         }
     }
 
-    private Outcome childProcess(List<String> command) {
+    private Outcome childProcess(List<String> command, TaskIdentity identity) {
         try {
-            int exitCode = ChildProcess.run(command, session.identity(), session, json);
+            int exitCode = ChildProcess.run(command, identity, session, json);
             return exitCode == 0 ? Outcome.success(session.outputJson())
                     : Outcome.failure("the task's process " + command.getFirst() + " exited with code " + exitCode
                     + "; its stderr is in the task log", false);

@@ -131,6 +131,7 @@ public final class Worker implements AutoCloseable {
                         .setGpuCount(options.gpuCount())
                         .setGpuModel(options.gpuModel())
                         .setGpuMemoryMb(options.gpuMemoryMb())
+                        .setTakesCpuTasks(options.takesCpuTasks())
                         .putAllLabels(options.labels()))
                 .build();
     }
@@ -168,7 +169,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private void accept(Assignment assignment) {
-        TaskRun run = new TaskRun(assignment, options.workerId(), dags, client, json);
+        TaskRun run = new TaskRun(assignment, options.workerId(), dags, client, json, options.gpuAllocator());
         if (!accepting) {
             // Sent before the server saw the stream close: give it straight back to another worker.
             Thread.ofVirtual().start(() -> run.handBack("worker " + options.workerId() + " is shutting down"));

@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** How a worker connects and what it offers. Build with {@link #builder(String)}. */
+/**
+ * How a worker connects and what it offers. Build with {@link #builder(String)}. A worker with GPUs
+ * has a {@code gpuAllocator} (null otherwise) and, with {@code takesCpuTasks}, also runs tasks that
+ * need no GPU.
+ */
 public record WorkerOptions(
         String apiTarget,
         String workerId,
@@ -18,7 +22,9 @@ public record WorkerOptions(
         long gpuMemoryMb,
         Map<String, String> labels,
         String workerSecret,
-        Duration drainGracePeriod) {
+        Duration drainGracePeriod,
+        GpuAllocator gpuAllocator,
+        boolean takesCpuTasks) {
 
     public WorkerOptions {
         Objects.requireNonNull(apiTarget, "apiTarget");
@@ -27,6 +33,9 @@ public record WorkerOptions(
         labels = Map.copyOf(labels);
         if (slots < 1) {
             throw new IllegalArgumentException("a worker needs at least one slot, got " + slots);
+        }
+        if (gpuCount > 0 && gpuAllocator == null) {
+            throw new IllegalArgumentException("a worker that offers " + gpuCount + " GPU(s) needs a GPU allocator");
         }
     }
 
@@ -46,6 +55,8 @@ public record WorkerOptions(
         private Map<String, String> labels = Map.of();
         private String workerSecret = "";
         private Duration drainGracePeriod = Duration.ofSeconds(30);
+        private GpuAllocator gpuAllocator;
+        private boolean takesCpuTasks;
 
         private Builder(String apiTarget) {
             this.apiTarget = apiTarget;
@@ -71,10 +82,18 @@ public record WorkerOptions(
             return this;
         }
 
-        public Builder gpus(int count, String model, long memoryMbEach) {
+        /** GPUs to offer, described by count, model and the memory of the smallest, handed out by {@code allocator}. */
+        public Builder gpus(int count, String model, long memoryMbEach, GpuAllocator allocator) {
             this.gpuCount = count;
             this.gpuModel = model;
             this.gpuMemoryMb = memoryMbEach;
+            this.gpuAllocator = allocator;
+            return this;
+        }
+
+        /** For a worker with GPUs: also take tasks that need no GPU (by default it takes only GPU tasks). */
+        public Builder takesCpuTasks(boolean takes) {
+            this.takesCpuTasks = takes;
             return this;
         }
 
@@ -95,7 +114,7 @@ public record WorkerOptions(
 
         public WorkerOptions build() {
             return new WorkerOptions(apiTarget, workerId, localHost(), queues, slots, memoryMb, gpuCount, gpuModel,
-                    gpuMemoryMb, labels, workerSecret, drainGracePeriod);
+                    gpuMemoryMb, labels, workerSecret, drainGracePeriod, gpuAllocator, takesCpuTasks);
         }
     }
 

@@ -41,6 +41,12 @@ public record GpuInventory(List<Gpu> gpus, boolean declared) {
         return gpus.stream().map(Gpu::model).distinct().reduce((a, b) -> "mixed").orElse("");
     }
 
+    /** "0: NVIDIA H200 (143771 MiB), 1: ..." for the worker's start-up line. */
+    public String describe() {
+        return String.join(", ", gpus.stream().map(g -> g.index() + ": " + g.model() + " (" + g.memoryMb() + " MiB)")
+                .toList());
+    }
+
     /** Memory per GPU to advertise: the smallest, so that a task never lands on a GPU too small. */
     public long memoryMbEach() {
         return gpus.stream().mapToLong(Gpu::memoryMb).min().orElse(0);

@@ -18,8 +18,13 @@ public final class GpuWorkerCommand implements Callable<Integer> {
     WorkerOptionsMixin options;
 
     @Option(names = "--gpu-inventory", description = "Declare GPUs instead of discovering them, e.g. 2x24576"
-            + " (env GALE_WORKER_GPU_INVENTORY). For routing tests and demos without a GPU.")
-    String inventory = System.getenv("GALE_WORKER_GPU_INVENTORY");
+            + " (env GALE_WORKER_GPU_INVENTORY, or -Dgale.worker.gpu.inventory). For routing tests and demos"
+            + " without a GPU.")
+    String inventory = System.getProperty("gale.worker.gpu.inventory", System.getenv("GALE_WORKER_GPU_INVENTORY"));
+
+    @Option(names = "--cpu-tasks", description = "Also take tasks that need no GPU, after the GPU tasks that fit"
+            + " (env GALE_WORKER_GPU_CPU_TASKS=true). By default a GPU worker takes only GPU tasks.")
+    boolean cpuTasks = Boolean.parseBoolean(System.getenv("GALE_WORKER_GPU_CPU_TASKS"));
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new GpuWorkerCommand()).execute(args));
@@ -27,8 +32,13 @@ public final class GpuWorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        GpuInventory gpus = inventory == null || inventory.isBlank() ? NvidiaSmi.discover()
-                : GpuInventory.declared(inventory);
+        GpuInventory gpus;
+        try {
+            gpus = inventory == null || inventory.isBlank() ? NvidiaSmi.discover() : GpuInventory.declared(inventory);
+        } catch (IllegalArgumentException e) {
+            System.err.println("gale worker-gpu: " + e.getMessage());
+            return 2;
+        }
         if (gpus.isEmpty()) {
             System.err.println("gale worker-gpu: no NVIDIA GPU found (nvidia-smi is missing or lists none);"
                     + " run on a GPU host, or declare an inventory with --gpu-inventory 1x24576.");
@@ -38,9 +48,11 @@ public final class GpuWorkerCommand implements Callable<Integer> {
             System.out.println("GPU inventory is DECLARED, not discovered: " + gpus.gpus().size() + " GPU(s) of "
                     + gpus.memoryMbEach() + " MiB");
         }
+        System.out.println("GPUs: " + gpus.describe() + (cpuTasks ? "; also taking CPU tasks" : "; GPU tasks only"));
         DagRegistry dags = options.loadDags();
         WorkerOptions workerOptions = options.toOptions(WorkerOptions.builder(options.api())
-                .gpus(gpus.gpus().size(), gpus.model(), gpus.memoryMbEach()));
+                .gpus(gpus.gpus().size(), gpus.model(), gpus.memoryMbEach(), new GpuSlots(gpus))
+                .takesCpuTasks(cpuTasks));
         return WorkerOptionsMixin.runUntilStopped(new Worker(workerOptions, dags), workerOptions, dags);
     }
 }

@@ -40,10 +40,14 @@ public final class NvidiaSmi {
                 continue;
             }
             String[] fields = line.split(",");
-            if (fields.length < 3) {
-                throw new IllegalArgumentException("unexpected nvidia-smi line: '" + line + "'");
+            // A model name may hold a comma; index and memory are the first and last fields.
+            if (fields.length < 3 || !fields[0].trim().matches("\\d+")
+                    || !fields[fields.length - 1].trim().matches("\\d+")) {
+                throw new IllegalArgumentException("unexpected nvidia-smi line: '" + line + "' (expected index, name,"
+                        + " memory in MiB; a GPU in MIG mode reports no memory: declare its inventory instead)");
             }
-            gpus.add(new Gpu(Integer.parseInt(fields[0].trim()), fields[1].trim(),
+            String name = String.join(",", java.util.Arrays.copyOfRange(fields, 1, fields.length - 1)).trim();
+            gpus.add(new Gpu(Integer.parseInt(fields[0].trim()), name,
                     Long.parseLong(fields[fields.length - 1].trim())));
         }
         return gpus;

@@ -4,6 +4,7 @@ import dev.gale.api.security.TaskTokens;
 import dev.gale.scheduler.service.ClaimedTask;
 import dev.gale.scheduler.service.TaskAttempt;
 import dev.gale.scheduler.service.TaskExecutionService;
+import dev.gale.scheduler.service.WorkerDirectory;
 import dev.gale.tei.v1.Assignment;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,23 +18,28 @@ import org.slf4j.LoggerFactory;
  * (a task was queued anywhere, a worker asked for more, a worker connected), then claims work for
  * each worker with free credits, taking turns so that no worker starves the others. Claims use
  * {@code FOR UPDATE SKIP LOCKED}, so replicas never hand out the same attempt twice. A slow
- * periodic wake-up is the safety net for a missed notification.
+ * periodic wake-up is the safety net for a missed notification. It also marks its workers seen
+ * while their streams are open, so that GPU routing and {@code GET /api/v1/workers} know who is connected.
  */
 final class AssignmentDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AssignmentDispatcher.class);
     private static final long SAFETY_NET_MS = 1_000;
 
     private final TaskExecutionService tasks;
+    private final WorkerDirectory workers;
     private final TaskTokens tokens;
     private final List<WorkerConnection> connections = new CopyOnWriteArrayList<>();
     private final Semaphore wake = new Semaphore(0);
     private final Thread thread;
     private volatile boolean running = true;
     private int nextConnection;
+    private long lastSeenMark;
 
-    AssignmentDispatcher(TaskExecutionService tasks, TaskTokens tokens) {
+    AssignmentDispatcher(TaskExecutionService tasks, WorkerDirectory workers, TaskTokens tokens) {
         this.tasks = tasks;
+        this.workers = workers;
         this.tokens = tokens;
+        this.lastSeenMark = System.nanoTime();
         this.thread = Thread.ofPlatform().daemon(true).name("gale-dispatcher").start(this::loop);
     }
 
@@ -43,7 +49,15 @@ final class AssignmentDispatcher implements AutoCloseable {
     }
 
     void disconnected(WorkerConnection connection) {
-        connections.remove(connection);
+        // A worker that reconnected already has a newer stream: it is still connected.
+        if (connections.remove(connection)
+                && connections.stream().noneMatch(c -> c.workerId().equals(connection.workerId()))) {
+            try {
+                workers.disconnected(connection.workerId());
+            } catch (RuntimeException e) {
+                log.warn("Could not record that worker {} disconnected; it ages out instead", connection.workerId(), e);
+            }
+        }
     }
 
     void wakeUp() {
@@ -57,12 +71,21 @@ final class AssignmentDispatcher implements AutoCloseable {
             try {
                 wake.tryAcquire(SAFETY_NET_MS, TimeUnit.MILLISECONDS);
                 wake.drainPermits();
+                markSeen();
                 dispatchAll();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 log.error("Dispatching assignments failed; retrying shortly", e);
             }
+        }
+    }
+
+    private void markSeen() {
+        long now = System.nanoTime();
+        if (now - lastSeenMark >= workers.seenInterval().toNanos()) {
+            workers.seen(connections.stream().map(WorkerConnection::workerId).distinct().toList());
+            lastSeenMark = now;
         }
     }
 
@@ -78,7 +101,7 @@ final class AssignmentDispatcher implements AutoCloseable {
                 if (credits <= 0) {
                     continue;
                 }
-                List<ClaimedTask> claimed = tasks.claim(connection.workerId(), connection.queues(), credits);
+                List<ClaimedTask> claimed = tasks.claim(connection.offer(), credits);
                 for (ClaimedTask task : claimed) {
                     if (!connection.send(toAssignment(task))) {
                         log.warn("Worker {} went away before receiving {} of run {}; the heartbeat timeout will"
@@ -104,6 +127,8 @@ final class AssignmentDispatcher implements AutoCloseable {
                 .setParamsJson(task.paramsJson())
                 .putAllUpstreamOutputsJson(task.upstreamOutputsJson())
                 .setExecutionTimeoutMs(task.executionTimeoutMs() == null ? 0 : task.executionTimeoutMs())
+                .setGpuCount(task.gpuCount())
+                .setGpuMemoryMb(task.gpuMemoryMb())
                 .build();
     }
 

@@ -5,6 +5,8 @@ import dev.gale.scheduler.service.ReportOutcome;
 import dev.gale.scheduler.service.TaskAttempt;
 import dev.gale.scheduler.service.TaskExecutionService;
 import dev.gale.scheduler.service.TaskLogLine;
+import dev.gale.scheduler.engine.WorkerOffer;
+import dev.gale.scheduler.service.WorkerDirectory;
 import dev.gale.scheduler.service.WorkerRegistration;
 import dev.gale.tei.v1.AppendLogsRequest;
 import dev.gale.tei.v1.AppendLogsResponse;
@@ -54,15 +56,15 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     private final Duration heartbeatInterval;
     private final AssignmentDispatcher dispatcher;
     private final JsonMapper json = JsonMapper.builder().build();
-    private final Map<String, List<String>> registeredQueues = new ConcurrentHashMap<>();
+    private final Map<String, WorkerOffer> registered = new ConcurrentHashMap<>();
 
-    public TaskExecutionGrpcService(TaskExecutionService tasks, TaskTokens tokens, Clock clock,
-                                    Duration heartbeatInterval) {
+    public TaskExecutionGrpcService(TaskExecutionService tasks, WorkerDirectory workers, TaskTokens tokens,
+                                    Clock clock, Duration heartbeatInterval) {
         this.tasks = tasks;
         this.tokens = tokens;
         this.clock = clock;
         this.heartbeatInterval = heartbeatInterval;
-        this.dispatcher = new AssignmentDispatcher(tasks, tokens);
+        this.dispatcher = new AssignmentDispatcher(tasks, workers, tokens);
     }
 
     /** Wakes the dispatcher: called when a task was queued anywhere in the cluster. */
@@ -78,16 +80,23 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
         }
         List<String> queues = request.getQueuesList().isEmpty() ? List.of("default") : request.getQueuesList();
         var capabilities = request.getCapabilities();
+        if (capabilities.getGpuCount() < 0 || capabilities.getGpuMemoryMb() < 0) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("gpu_count and gpu_memory_mb must not be"
+                    + " negative; a worker without GPUs sends 0").asRuntimeException());
+            return;
+        }
         Map<String, Object> caps = Map.of(
                 "slots", capabilities.getSlots(),
                 "memoryMb", capabilities.getMemoryMb(),
                 "gpuCount", capabilities.getGpuCount(),
                 "gpuModel", capabilities.getGpuModel(),
                 "gpuMemoryMb", capabilities.getGpuMemoryMb(),
+                "takesCpuTasks", capabilities.getTakesCpuTasks(),
                 "labels", capabilities.getLabelsMap());
         tasks.registerWorker(new WorkerRegistration(request.getWorkerId(), request.getHostname(), queues,
                 json.writeValueAsString(caps), request.getSoftwareVersion(), clock.instant()));
-        registeredQueues.put(request.getWorkerId(), queues);
+        registered.put(request.getWorkerId(), new WorkerOffer(request.getWorkerId(), queues,
+                capabilities.getGpuCount(), capabilities.getGpuMemoryMb(), capabilities.getTakesCpuTasks()));
         response.onNext(RegisterResponse.newBuilder().setHeartbeatIntervalMs(heartbeatInterval.toMillis()).build());
         response.onCompleted();
     }
@@ -108,14 +117,14 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
             @Override
             public void onNext(PullRequest request) {
                 if (connection == null) {
-                    List<String> queues = registeredQueues.get(request.getWorkerId());
-                    if (queues == null) {
+                    WorkerOffer offer = registered.get(request.getWorkerId());
+                    if (offer == null) {
                         stream.onError(Status.FAILED_PRECONDITION.withDescription(
                                 "worker " + request.getWorkerId() + " must call Register before PullAssignments")
                                 .asRuntimeException());
                         return;
                     }
-                    connection = new WorkerConnection(request.getWorkerId(), queues, stream);
+                    connection = new WorkerConnection(offer, stream);
                     current.set(connection);
                     connection.addCredits(request.getFreeSlots());
                     dispatcher.connected(connection);

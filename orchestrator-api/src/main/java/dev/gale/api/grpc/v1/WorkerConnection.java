@@ -1,29 +1,27 @@
 package dev.gale.api.grpc.v1;
 
+import dev.gale.scheduler.engine.WorkerOffer;
 import dev.gale.tei.v1.Assignment;
 import io.grpc.stub.ServerCallStreamObserver;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** One worker's open assignment stream, and how many more assignments it asked for. */
+/** One worker's open assignment stream, what the worker offers, and how many more assignments it asked for. */
 final class WorkerConnection {
-    private final String workerId;
-    private final List<String> queues;
+    private final WorkerOffer offer;
     private final ServerCallStreamObserver<Assignment> stream;
     private final AtomicInteger credits = new AtomicInteger();
 
-    WorkerConnection(String workerId, List<String> queues, ServerCallStreamObserver<Assignment> stream) {
-        this.workerId = workerId;
-        this.queues = List.copyOf(queues);
+    WorkerConnection(WorkerOffer offer, ServerCallStreamObserver<Assignment> stream) {
+        this.offer = offer;
         this.stream = stream;
     }
 
     String workerId() {
-        return workerId;
+        return offer.workerId();
     }
 
-    List<String> queues() {
-        return queues;
+    WorkerOffer offer() {
+        return offer;
     }
 
     int credits() {

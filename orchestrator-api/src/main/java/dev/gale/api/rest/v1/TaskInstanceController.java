@@ -1,5 +1,6 @@
 package dev.gale.api.rest.v1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gale.scheduler.service.RunHistory;
 import dev.gale.scheduler.service.TaskInstancePage;
 import dev.gale.scheduler.service.TaskInstanceView;
@@ -30,11 +31,12 @@ class TaskInstanceController {
 
     record TaskInstanceResponse(String taskId, int mapIndex, String state, int attempt, int maxAttempts,
                                 String queue, int priorityWeight, String workerId, String error,
-                                java.time.Instant queuedAt, java.time.Instant startedAt, java.time.Instant endedAt) {
+                                java.time.Instant queuedAt, java.time.Instant startedAt, java.time.Instant endedAt,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) String waitingReason) {
         static TaskInstanceResponse of(TaskInstanceView ti) {
             return new TaskInstanceResponse(ti.taskId(), ti.mapIndex(), ti.state().wireName(), ti.attempt(),
                     ti.maxAttempts(), ti.queue(), ti.priorityWeight(), ti.workerId(), ti.error(), ti.queuedAt(),
-                    ti.startedAt(), ti.endedAt());
+                    ti.startedAt(), ti.endedAt(), ti.waitingReason());
         }
     }
 

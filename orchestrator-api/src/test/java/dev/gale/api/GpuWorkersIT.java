@@ -1,0 +1,231 @@
+package dev.gale.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * GPU routing end to end: a real server, two GPU worker processes with declared inventories and a
+ * CPU worker process, over gRPC. GPU tasks land only on GPU workers, never more at once than their
+ * GPUs, only on GPUs large enough; GPUs come back after failures and after a worker is killed.
+ */
+class GpuWorkersIT {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static GaleTestServer gale;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        gale = new GaleTestServer(Map.of("gale.heartbeat.timeout", "PT2S", "gale.heartbeat.interval", "PT0.5S",
+                "gale.scheduler.interval", "PT0.2S", "gale.gpu.wait-timeout", "PT15S",
+                "gale.task-token.secret", "gpu-workers-test"), false);
+    }
+
+    @AfterAll
+    static void stop() {
+        gale.close();
+    }
+
+    private record Attempt(String taskId, int mapIndex, String state, String workerId, Instant startedAt,
+                           Instant endedAt, String output, String error) {
+    }
+
+    @Test
+    void gpuTasksRunOnlyOnGpuWorkersWithinTheirGpusAndCpuTasksOnlyOnTheCpuWorker() throws Exception {
+        try (WorkerProcesses workers = new WorkerProcesses(dir)) {
+            workers.startGpu("gpu-a", gale.grpcPort(), "2x24576", "--slots", "4");
+            workers.startGpu("gpu-b", gale.grpcPort(), "1x81920", "--slots", "4");
+            workers.start("cpu-1", gale.grpcPort(), "--slots", "4");
+            awaitWorkers("cpu-1", "gpu-a", "gpu-b");
+            assertThat(workers.output("gpu-a")).contains("GPU inventory is DECLARED, not discovered: 2 GPU(s) of 24576 MiB");
+
+            JsonNode listed = json(gale.get("/api/v1/workers").body()).get("workers");
+            assertThat(listed).hasSize(3);
+            JsonNode gpuA = listed.get(1);
+            assertThat(gpuA.get("workerId").asString()).isEqualTo("gpu-a");
+            assertThat(gpuA.get("queues").get(0).asString()).isEqualTo("default");
+            assertThat(gpuA.get("capabilities").get("gpuCount").asInt()).isEqualTo(2);
+            assertThat(gpuA.get("capabilities").get("gpuMemoryMb").asLong()).isEqualTo(24576);
+            assertThat(gpuA.get("capabilities").get("gpuModel").asString()).isEqualTo("declared");
+            assertThat(gpuA.get("capabilities").get("takesCpuTasks").asBoolean()).isFalse();
+            assertThat(gpuA.get("slotsInUse").asInt()).isZero();
+            assertThat(gpuA.get("lastHeartbeat").asString()).isNotEmpty();
+
+            String runId = trigger("gpu_routing_for_tests", "{}");
+            await().atMost(Duration.ofSeconds(60)).until(() -> !runState("gpu_routing_for_tests", runId)
+                    .matches("queued|running"));
+            List<Attempt> attempts = attempts("gpu_routing_for_tests", runId);
+
+            List<Attempt> cpu = attempts.stream().filter(a -> a.taskId().equals("cpu")).toList();
+            List<Attempt> gpu = attempts.stream().filter(a -> !a.taskId().equals("cpu")).toList();
+            assertThat(cpu).hasSize(8).allSatisfy(a -> {
+                assertThat(a.workerId()).isEqualTo("cpu-1");
+                assertThat(gpusOf(a)).isEqualTo("[]");
+            });
+            assertThat(gpu).hasSize(13).allSatisfy(a -> assertThat(a.workerId()).isIn("gpu-a", "gpu-b"));
+            assertThat(gpu).filteredOn(a -> a.taskId().equals("big_gpu")).singleElement()
+                    .satisfies(a -> assertThat(a.workerId()).as("only gpu-b has 40 GB").isEqualTo("gpu-b"));
+            // Three failed attempts would hold all three GPUs if a failure leaked its GPU.
+            assertThat(gpu).filteredOn(a -> a.state().equals("failed")).hasSize(3)
+                    .allSatisfy(a -> assertThat(a.error()).contains("CUDA error: out of memory"));
+            assertThat(gpu).filteredOn(a -> a.state().equals("success")).hasSize(10).allSatisfy(a ->
+                    assertThat(gpusOf(a)).isIn(a.workerId().equals("gpu-a") ? List.of("[0]", "[1]") : List.of("[0]")));
+            assertThat(gpu).filteredOn(a -> a.workerId().equals("gpu-a")).hasSizeGreaterThan(2);
+            assertThat(gpu).filteredOn(a -> a.workerId().equals("gpu-b")).hasSizeGreaterThan(1);
+
+            assertThat(maxConcurrent(gpu, "gpu-a")).isEqualTo(2);
+            assertThat(maxConcurrent(gpu, "gpu-b")).isEqualTo(1);
+            assertThat(overlappingOnSameGpu(gpu, "gpu-a")).as("task code running at once on gpu-a had a GPU each")
+                    .isEmpty();
+            assertThat(runState("gpu_routing_for_tests", runId)).isEqualTo("failed");
+        }
+    }
+
+    @Test
+    void aGpuTaskWaitsWithAReasonUntilAGpuWorkerConnectsAndItsGpuComesBackAfterTheWorkerIsKilled()
+            throws Exception {
+        try (WorkerProcesses workers = new WorkerProcesses(dir)) {
+            String runId = trigger("one_gpu_task_for_tests", "{\"conf\":{\"seconds\":4}}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> task("one_gpu_task_for_tests", runId, "train")
+                    .has("waitingReason"));
+            assertThat(task("one_gpu_task_for_tests", runId, "train").get("waitingReason").asString()).isEqualTo(
+                    "waiting for a worker with 1 GPU on queue 'default'; no GPU worker on queue 'default' is connected");
+            assertThat(task("one_gpu_task_for_tests", runId, "train").get("state").asString()).isEqualTo("queued");
+
+            Process doomed = workers.startGpu("gpu-k", gale.grpcPort(), "1x24576");
+            await().atMost(Duration.ofSeconds(30)).until(() -> gale.get("/api/v1/dags/one_gpu_task_for_tests/runs/"
+                    + runId + "/tasks/train/logs?attempt=1").body().contains("training on GPU(s) [0], attempt 1"));
+            assertThat(task("one_gpu_task_for_tests", runId, "train").has("waitingReason")).isFalse();
+            doomed.destroyForcibly();
+            doomed.waitFor();
+
+            // The same worker comes back at once: its one GPU is free again only once the heartbeat
+            // timeout has failed the killed attempt, and then the retry runs on it.
+            workers.startGpu("gpu-k", gale.grpcPort(), "1x24576");
+            await().atMost(Duration.ofSeconds(40)).until(() -> runState("one_gpu_task_for_tests", runId)
+                    .equals("success"));
+            List<Attempt> attempts = attempts("one_gpu_task_for_tests", runId);
+            assertThat(attempts).extracting(Attempt::state).containsExactly("up_for_retry", "success");
+            assertThat(attempts.get(0).error()).contains("no heartbeat");
+            assertThat(attempts.get(1).workerId()).isEqualTo("gpu-k");
+            assertThat(attempts.get(1).output()).isEqualTo("[0]");
+        }
+    }
+
+    @Test
+    void aGpuTaskNoConnectedWorkerCanRunFailsAfterTheGpuWaitTimeoutWithTheReason() throws Exception {
+        try (WorkerProcesses workers = new WorkerProcesses(dir)) {
+            workers.startGpu("gpu-small", gale.grpcPort(), "1x24576");
+            awaitWorkers("gpu-small");
+            String runId = trigger("too_big_gpu_for_tests", "{}");
+            String reason = "waiting for a worker with 1 GPU of >= 200 GB on queue 'default'; connected GPU workers"
+                    + " on queue 'default' offer gpu-small 1 x 24 GB";
+            await().atMost(Duration.ofSeconds(10)).until(() -> task("too_big_gpu_for_tests", runId, "huge")
+                    .path("waitingReason").asString("").equals(reason));
+
+            await().atMost(Duration.ofSeconds(40)).until(() -> runState("too_big_gpu_for_tests", runId).equals("failed"));
+            JsonNode huge = task("too_big_gpu_for_tests", runId, "huge");
+            assertThat(huge.get("state").asString()).isEqualTo("failed");
+            assertThat(huge.get("error").asString()).isEqualTo("no connected worker could run it for 15 s (the GPU wait"
+                    + " timeout): " + reason);
+            assertThat(huge.get("attempt").asInt()).as("it never ran").isZero();
+        }
+    }
+
+    private static void awaitWorkers(String... ids) {
+        await().atMost(Duration.ofSeconds(40)).until(() -> {
+            List<String> connected = new ArrayList<>();
+            json(gale.get("/api/v1/workers").body()).get("workers").forEach(w -> connected.add(w.get("workerId")
+                    .asString()));
+            return connected.containsAll(List.of(ids));
+        });
+    }
+
+    private static String trigger(String dagId, String body) throws Exception {
+        return json(gale.post("/api/v1/dags/" + dagId + "/runs", body).body()).get("runId").asString();
+    }
+
+    private static String runState(String dagId, String runId) throws Exception {
+        return json(gale.get("/api/v1/dags/" + dagId + "/runs/" + runId).body()).get("state").asString();
+    }
+
+    private static JsonNode task(String dagId, String runId, String taskId) throws Exception {
+        return json(gale.get("/api/v1/dags/" + dagId + "/runs/" + runId + "/tasks/" + taskId).body());
+    }
+
+    /** Every attempt of every task instance of the run, with the instance's output or error. */
+    private static List<Attempt> attempts(String dagId, String runId) throws Exception {
+        String base = "/api/v1/dags/" + dagId + "/runs/" + runId + "/tasks";
+        List<Attempt> all = new ArrayList<>();
+        for (JsonNode ti : json(gale.get(base + "?limit=1000").body()).get("taskInstances")) {
+            String taskId = ti.get("taskId").asString();
+            int mapIndex = ti.get("mapIndex").asInt();
+            String query = "?mapIndex=" + mapIndex;
+            String output = null;
+            for (JsonNode x : json(gale.get(base + "/" + taskId + "/xcom" + query).body()).get("entries")) {
+                output = x.get("value").toString();
+            }
+            for (JsonNode a : json(gale.get(base + "/" + taskId + "/attempts" + query).body()).get("attempts")) {
+                boolean success = a.get("state").asString().equals("success");
+                all.add(new Attempt(taskId, mapIndex, a.get("state").asString(), a.get("workerId").asString(),
+                        Instant.parse(a.get("startedAt").asString()), Instant.parse(a.get("endedAt").asString()),
+                        success ? output : null, a.path("error").asString("")));
+            }
+        }
+        return all;
+    }
+
+    /** The most attempts that ran on {@code workerId} at one moment. */
+    private static int maxConcurrent(List<Attempt> attempts, String workerId) {
+        List<Attempt> on = attempts.stream().filter(a -> a.workerId().equals(workerId)).toList();
+        int max = 0;
+        for (Attempt a : on) {
+            int running = (int) on.stream().filter(b -> !b.startedAt().isAfter(a.startedAt())
+                    && b.endedAt().isAfter(a.startedAt())).count();
+            max = Math.max(max, running);
+        }
+        return max;
+    }
+
+    private static String gpusOf(Attempt a) {
+        return json(a.output()).get("gpus").toString();
+    }
+
+    /**
+     * Pairs of successful attempts on {@code workerId} whose task code ran at the same time (as the
+     * tasks measured it) on the same GPU.
+     */
+    private static List<String> overlappingOnSameGpu(List<Attempt> attempts, String workerId) {
+        List<JsonNode> on = attempts.stream().filter(a -> a.workerId().equals(workerId) && a.output() != null)
+                .map(a -> json(a.output())).toList();
+        Map<String, String> clashes = new HashMap<>();
+        for (JsonNode a : on) {
+            for (JsonNode b : on) {
+                if (a != b && a.get("start").asLong() < b.get("end").asLong()
+                        && b.get("start").asLong() < a.get("end").asLong() && a.get("gpus").equals(b.get("gpus"))) {
+                    clashes.put(a.toString(), b.toString());
+                }
+            }
+        }
+        return clashes.entrySet().stream().map(e -> e.getKey() + "/" + e.getValue()).toList();
+    }
+
+    private static JsonNode json(String body) {
+        return JSON.readTree(body);
+    }
+}
