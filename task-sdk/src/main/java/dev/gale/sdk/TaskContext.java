@@ -46,4 +46,7 @@ public interface TaskContext {
 
     /** Writes a line to this attempt's task log. */
     void log(String line);
+
+    /** What the LLM layer needs of the worker; task code calls {@code CommonLlm.forTask(ctx)} instead. */
+    LlmAccess llmAccess();
 }

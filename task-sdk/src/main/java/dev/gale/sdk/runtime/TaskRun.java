@@ -103,7 +103,7 @@ final class TaskRun {
         }
         IsolationSpec isolation = spec.isolation();
         if (isolation == null) {
-            return inProcess(dag.taskFunction(spec.taskId()).orElseThrow());
+            return inProcess(dag.taskFunction(spec.taskId()).orElseThrow(), spec);
         }
         List<String> command = isolation.kind().equals(IsolationSpec.COMMAND) ? isolation.command()
                 : ChildJvmCommand.of(isolation.classpath(), dags.bundlePaths(), assignment.getDagId(),
@@ -123,9 +123,9 @@ final class TaskRun {
                 + " this worker";
     }
 
-    private Outcome inProcess(TaskFunction function) {
+    private Outcome inProcess(TaskFunction function, TaskSpec spec) {
         try {
-            Object output = function.run(new RuntimeTaskContext(session.identity(), session, json));
+            Object output = function.run(new RuntimeTaskContext(session.identity(), session, json, spec));
             return Outcome.success(json.writeValueAsString(output));
         } catch (Exception | LinkageError | AssertionError e) {
             session.log("task", "Task failed: " + e);

@@ -47,6 +47,21 @@ class ChildProcessIT {
         public void log(String stream, String line) {
             logs.add(stream + ": " + line);
         }
+
+        @Override
+        public String llmCatalogJson() {
+            return "{}";
+        }
+
+        @Override
+        public dev.gale.sdk.LlmAccess.Prepared prepareLlmCall(String callHash) {
+            return new dev.gale.sdk.LlmAccess.Prepared(Optional.empty(), 0);
+        }
+
+        @Override
+        public void recordLlmUsage(dev.gale.sdk.LlmAccess.Call call) {
+            logs.add("llm: " + call.model());
+        }
     }
 
     @Test
