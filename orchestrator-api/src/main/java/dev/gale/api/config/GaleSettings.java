@@ -24,7 +24,8 @@ public record GaleSettings(
         String taskTokenSecret,
         java.util.Map<String, Integer> pools,
         DataSize maxBodySize,
-        String bootstrapAdminToken) {
+        String bootstrapAdminToken,
+        String llmCatalog) {
 
     static GaleSettings from(Environment env) {
         String dagPaths = env.getProperty("gale.dags", "");
@@ -43,7 +44,8 @@ public record GaleSettings(
                 env.getProperty("gale.task-token.secret", ""),
                 pools(env.getProperty("gale.pools", "")),
                 env.getProperty("gale.api.max-body-size", DataSize.class, DataSize.ofMegabytes(1)),
-                env.getProperty("gale.api.admin-token", ""));
+                env.getProperty("gale.api.admin-token", ""),
+                env.getProperty("gale.llm.catalog", ""));
     }
 
     /** Parses {@code name:slots,name:slots}, e.g. {@code etl:4,gpu:1}. */
