@@ -57,6 +57,17 @@ final class ExtractiveAnswerer {
 
     private static Set<String> terms(String text) {
         return Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
-                .filter(w -> w.length() > 2 && !STOPWORDS.contains(w)).collect(Collectors.toSet());
+                .filter(w -> w.length() > 2 && !STOPWORDS.contains(w)).map(ExtractiveAnswerer::stem)
+                .collect(Collectors.toSet());
+    }
+
+    /** A crude English stemmer, enough for "charged" to meet "charges" and "refund" to meet "refunds". */
+    private static String stem(String word) {
+        for (String suffix : List.of("ing", "ed", "es", "s")) {
+            if (word.endsWith(suffix) && word.length() - suffix.length() >= 3) {
+                return word.substring(0, word.length() - suffix.length());
+            }
+        }
+        return word;
     }
 }
