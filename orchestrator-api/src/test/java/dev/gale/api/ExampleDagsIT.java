@@ -66,4 +66,20 @@ class ExampleDagsIT {
 
         assertThat(dag.get("isPaused").asBoolean()).isTrue();
     }
+
+    @Test
+    void llmRoutingDemoRunsOfflineOnTheExtractiveAnswererAndTheInProcessEmbeddingModel() throws Exception {
+        JsonNode run = trigger("llm_routing_demo", "{}");
+
+        assertThat(run.get("state").asString()).isEqualTo("success");
+        assertThat(run.get("result").get("triage").asString()).isEqualTo("local/extractive");
+        JsonNode usage = JSON.readTree(gale.get("/api/v1/dags/llm_routing_demo/runs/" + run.get("runId").asString()
+                + "/llm-usage").body());
+        assertThat(usage.get("calls").findValuesAsString("model")).containsOnly("extractive", "all-minilm-l6-v2");
+        assertThat(usage.get("calls")).hasSize(4);
+        JsonNode draft = JSON.readTree(gale.get("/api/v1/dags/llm_routing_demo/runs/" + run.get("runId").asString()
+                + "/tasks/draft_reply/xcom").body());
+        assertThat(draft.toString()).contains("No language model is configured", "[refunds.md] Refunds for duplicate"
+                + " charges");
+    }
 }

@@ -1,8 +1,10 @@
 package dev.gale.api;
 
+import dev.gale.llm.CommonLlm;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.DagBundle;
+import dev.gale.sdk.ModelNeeds;
 import dev.gale.sdk.Param;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +81,31 @@ public final class TestDags implements DagBundle {
             return started.getEpochSecond() * 1_000_000 + started.getNano() / 1_000;
         });
         return List.of(slow.result(nap).build(), sleepy.result(sleep).build(), fragile.result(after).build(),
-                secretive.build(), chatty.build(), retriedByHand.build(), marked(), stoppable.build(), clock.result(now).build());
+                secretive.build(), chatty.build(), retriedByHand.build(), marked(), stoppable.build(), clock.result(now).build(),
+                llmRetried(), llmConfidential());
+    }
+
+    /** Asks a model, then fails its first attempt: the retry must replay the call (LlmUsageIT). */
+    private static Dag llmRetried() {
+        DagBuilder dag = Dag.builder("llm_retry_for_tests")
+                .description("Asks a model, then fails its first attempt: the retry must replay the call.");
+        var ask = dag.task("ask", ctx -> {
+            String answer = CommonLlm.forTask(ctx).chat("Answer in one word.", "Which planet is red?");
+            if (ctx.attempt() == 1) {
+                throw new IllegalStateException("the first attempt fails after paying for its call");
+            }
+            return answer;
+        }).llm(ModelNeeds.chat().minQuality(2)).retries(1, Duration.ofMillis(100));
+        return dag.result(ask).build();
+    }
+
+    /** Confidential data: only a model inside the deployment may see it (LlmUsageIT). */
+    private static Dag llmConfidential() {
+        DagBuilder dag = Dag.builder("llm_confidential_for_tests")
+                .description("Confidential data: only a model inside the deployment may see it.");
+        var redact = dag.task("redact", ctx -> CommonLlm.forTask(ctx).chat("Redact names.", "Alice earns 90k."))
+                .llm(ModelNeeds.chat().confidential());
+        return dag.result(redact).build();
     }
 
     /**

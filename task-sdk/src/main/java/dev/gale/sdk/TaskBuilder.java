@@ -32,6 +32,7 @@ public final class TaskBuilder {
     private String pool;
     private ResourceSpec resources = ResourceSpec.NONE;
     private IsolationSpec isolation;
+    private dev.gale.sdk.spec.LlmSpec llm;
 
     TaskBuilder(String id, TaskFunction function, boolean branch) {
         this.id = Objects.requireNonNull(id, "task id");
@@ -159,6 +160,15 @@ public final class TaskBuilder {
         return this;
     }
 
+    /**
+     * What this task needs of a model; {@code CommonLlm.forTask(ctx)} picks one from the deployment's
+     * catalog when the task runs, and records every call's tokens and cost against the task instance.
+     */
+    public TaskBuilder llm(ModelNeeds needs) {
+        this.llm = needs.toSpec();
+        return this;
+    }
+
     MapSpec expandSpec() {
         return expand;
     }
@@ -195,6 +205,6 @@ public final class TaskBuilder {
                 retries, retryDelay.toMillis(), exponentialBackoff,
                 maxRetryDelay == null ? null : maxRetryDelay.toMillis(),
                 executionTimeout == null ? null : executionTimeout.toMillis(), queue, priorityWeight,
-                List.copyOf(inlets), List.copyOf(outlets), branch, expand, pool, resources, isolation);
+                List.copyOf(inlets), List.copyOf(outlets), branch, expand, pool, resources, isolation, llm);
     }
 }

@@ -55,4 +55,7 @@ public interface TaskContext {
     default java.util.List<Integer> gpus() {
         return java.util.List.of();
     }
+
+    /** What the LLM layer needs of the worker; task code calls {@code CommonLlm.forTask(ctx)} instead. */
+    LlmAccess llmAccess();
 }

@@ -3,6 +3,7 @@ package dev.gale.api.config;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gale.api.grpc.v1.GrpcServer;
+import dev.gale.api.grpc.v1.LlmCalls;
 import dev.gale.api.grpc.v1.TaskExecutionGrpcService;
 import dev.gale.api.rest.v1.ApiTokenFilter;
 import dev.gale.api.rest.v1.RequestBodyLimitFilter;
@@ -12,10 +13,12 @@ import dev.gale.api.security.TaskTokens;
 import dev.gale.assets.AssetRegistry;
 import dev.gale.assets.store.AssetMigrations;
 import dev.gale.assets.store.JooqAssetRegistry;
+import dev.gale.llm.LlmCatalog;
 import dev.gale.scheduler.loop.CronSchedules;
 import dev.gale.scheduler.loop.SchedulingLoop;
 import dev.gale.scheduler.service.DagService;
 import dev.gale.scheduler.service.InvalidConfException;
+import dev.gale.scheduler.service.LlmUsageStore;
 import dev.gale.scheduler.service.RunHistory;
 import dev.gale.scheduler.service.RunService;
 import dev.gale.scheduler.service.RunWaiter;
@@ -23,6 +26,7 @@ import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskExecutionService;
 import dev.gale.scheduler.service.WorkerDirectory;
 import dev.gale.scheduler.store.JooqApiTokenStore;
+import dev.gale.scheduler.store.JooqLlmUsageStore;
 import dev.gale.scheduler.store.JooqRunHistory;
 import dev.gale.scheduler.store.JooqSchedulerStore;
 import dev.gale.scheduler.store.PgNotifications;
@@ -187,13 +191,27 @@ public class GaleServerConfiguration {
         return new TaskTokens(settings.taskTokenSecret(), clock, Duration.ofMinutes(15));
     }
 
+    /** The models this deployment offers ({@code gale.llm.catalog}); a mistake in it stops the server at start. */
+    @Bean
+    LlmCatalog llmCatalog(GaleSettings settings) {
+        return LlmCatalog.fromSetting(settings.llmCatalog());
+    }
+
+    @Bean
+    LlmUsageStore llmUsageStore(DSLContext dsl) {
+        return new JooqLlmUsageStore(dsl);
+    }
+
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "gale.grpc.enabled", matchIfMissing = true)
     TaskExecutionGrpcService taskExecutionGrpcService(TaskExecutionService tasks, WorkerDirectory workers,
                                                       TaskTokens tokens, Clock clock, GaleSettings settings,
-                                                      PgNotifications notifications) {
+                                                      PgNotifications notifications, LlmCatalog llmCatalog,
+                                                      LlmUsageStore llmUsage) {
+        // Workers get API keys named by apiKeyEnv as read here: only the server's environment holds them.
         TaskExecutionGrpcService service = new TaskExecutionGrpcService(tasks, workers, tokens, clock,
-                settings.heartbeatInterval());
+                settings.heartbeatInterval(), new LlmCalls(llmCatalog.withKeysFrom(System::getenv).toJson(),
+                llmUsage));
         notifications.subscribe(JooqSchedulerStore.TASK_QUEUED_CHANNEL, queue -> service.taskQueued());
         return service;
     }

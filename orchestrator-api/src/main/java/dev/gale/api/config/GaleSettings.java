@@ -25,7 +25,8 @@ public record GaleSettings(
         java.util.Map<String, Integer> pools,
         DataSize maxBodySize,
         String bootstrapAdminToken,
-        Duration gpuWaitTimeout) {
+        Duration gpuWaitTimeout,
+        String llmCatalog) {
 
     static GaleSettings from(Environment env) {
         String dagPaths = env.getProperty("gale.dags", "");
@@ -45,7 +46,8 @@ public record GaleSettings(
                 pools(env.getProperty("gale.pools", "")),
                 env.getProperty("gale.api.max-body-size", DataSize.class, DataSize.ofMegabytes(1)),
                 env.getProperty("gale.api.admin-token", ""),
-                env.getProperty("gale.gpu.wait-timeout", Duration.class, Duration.ofMinutes(10)));
+                env.getProperty("gale.gpu.wait-timeout", Duration.class, Duration.ofMinutes(10)),
+                env.getProperty("gale.llm.catalog", ""));
     }
 
     /** Parses {@code name:slots,name:slots}, e.g. {@code etl:4,gpu:1}. */

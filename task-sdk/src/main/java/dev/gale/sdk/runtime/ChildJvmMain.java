@@ -34,7 +34,8 @@ public final class ChildJvmMain {
             }
             TaskFunction function = dag.taskFunction(args[1]).orElseThrow();
             TaskIdentity identity = TaskIdentity.fromEnvironment(System.getenv());
-            Object output = function.run(new RuntimeTaskContext(identity, channel, json));
+            Object output = function.run(new RuntimeTaskContext(identity, channel, json,
+                    dag.taskSpec(args[1]).orElseThrow()));
             channel.putXCom(TaskIdentity.RETURN_VALUE, json.writeValueAsString(output));
         } catch (Throwable e) {
             e.printStackTrace();

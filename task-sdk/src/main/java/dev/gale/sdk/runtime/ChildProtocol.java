@@ -1,5 +1,6 @@
 package dev.gale.sdk.runtime;
 
+import dev.gale.sdk.LlmAccess;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -15,7 +16,11 @@ import tools.jackson.databind.node.ObjectNode;
  * {"op":"get_xcom","task_id":"t","map_index":-1,"key":"k"}        → {"ok":true,"found":true,"value":...}
  * {"op":"put_xcom","key":"return_value","value":...}              → {"ok":true}
  * {"op":"log","line":"text"}                                      → {"ok":true}
+ * {"op":"llm_catalog"}                                            → {"ok":true,"value":"catalog JSON"}
+ * {"op":"llm_prepare","call_hash":"h"}                            → {"ok":true,"found":false,"run_spent_micro_usd":0}
+ * {"op":"llm_record","call":{...LlmAccess.Call...}}               → {"ok":true}
  * </pre>
+ * The {@code llm_*} ops serve {@code CommonLlm} in a child JVM; see {@code dev.gale.sdk.LlmAccess}.
  * {@code map_index} defaults to -1 and {@code key} to {@code return_value} (the task's output).
  * A request that cannot be served is answered {@code {"ok":false,"error":"..."}}.
  */
@@ -62,9 +67,19 @@ final class ChildProtocol {
                     channel.putXCom(key(request), json.writeValueAsString(request.get("value")));
                 }
                 case "log" -> channel.log("task", request.path("line").asString(""));
+                case "llm_catalog" -> ok.put("value", channel.llmCatalogJson());
+                case "llm_prepare" -> {
+                    LlmAccess.Prepared prepared = channel.prepareLlmCall(request.path("call_hash").asString(""));
+                    ok.put("found", prepared.replayedResponse().isPresent())
+                            .put("run_spent_micro_usd", prepared.runSpentMicroUsd());
+                    prepared.replayedResponse().ifPresent(r -> ok.put("response", r));
+                }
+                case "llm_record" -> channel.recordLlmUsage(json.treeToValue(request.path("call"),
+                        LlmAccess.Call.class));
                 default -> {
                     return error("unknown op '" + request.get("op").asString()
-                            + "'; the ops are get_params, get_item, get_xcom, put_xcom and log");
+                            + "'; the ops are get_params, get_item, get_xcom, put_xcom, log, llm_catalog,"
+                            + " llm_prepare and llm_record");
                 }
             }
             return json.writeValueAsString(ok);

@@ -1,6 +1,8 @@
 package dev.gale.sdk.runtime;
 
+import dev.gale.sdk.LlmAccess;
 import dev.gale.sdk.TaskContext;
+import dev.gale.sdk.spec.TaskSpec;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.type.TypeReference;
@@ -11,12 +13,14 @@ final class RuntimeTaskContext implements TaskContext {
     private final TaskIdentity identity;
     private final TaskChannel channel;
     private final JsonMapper json;
+    private final TaskSpec spec;
     private Map<String, Object> params;
 
-    RuntimeTaskContext(TaskIdentity identity, TaskChannel channel, JsonMapper json) {
+    RuntimeTaskContext(TaskIdentity identity, TaskChannel channel, JsonMapper json, TaskSpec spec) {
         this.identity = identity;
         this.channel = channel;
         this.json = json;
+        this.spec = spec;
     }
 
     @Override
@@ -102,5 +106,30 @@ final class RuntimeTaskContext implements TaskContext {
     @Override
     public List<Integer> gpus() {
         return identity.gpus();
+    }
+
+    @Override
+    public LlmAccess llmAccess() {
+        return new LlmAccess() {
+            @Override
+            public TaskSpec task() {
+                return spec;
+            }
+
+            @Override
+            public String catalogJson() {
+                return channel.llmCatalogJson();
+            }
+
+            @Override
+            public Prepared prepare(String callHash) {
+                return channel.prepareLlmCall(callHash);
+            }
+
+            @Override
+            public void record(Call call) {
+                channel.recordLlmUsage(call);
+            }
+        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.gale.sdk.runtime;
 
+import dev.gale.sdk.LlmAccess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,6 +64,26 @@ final class SocketTaskChannel implements TaskChannel, AutoCloseable {
     @Override
     public void log(String stream, String line) {
         call(request("log").put("line", line));
+    }
+
+    @Override
+    public String llmCatalogJson() {
+        return call(request("llm_catalog")).get("value").asString();
+    }
+
+    @Override
+    public LlmAccess.Prepared prepareLlmCall(String callHash) {
+        JsonNode answer = call(request("llm_prepare").put("call_hash", callHash));
+        return new LlmAccess.Prepared(answer.get("found").asBoolean()
+                ? Optional.of(answer.get("response").asString()) : Optional.empty(),
+                answer.get("run_spent_micro_usd").asLong());
+    }
+
+    @Override
+    public void recordLlmUsage(LlmAccess.Call call) {
+        ObjectNode request = request("llm_record");
+        request.set("call", json.valueToTree(call));
+        call(request);
     }
 
     private ObjectNode request(String op) {

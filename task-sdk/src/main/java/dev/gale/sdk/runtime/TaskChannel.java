@@ -1,5 +1,6 @@
 package dev.gale.sdk.runtime;
 
+import dev.gale.sdk.LlmAccess;
 import java.util.Optional;
 
 /**
@@ -22,4 +23,13 @@ interface TaskChannel {
 
     /** Appends a line to this attempt's log; {@code stream} is "task", "stdout" or "stderr". */
     void log(String stream, String line);
+
+    /** The deployment's model catalog as JSON. */
+    String llmCatalogJson();
+
+    /** An earlier attempt's answer to the identical call, and the run's spending so far. */
+    LlmAccess.Prepared prepareLlmCall(String callHash);
+
+    /** Records one model call against this task instance. */
+    void recordLlmUsage(LlmAccess.Call call);
 }

@@ -142,7 +142,7 @@ final class TaskRun {
         IsolationSpec isolation = spec.isolation();
         TaskIdentity identity = session.identity().onGpus(gpus, gpuAllocator != null);
         if (isolation == null) {
-            return inProcess(dag.taskFunction(spec.taskId()).orElseThrow(), identity);
+            return inProcess(dag.taskFunction(spec.taskId()).orElseThrow(), identity, spec);
         }
         List<String> command = isolation.kind().equals(IsolationSpec.COMMAND) ? isolation.command()
                 : ChildJvmCommand.of(isolation.classpath(), dags.bundlePaths(), assignment.getDagId(),
@@ -162,9 +162,9 @@ final class TaskRun {
                 + " this worker";
     }
 
-    private Outcome inProcess(TaskFunction function, TaskIdentity identity) {
+    private Outcome inProcess(TaskFunction function, TaskIdentity identity, TaskSpec spec) {
         try {
-            Object output = function.run(new RuntimeTaskContext(identity, session, json));
+            Object output = function.run(new RuntimeTaskContext(identity, session, json, spec));
             return Outcome.success(json.writeValueAsString(output));
         } catch (Exception | LinkageError | AssertionError e) {
             session.log("task", "Task failed: " + e);

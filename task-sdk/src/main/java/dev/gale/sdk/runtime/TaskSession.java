@@ -1,11 +1,16 @@
 package dev.gale.sdk.runtime;
 
+import dev.gale.sdk.LlmAccess;
 import dev.gale.tei.v1.AppendLogsRequest;
 import dev.gale.tei.v1.Assignment;
+import dev.gale.tei.v1.GetLlmCatalogRequest;
 import dev.gale.tei.v1.GetXComRequest;
 import dev.gale.tei.v1.GetXComResponse;
 import dev.gale.tei.v1.LogLine;
+import dev.gale.tei.v1.PrepareLlmCallRequest;
+import dev.gale.tei.v1.PrepareLlmCallResponse;
 import dev.gale.tei.v1.PutXComRequest;
+import dev.gale.tei.v1.RecordLlmUsageRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +94,31 @@ final class TaskSession implements TaskChannel {
         synchronized (pendingLogs) {
             pendingLogs.add(entry);
         }
+    }
+
+    @Override
+    public String llmCatalogJson() {
+        return client.deliver("get LLM catalog", stub -> stub.getLlmCatalog(GetLlmCatalogRequest.newBuilder()
+                .setTaskToken(token.get()).build())).getCatalogJson();
+    }
+
+    @Override
+    public LlmAccess.Prepared prepareLlmCall(String callHash) {
+        PrepareLlmCallResponse response = client.deliver("prepare LLM call", stub -> stub.prepareLlmCall(
+                PrepareLlmCallRequest.newBuilder().setTaskToken(token.get()).setCallHash(callHash).build()));
+        return new LlmAccess.Prepared(response.getReplayFound() ? Optional.of(response.getResponseJson())
+                : Optional.empty(), response.getRunSpentMicroUsd());
+    }
+
+    @Override
+    public void recordLlmUsage(LlmAccess.Call call) {
+        client.deliver("record LLM usage", stub -> stub.recordLlmUsage(RecordLlmUsageRequest.newBuilder()
+                .setTaskToken(token.get()).setProvider(call.provider()).setModel(call.model())
+                .setInputTokens(call.inputTokens()).setOutputTokens(call.outputTokens())
+                .setCostMicroUsd(call.costMicroUsd()).setLatencyMs(call.latencyMs())
+                .setCached(call.outcome().equals("replayed")).setOutcome(call.outcome())
+                .setChoiceReasons(call.reasons()).setCallHash(call.callHash()).setResponseJson(call.responseJson())
+                .setError(call.error()).build()));
     }
 
     /**

@@ -8,7 +8,7 @@ import java.util.List;
  * outlets name the assets the task reads and writes. A branch task's output is the list of direct
  * downstream task ids to follow; {@code expand} is set on a mapped task. Components are only ever
  * appended, so that stored versions keep reading; {@code isolation} is null for a task that runs in
- * the worker's process, and left out of the JSON then.
+ * the worker's process, and left out of the JSON then; so is {@code llm} for a task that uses no model.
  */
 public record TaskSpec(
         String taskId,
@@ -27,7 +27,8 @@ public record TaskSpec(
         MapSpec expand,
         String pool,
         ResourceSpec resources,
-        @JsonInclude(JsonInclude.Include.NON_NULL) IsolationSpec isolation) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) IsolationSpec isolation,
+        @JsonInclude(JsonInclude.Include.NON_NULL) LlmSpec llm) {
 
     public TaskSpec {
         resources = resources == null ? ResourceSpec.NONE : resources;

@@ -47,6 +47,21 @@ class ChildProcessIT {
         public void log(String stream, String line) {
             logs.add(stream + ": " + line);
         }
+
+        @Override
+        public String llmCatalogJson() {
+            return "{}";
+        }
+
+        @Override
+        public dev.gale.sdk.LlmAccess.Prepared prepareLlmCall(String callHash) {
+            return new dev.gale.sdk.LlmAccess.Prepared(Optional.empty(), 0);
+        }
+
+        @Override
+        public void recordLlmUsage(dev.gale.sdk.LlmAccess.Call call) {
+            logs.add("llm: " + call.model());
+        }
     }
 
     @Test
@@ -73,7 +88,8 @@ class ChildProcessIT {
         assertThat(JSON.readTree(channel.xcoms.get("return_value"))).isEqualTo(
                 JSON.readTree("{\"up\":\"extract\",\"found\":false}"));
         assertThat(channel.logs).contains("task: hello Ada", "stderr: no token 2",
-                "stdout: unknown op 'fly'; the ops are get_params, get_item, get_xcom, put_xcom and log");
+                "stdout: unknown op 'fly'; the ops are get_params, get_item, get_xcom, put_xcom, log,"
+                        + " llm_catalog, llm_prepare and llm_record");
     }
 
     @Test

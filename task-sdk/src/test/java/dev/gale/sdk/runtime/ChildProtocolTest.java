@@ -2,6 +2,7 @@ package dev.gale.sdk.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gale.sdk.LlmAccess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,7 +40,38 @@ class ChildProtocolTest {
         public void log(String stream, String line) {
             puts.add(stream + ":" + line);
         }
+
+        @Override
+        public String llmCatalogJson() {
+            return "{\"providers\":[]}";
+        }
+
+        @Override
+        public LlmAccess.Prepared prepareLlmCall(String callHash) {
+            return new LlmAccess.Prepared(callHash.equals("seen") ? Optional.of("{\"text\":\"hi\"}") : Optional.empty(),
+                    1_500);
+        }
+
+        @Override
+        public void recordLlmUsage(LlmAccess.Call call) {
+            puts.add("llm:" + call.model() + ":" + call.outputTokens() + ":" + call.outcome());
+        }
     }, JSON);
+
+    @Test
+    void aChildJvmReachesTheLlmAccountingThroughTheSocket() {
+        assertThat(protocol.handle("{\"op\":\"llm_catalog\"}"))
+                .isEqualTo("{\"ok\":true,\"value\":\"{\\\"providers\\\":[]}\"}");
+        assertThat(protocol.handle("{\"op\":\"llm_prepare\",\"call_hash\":\"seen\"}")).isEqualTo(
+                "{\"ok\":true,\"found\":true,\"run_spent_micro_usd\":1500,\"response\":\"{\\\"text\\\":\\\"hi\\\"}\"}");
+        assertThat(protocol.handle("{\"op\":\"llm_prepare\",\"call_hash\":\"new\"}"))
+                .isEqualTo("{\"ok\":true,\"found\":false,\"run_spent_micro_usd\":1500}");
+        var record = JSON.createObjectNode().put("op", "llm_record");
+        record.set("call", JSON.valueToTree(new LlmAccess.Call("openai", "mini", 12, 7, 9, 310, "success",
+                "chose openai/mini", "h1", "{}", "")));
+        assertThat(protocol.handle(JSON.writeValueAsString(record))).isEqualTo("{\"ok\":true}");
+        assertThat(puts).containsExactly("llm:mini:7:success");
+    }
 
     @Test
     void anUnmappedInstanceHasNoItemToGet() {

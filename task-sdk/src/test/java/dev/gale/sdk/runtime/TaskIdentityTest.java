@@ -32,6 +32,6 @@ class TaskIdentityTest {
 
         assertThat(TaskIdentity.fromEnvironment(pinned.environment())).isEqualTo(pinned);
         assertThat(TaskIdentity.fromEnvironment(ATTEMPT.environment())).isEqualTo(ATTEMPT);
-        assertThat(new RuntimeTaskContext(pinned, null, null).gpus()).containsExactly(0, 2);
+        assertThat(new RuntimeTaskContext(pinned, null, null, null).gpus()).containsExactly(0, 2);
     }
 }

@@ -1,6 +1,7 @@
 package dev.gale.api.grpc.v1;
 
 import dev.gale.api.security.TaskTokens;
+import dev.gale.scheduler.service.LlmCallRecord;
 import dev.gale.scheduler.service.ReportOutcome;
 import dev.gale.scheduler.service.TaskAttempt;
 import dev.gale.scheduler.service.TaskExecutionService;
@@ -19,10 +20,14 @@ import dev.gale.tei.v1.EmitAssetEventRequest;
 import dev.gale.tei.v1.EmitAssetEventResponse;
 import dev.gale.tei.v1.FailTaskRequest;
 import dev.gale.tei.v1.FailTaskResponse;
+import dev.gale.tei.v1.GetLlmCatalogRequest;
+import dev.gale.tei.v1.GetLlmCatalogResponse;
 import dev.gale.tei.v1.GetXComRequest;
 import dev.gale.tei.v1.GetXComResponse;
 import dev.gale.tei.v1.HeartbeatRequest;
 import dev.gale.tei.v1.HeartbeatResponse;
+import dev.gale.tei.v1.PrepareLlmCallRequest;
+import dev.gale.tei.v1.PrepareLlmCallResponse;
 import dev.gale.tei.v1.PullRequest;
 import dev.gale.tei.v1.PutXComRequest;
 import dev.gale.tei.v1.PutXComResponse;
@@ -57,9 +62,11 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     private final AssignmentDispatcher dispatcher;
     private final JsonMapper json = JsonMapper.builder().build();
     private final Map<String, WorkerOffer> registered = new ConcurrentHashMap<>();
+    private final LlmCalls llm;
 
     public TaskExecutionGrpcService(TaskExecutionService tasks, WorkerDirectory workers, TaskTokens tokens,
-                                    Clock clock, Duration heartbeatInterval) {
+                                    Clock clock, Duration heartbeatInterval, LlmCalls llm) {
+        this.llm = llm;
         this.tasks = tasks;
         this.tokens = tokens;
         this.clock = clock;
@@ -233,7 +240,45 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
 
     @Override
     public void recordLlmUsage(RecordLlmUsageRequest request, StreamObserver<RecordLlmUsageResponse> response) {
-        withAttempt(request.getTaskToken(), response, attempt -> notYet("LLM usage accounting", response));
+        withAttempt(request.getTaskToken(), response, attempt -> {
+            String outcome = request.getOutcome().isEmpty() ? "success" : request.getOutcome();
+            if (!LlmCallRecord.OUTCOMES.contains(outcome) || request.getProvider().isBlank()
+                    || request.getModel().isBlank()) {
+                response.onError(Status.INVALID_ARGUMENT.withDescription("an LLM call needs provider and model, and"
+                        + " an outcome among " + LlmCallRecord.OUTCOMES.stream().sorted().toList() + "; got outcome '"
+                        + outcome + "'").asRuntimeException());
+                return;
+            }
+            // Recorded whether or not the attempt is still current: the call was paid for either way.
+            llm.usage().record(attempt, new LlmCallRecord(null, 0, attempt.attempt(), request.getProvider(),
+                    request.getModel(), request.getInputTokens(), request.getOutputTokens(),
+                    request.getCostMicroUsd(), request.getLatencyMs(), outcome, request.getChoiceReasons(),
+                    request.getCallHash(), outcome.equals("success") && !request.getResponseJson().isEmpty()
+                    ? request.getResponseJson() : null, request.getError().isEmpty() ? null : request.getError(),
+                    clock.instant()));
+            response.onNext(RecordLlmUsageResponse.getDefaultInstance());
+            response.onCompleted();
+        });
+    }
+
+    @Override
+    public void getLlmCatalog(GetLlmCatalogRequest request, StreamObserver<GetLlmCatalogResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt -> {
+            response.onNext(GetLlmCatalogResponse.newBuilder().setCatalogJson(llm.catalogJson()).build());
+            response.onCompleted();
+        });
+    }
+
+    @Override
+    public void prepareLlmCall(PrepareLlmCallRequest request, StreamObserver<PrepareLlmCallResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt -> {
+            var replay = request.getCallHash().isEmpty() ? java.util.Optional.<String>empty()
+                    : llm.usage().replay(attempt, request.getCallHash());
+            response.onNext(PrepareLlmCallResponse.newBuilder().setReplayFound(replay.isPresent())
+                    .setResponseJson(replay.orElse("")).setRunSpentMicroUsd(llm.usage().runSpentMicroUsd(attempt))
+                    .build());
+            response.onCompleted();
+        });
     }
 
     @Override

@@ -1,0 +1,36 @@
+package dev.gale.llm;
+
+import java.util.List;
+
+/**
+ * A task's access to language and embedding models, from {@link CommonLlm#forTask}. The model is
+ * chosen by Gale's policy from the task's declared needs; every call is recorded against the task
+ * instance with its tokens, cost, latency and outcome. Calls that fail with a rate limit, a timeout or
+ * a server error are retried with backoff, then answered by the next acceptable model.
+ */
+public interface Llm {
+
+    /** Sends one user message; returns the model's text. */
+    String chat(String user);
+
+    /** Sends a system message and a user message; returns the model's text. */
+    String chat(String system, String user);
+
+    /**
+     * Asks for structured output: the answer is JSON following the schema of {@code type} (a record),
+     * read into an instance of it.
+     */
+    <T> T chat(String system, String user, Class<T> type);
+
+    /** One embedding vector. */
+    float[] embed(String text);
+
+    /** One embedding vector per text, in order. */
+    List<float[]> embed(List<String> texts);
+
+    /** Tokens in {@code text}, estimated with OpenAI's tokenizer (close for other providers' models too). */
+    int countTokens(String text);
+
+    /** Which chat model the policy chose for this task and why (also stored with every call). */
+    ModelChoice chatChoice();
+}

@@ -1,0 +1,28 @@
+package dev.gale.scheduler.service;
+
+import java.time.Instant;
+
+/**
+ * One model call of one attempt of a task instance, as recorded through the TEI. {@code outcome} is
+ * {@code success}, {@code replayed}, {@code rate_limited} or {@code error}.
+ */
+public record LlmCallRecord(
+        String taskId,
+        int mapIndex,
+        int attempt,
+        String provider,
+        String model,
+        long inputTokens,
+        long outputTokens,
+        long costMicroUsd,
+        long latencyMs,
+        String outcome,
+        String choiceReasons,
+        String callHash,
+        String responseJson,
+        String error,
+        Instant recordedAt) {
+
+    public static final java.util.Set<String> OUTCOMES = java.util.Set.of("success", "replayed", "rate_limited",
+            "error");
+}
