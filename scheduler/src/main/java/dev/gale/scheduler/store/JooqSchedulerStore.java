@@ -34,6 +34,7 @@ import dev.gale.scheduler.store.jooq.tables.records.DagVersionRecord;
 import dev.gale.scheduler.store.jooq.tables.records.TaskInstanceRecord;
 import dev.gale.sdk.spec.DagSpec;
 import dev.gale.sdk.spec.DagSpecJson;
+import dev.gale.sdk.spec.MapSpec;
 import dev.gale.sdk.spec.TaskSpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -321,6 +322,9 @@ public final class JooqSchedulerStore implements SchedulerStore {
         TaskSpec task = version.spec().task(ti.getTaskId());
         Map<String, String> upstream = new LinkedHashMap<>();
         for (String up : task.upstream()) {
+            if (ti.getMapIndex() >= 0 && expandsOverWholeOutput(version.spec(), task, up)) {
+                continue;
+            }
             List<String> values = RunDecisions.outputs(db, ti.getDagRunId(), up);
             if (version.spec().task(up).expand() != null) {
                 upstream.put(up, "[" + String.join(",", values) + "]");
@@ -332,6 +336,17 @@ public final class JooqSchedulerStore implements SchedulerStore {
                 run.get(DAG_RUN.RUN_ID), ti.getTaskId(), ti.getMapIndex(),
                 ti.getMapItem() == null ? "" : ti.getMapItem().data(), run.get(DAG_RUN.PARAMS).data(), upstream,
                 task.executionTimeoutMs());
+    }
+
+    /**
+     * Whether a mapped task's instance can do without {@code upstream}'s output: it expands over that
+     * (unmapped) task's list and gets its own element as the map item. Sending the whole list with each
+     * of ten thousand instances was most of fan-out's cost; a task that still reads it asks for it
+     * through GetXCom.
+     */
+    private static boolean expandsOverWholeOutput(DagSpec spec, TaskSpec task, String upstream) {
+        return task.expand() != null && MapSpec.TASK.equals(task.expand().source())
+                && task.expand().name().equals(upstream) && spec.task(upstream).expand() == null;
     }
 
     @Override
