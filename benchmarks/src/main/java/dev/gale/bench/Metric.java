@@ -41,7 +41,7 @@ record Metric(String scenario, String name, String unit, List<Double> runs, doub
 
     static String format(double value) {
         return value >= 100 ? String.format("%,.0f", value) : value >= 10 ? String.format("%.1f", value)
-                : String.format("%.2f", value);
+                : value >= 1 ? String.format("%.2f", value) : String.format("%.3f", value);
     }
 
     /** The p-th percentile (0 to 100) of {@code values}, by the nearest-rank method. */
