@@ -1,12 +1,14 @@
 package dev.gale.bench;
 
 import dev.gale.api.standalone.Standalone;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -36,7 +39,7 @@ final class Benchmark {
         Map<String, Double> run() throws Exception;
     }
 
-    BenchReport run(java.util.function.Consumer<String> progress) throws Exception {
+    BenchReport run(Consumer<String> progress) throws Exception {
         Path home = Files.createTempDirectory("gale-bench-");
         Map<String, String> machine;
         try (Standalone gale = Standalone.start(new Standalone.Options(home, 0, 0, settings.workerSlots(),
@@ -183,9 +186,9 @@ final class Benchmark {
         return machine;
     }
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
+    private static void deleteRecursively(Path dir) throws IOException {
         try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
         }
