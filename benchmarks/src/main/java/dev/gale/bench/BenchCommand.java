@@ -1,5 +1,6 @@
 package dev.gale.bench;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -46,7 +47,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchSettings settings = new BenchSettings(runs, warmups, fanSize, syncTriggers, adhocRuns, baselineSeconds,
                 workerSlots, output);
-        BenchReport report = new Benchmark(settings).run(scenario -> System.err.println("gale bench: " + scenario + "..."));
+        BenchReport report = new Benchmark(settings).run(scenario -> System.err.printf(
+                "gale bench: %s... (load average %.2f)%n", scenario,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         System.out.println(report.machine());
         System.out.print(report.table());
         report.writeJson(output);

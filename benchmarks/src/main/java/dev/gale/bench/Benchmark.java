@@ -178,6 +178,8 @@ final class Benchmark {
         machine.put("memoryMb", Long.toString(os.getTotalMemorySize() / (1024 * 1024)));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         machine.put("jdk", System.getProperty("java.vm.vendor") + " " + Runtime.version());
+        // Other work on the machine skews every figure; this says how busy it was when the benchmark began.
+        machine.put("loadAverageAtStart", String.format("%.2f", os.getSystemLoadAverage()));
         machine.put("maxHeapMb", Long.toString(Runtime.getRuntime().maxMemory() / (1024 * 1024)));
         machine.put("gc", ManagementFactory.getGarbageCollectorMXBeans().getFirst().getName());
         machine.put("postgres", postgres.setting("server_version"));
