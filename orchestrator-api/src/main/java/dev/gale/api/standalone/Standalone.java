@@ -114,6 +114,11 @@ public final class Standalone implements AutoCloseable {
         return context.getBean(GrpcServer.class).port();
     }
 
+    /** The embedded PostgreSQL's own database, as superuser: what a benchmark measures Gale against. */
+    public String jdbcUrl() {
+        return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
     public Path home() {
         return home.dir();
     }

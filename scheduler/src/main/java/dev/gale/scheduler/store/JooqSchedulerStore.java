@@ -37,6 +37,7 @@ import dev.gale.scheduler.store.jooq.tables.records.DagVersionRecord;
 import dev.gale.scheduler.store.jooq.tables.records.TaskInstanceRecord;
 import dev.gale.sdk.spec.DagSpec;
 import dev.gale.sdk.spec.DagSpecJson;
+import dev.gale.sdk.spec.MapSpec;
 import dev.gale.sdk.spec.TaskSpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,6 +72,9 @@ public final class JooqSchedulerStore implements SchedulerStore {
     private static final List<String> NOT_STARTED = List.of(TaskInstanceState.NONE.wireName(),
             TaskInstanceState.SCHEDULED.wireName(), TaskInstanceState.QUEUED.wireName(),
             TaskInstanceState.UP_FOR_RETRY.wireName(), TaskInstanceState.DEFERRED.wireName());
+
+    /** A heartbeat this recent makes a start's own heartbeat redundant. */
+    private static final Duration FRESH_HEARTBEAT = Duration.ofSeconds(1);
 
     private static final tools.jackson.databind.json.JsonMapper PARAMS_JSON =
             tools.jackson.databind.json.JsonMapper.builder().build();
@@ -347,6 +351,9 @@ public final class JooqSchedulerStore implements SchedulerStore {
         TaskSpec task = version.spec().task(ti.getTaskId());
         Map<String, String> upstream = new LinkedHashMap<>();
         for (String up : task.upstream()) {
+            if (ti.getMapIndex() >= 0 && expandsOverWholeOutput(version.spec(), task, up)) {
+                continue;
+            }
             List<String> values = RunDecisions.outputs(db, ti.getDagRunId(), up);
             if (version.spec().task(up).expand() != null) {
                 upstream.put(up, "[" + String.join(",", values) + "]");
@@ -360,9 +367,31 @@ public final class JooqSchedulerStore implements SchedulerStore {
                 task.executionTimeoutMs(), ti.getGpuCount(), ti.getGpuMemoryMb());
     }
 
+    /**
+     * Whether a mapped task's instance can do without {@code upstream}'s output: it expands over that
+     * (unmapped) task's list and gets its own element as the map item. Sending the whole list with each
+     * of ten thousand instances was most of fan-out's cost; a task that still reads it asks for it
+     * through GetXCom.
+     */
+    private static boolean expandsOverWholeOutput(DagSpec spec, TaskSpec task, String upstream) {
+        return task.expand() != null && MapSpec.TASK.equals(task.expand().source())
+                && task.expand().name().equals(upstream) && spec.task(upstream).expand() == null;
+    }
+
+    /**
+     * The claim set the heartbeat moments ago, so a start right after it needs only the fencing check:
+     * reading spares task_instance a new row version and an entry in each of its indexes (the heartbeat
+     * column is indexed). A late start still counts as a heartbeat.
+     */
     @Override
     public ReportOutcome startTask(TaskAttempt attempt) {
-        return heartbeat(attempt);
+        OffsetDateTime lastHeartbeat = dsl.select(TASK_INSTANCE.LAST_HEARTBEAT_AT).from(TASK_INSTANCE)
+                .where(isCurrent(attempt)).fetchOptional(TASK_INSTANCE.LAST_HEARTBEAT_AT).orElse(null);
+        if (lastHeartbeat == null) {
+            return ReportOutcome.STALE;
+        }
+        return lastHeartbeat.toInstant().isAfter(clock.instant().minus(FRESH_HEARTBEAT)) ? ReportOutcome.ACCEPTED
+                : heartbeat(attempt);
     }
 
     @Override

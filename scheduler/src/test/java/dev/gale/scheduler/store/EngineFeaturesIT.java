@@ -137,6 +137,24 @@ class EngineFeaturesIT {
     }
 
     @Test
+    void anInstanceMappedOverATaskGetsItsElementWithoutTheWholeListWhichStaysReadable() {
+        DagRunView run = runs.trigger("mapped", Map.of(), "manual", null);
+        List<Map<String, String>> twiceUpstreams = new java.util.ArrayList<>();
+        while (runQueued(run.runId(), t -> {
+            if (t.taskId().equals("twice")) {
+                twiceUpstreams.add(t.upstreamOutputsJson());
+            }
+            return t.taskId().equals("split") ? "[10, 20, 30]" : "1";
+        }) > 0) {
+            // drain
+        }
+
+        assertThat(twiceUpstreams).hasSize(3).allSatisfy(upstream -> assertThat(upstream).doesNotContainKey("split"));
+        assertThat(store.readXCom(run.runId(), "split", -1, "return_value")).contains("[10, 20, 30]");
+        assertThat(run("mapped", run.runId()).state()).isEqualTo(DagRunState.SUCCESS);
+    }
+
+    @Test
     void tenThousandMappedInstancesRunAndReduceInIndexOrder() {
         List<Integer> numbers = java.util.stream.IntStream.range(0, 10_000).boxed().toList();
         DagRunView run = runs.trigger("mapped", Map.of("numbers", numbers), "manual", null);

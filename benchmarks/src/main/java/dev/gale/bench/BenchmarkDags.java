@@ -1,0 +1,80 @@
+package dev.gale.bench;
+
+import dev.gale.sdk.Dag;
+import dev.gale.sdk.DagBuilder;
+import dev.gale.sdk.DagBundle;
+import dev.gale.sdk.Param;
+import dev.gale.sdk.TaskBuilder;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/** The benchmark's DAGs, found through ServiceLoader; each task does almost nothing, so what is measured is Gale. */
+public final class BenchmarkDags implements DagBundle {
+    static final String CHAIN40 = "bench_chain40";
+    static final String FAN = "bench_fan";
+    static final String SYNC3 = "bench_sync3";
+    static final String ADHOC5 = "bench_adhoc5";
+    /** fib(10), what each task of the windmill.dev benchmark computes. */
+    static final long FIB_10 = 55;
+
+    @Override
+    public List<Dag> dags() {
+        return List.of(chain40(), fan(), sync3(), adhoc5());
+    }
+
+    private static Dag chain40() {
+        DagBuilder dag = Dag.builder(CHAIN40).description("40 sequential tasks, each computing fib(10).")
+                .tags("benchmark");
+        TaskBuilder previous = null;
+        for (int i = 1; i <= 40; i++) {
+            TaskBuilder task = dag.task("fib_" + i, ctx -> fib(10));
+            if (previous != null) {
+                previous.then(task);
+            }
+            previous = task;
+        }
+        return dag.result(previous).build();
+    }
+
+    private static Dag fan() {
+        DagBuilder dag = Dag.builder(FAN).description("Maps a no-op over 'count' elements, then counts the outputs.")
+                .tags("benchmark")
+                .param(Param.integer("count").defaultValue(10_000).description("How many mapped task instances"));
+        var elements = dag.task("elements", ctx -> IntStream.range(0, ctx.param("count", Integer.class)).boxed().toList());
+        var noop = dag.task("noop", ctx -> ctx.mapIndex()).expand(elements);
+        var reduce = dag.task("reduce", ctx -> ctx.inputs("noop", Integer.class).size());
+        elements.then(noop);
+        noop.then(reduce);
+        return dag.result(reduce).build();
+    }
+
+    private static Dag sync3() {
+        DagBuilder dag = Dag.builder(SYNC3).description("Three sequential tasks, triggered synchronously.")
+                .tags("benchmark");
+        var first = dag.task("first", ctx -> 1);
+        var second = dag.task("second", ctx -> ctx.input("first", Integer.class) + 1);
+        var third = dag.task("third", ctx -> ctx.input("second", Integer.class) + 1);
+        first.then(second);
+        second.then(third);
+        return dag.result(third).build();
+    }
+
+    /** Five tasks in a diamond: one, three in parallel, one. */
+    private static Dag adhoc5() {
+        DagBuilder dag = Dag.builder(ADHOC5).description("One task, three in parallel, one that joins them.")
+                .tags("benchmark");
+        var start = dag.task("start", ctx -> 1);
+        var join = dag.task("join", ctx -> ctx.input("left", Integer.class) + ctx.input("middle", Integer.class)
+                + ctx.input("right", Integer.class));
+        for (String branch : List.of("left", "middle", "right")) {
+            var task = dag.task(branch, ctx -> ctx.input("start", Integer.class));
+            start.then(task);
+            task.then(join);
+        }
+        return dag.result(join).build();
+    }
+
+    static long fib(int n) {
+        return n < 2 ? n : fib(n - 1) + fib(n - 2);
+    }
+}

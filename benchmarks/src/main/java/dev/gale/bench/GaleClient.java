@@ -1,0 +1,58 @@
+package dev.gale.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Triggers runs over Gale's REST API, as any client would, and waits for their results. */
+final class GaleClient {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The server's longest wait (gale.api.max-wait); a run still going after it is awaited again. */
+    private static final String WAIT = "PT5M";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String baseUrl;
+    private final String token;
+
+    GaleClient(int httpPort, String token) {
+        this.baseUrl = "http://localhost:" + httpPort + "/api/v1";
+        this.token = token;
+    }
+
+    /** Triggers a run with {@code confJson} and answers once it has ended: the run's result, if it succeeded. */
+    JsonNode runToEnd(String dagId, String confJson) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request("/dags/" + dagId + "/runs?wait=" + WAIT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"conf\":" + confJson + "}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode run = readRun(dagId, response);
+        while (response.statusCode() == 202) {
+            response = http.send(request("/dags/" + dagId + "/runs/" + run.get("runId").asString() + "/result?wait="
+                    + WAIT).GET().build(), HttpResponse.BodyHandlers.ofString());
+            run = readRun(dagId, response);
+        }
+        if (!"success".equals(run.get("state").asString())) {
+            throw new IllegalStateException("run " + run.get("runId").asString() + " of " + dagId + " ended "
+                    + run.get("state").asString() + ": " + run.get("error").asString());
+        }
+        return run.get("result");
+    }
+
+    private static JsonNode readRun(String dagId, HttpResponse<String> response) {
+        if (response.statusCode() != 200 && response.statusCode() != 202) {
+            throw new IllegalStateException("triggering " + dagId + " answered HTTP " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofMinutes(6))
+                .header("Authorization", "Bearer " + token);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.gale.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The benchmark at tiny sizes, end to end, so that it keeps working; its timings are not checked. */
+class BenchmarkSmokeIT {
+    @Test
+    void runsEveryScenarioAndWritesTheJsonReport(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+
+        int exit = new picocli.CommandLine(new BenchCommand()).execute("--runs=1", "--warmups=0", "--fan-size=50",
+                "--sync-triggers=5", "--adhoc-runs=10", "--baseline-seconds=1", "--output=" + json);
+
+        assertThat(exit).isZero();
+        JsonNode report = JsonMapper.builder().build().readTree(Files.readString(json));
+        assertThat(report.get("machine").get("postgres").asString()).isNotBlank();
+        assertThat(report.get("metrics").valueStream().map(m -> m.get("scenario").asString()).distinct().toList())
+                .containsExactly("baseline", "chain40", "fan50", "sync3", "adhoc10");
+        assertThat(report.get("metrics").valueStream()).allSatisfy(m -> {
+            assertThat(m.get("runs")).hasSize(1);
+            assertThat(m.get("median").asDouble()).isPositive();
+        });
+    }
+}
