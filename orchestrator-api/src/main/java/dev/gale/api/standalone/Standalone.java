@@ -60,6 +60,10 @@ public final class Standalone implements AutoCloseable {
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(home.dir().resolve("postgres"))
                     .setCleanDataDirectory(false)
+                    // The library's defaults suit throwaway test databases; a user's runs must survive a crash.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
                     // Stopped by close(), after the server that uses it.
                     .setRegisterShutdownHook(false)
                     .start();

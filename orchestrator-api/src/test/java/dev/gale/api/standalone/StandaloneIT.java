@@ -40,6 +40,13 @@ class StandaloneIT {
         String adminToken;
         try (Standalone gale = start()) {
             adminToken = gale.createdAdminToken().orElseThrow();
+            try (var db = java.sql.DriverManager.getConnection(gale.jdbcUrl(), "postgres", "");
+                 var settings = db.createStatement().executeQuery(
+                         "select current_setting('fsync'), current_setting('synchronous_commit')")) {
+                settings.next();
+                assertThat(settings.getString(1) + "/" + settings.getString(2)).as("standalone keeps data durably")
+                        .isEqualTo("on/on");
+            }
             assertThat(Files.readString(home.resolve("admin-token")).trim()).isEqualTo(adminToken);
             assertThat(Files.getPosixFilePermissions(home.resolve("admin-token")))
                     .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
