@@ -9,6 +9,6 @@ public final class ExampleDags implements DagBundle {
     @Override
     public List<Dag> dags() {
         return List.of(HelloDag.dag(), BranchingDemo.dag(), MappingDemo.dag(), RetryDemo.dag(), CronDemo.dag(),
-                PolyglotDemoDag.dag());
+                PolyglotDemoDag.dag(), ExperimentDemo.dag(), ReportDemo.dag());
     }
 }

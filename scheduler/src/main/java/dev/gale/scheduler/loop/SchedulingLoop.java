@@ -1,6 +1,7 @@
 package dev.gale.scheduler.loop;
 
 import dev.gale.scheduler.engine.RunDecider;
+import dev.gale.scheduler.service.AssetTriggers;
 import dev.gale.scheduler.service.SchedulerStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The scheduler's periodic duties: queue retries whose delay has passed, fail attempts whose worker
  * stopped heartbeating or that outlived their execution timeout, and (as a safety net) queue tasks
- * and start runs that wait for free slots. Task completion schedules downstream work itself, in the
- * same transaction, so this loop is not on the hot path. Safe to run in several processes at once:
+ * and start runs that wait for free slots, and create asset-scheduled runs not created yet. Task
+ * completion schedules downstream work itself, in the same transaction, so this loop is not on the
+ * hot path. Safe to run in several processes at once:
  * every change goes through row locks.
  */
 public final class SchedulingLoop implements AutoCloseable {
@@ -23,6 +25,7 @@ public final class SchedulingLoop implements AutoCloseable {
     private final SchedulerStore store;
     private final Clock clock;
     private final Duration heartbeatTimeout;
+    private final AssetTriggers assetTriggers;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gale-scheduler");
         t.setDaemon(true);
@@ -30,9 +33,15 @@ public final class SchedulingLoop implements AutoCloseable {
     });
 
     public SchedulingLoop(SchedulerStore store, Clock clock, Duration heartbeatTimeout) {
+        this(store, clock, heartbeatTimeout, null);
+    }
+
+    /** @param assetTriggers creates the runs of asset-scheduled DAGs for versions not handled yet; may be null */
+    public SchedulingLoop(SchedulerStore store, Clock clock, Duration heartbeatTimeout, AssetTriggers assetTriggers) {
         this.store = store;
         this.clock = clock;
         this.heartbeatTimeout = heartbeatTimeout;
+        this.assetTriggers = assetTriggers;
     }
 
     public void start(Duration interval) {
@@ -50,6 +59,10 @@ public final class SchedulingLoop implements AutoCloseable {
             store.failTimedOutAttempts(clock.instant(), RunDecider::decide);
             store.queueScheduledTasks();
             store.startQueuedRuns(RunDecider::decide);
+            if (assetTriggers != null) {
+                // Versions are handled when emitted; this catches any whose emitter died before handling them.
+                assetTriggers.handlePending();
+            }
         } catch (RuntimeException e) {
             log.error("Scheduling pass failed; the next pass retries", e);
         }

@@ -15,8 +15,11 @@ import tools.jackson.databind.node.ObjectNode;
  * {"op":"get_xcom","task_id":"t","map_index":-1,"key":"k"}        → {"ok":true,"found":true,"value":...}
  * {"op":"put_xcom","key":"return_value","value":...}              → {"ok":true}
  * {"op":"log","line":"text"}                                      → {"ok":true}
+ * {"op":"read_asset","name":"model://m","version":0}              → {"ok":true,"value":{"asset":...,"version":3,"metadata":{...},...}}
+ * {"op":"emit_asset","name":"model://m","metadata":{"rmse":0.4}}  → {"ok":true,"version":4}
  * </pre>
- * {@code map_index} defaults to -1 and {@code key} to {@code return_value} (the task's output).
+ * {@code map_index} defaults to -1 and {@code key} to {@code return_value} (the task's output);
+ * {@code version} defaults to 0 (the run's triggering version, else the latest) and {@code metadata} to {}.
  * A request that cannot be served is answered {@code {"ok":false,"error":"..."}}.
  */
 final class ChildProtocol {
@@ -62,9 +65,23 @@ final class ChildProtocol {
                     channel.putXCom(key(request), json.writeValueAsString(request.get("value")));
                 }
                 case "log" -> channel.log("task", request.path("line").asString(""));
+                case "read_asset" -> {
+                    if (!request.path("name").isString()) {
+                        return error("read_asset needs \"name\": the asset to read, e.g. \"model://churn\"");
+                    }
+                    ok.set("value", json.readTree(channel.readAsset(request.get("name").asString(),
+                            request.path("version").asInt(0))));
+                }
+                case "emit_asset" -> {
+                    if (!request.path("name").isString()) {
+                        return error("emit_asset needs \"name\": an asset the task declares with writes()");
+                    }
+                    String metadata = request.has("metadata") ? json.writeValueAsString(request.get("metadata")) : "{}";
+                    ok.put("version", channel.emitAsset(request.get("name").asString(), metadata));
+                }
                 default -> {
                     return error("unknown op '" + request.get("op").asString()
-                            + "'; the ops are get_params, get_item, get_xcom, put_xcom and log");
+                            + "'; the ops are get_params, get_item, get_xcom, put_xcom, log, read_asset and emit_asset");
                 }
             }
             return json.writeValueAsString(ok);

@@ -22,4 +22,14 @@ interface TaskChannel {
 
     /** Appends a line to this attempt's log; {@code stream} is "task", "stdout" or "stderr". */
     void log(String stream, String line);
+
+    /**
+     * A version of an asset (0: the run's triggering version, else the latest) as a JSON object with
+     * {@code asset}, {@code version}, {@code metadata}, {@code dagId}, {@code runId}, {@code taskId},
+     * {@code createdAt}.
+     */
+    String readAsset(String assetName, int version);
+
+    /** Records a new version of an output asset; returns its version number. */
+    int emitAsset(String assetName, String metadataJson);
 }

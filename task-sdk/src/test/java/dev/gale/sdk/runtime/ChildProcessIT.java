@@ -47,6 +47,17 @@ class ChildProcessIT {
         public void log(String stream, String line) {
             logs.add(stream + ": " + line);
         }
+
+        @Override
+        public String readAsset(String assetName, int version) {
+            return "{\"asset\":\"" + assetName + "\",\"version\":1,\"metadata\":{}}";
+        }
+
+        @Override
+        public int emitAsset(String assetName, String metadataJson) {
+            logs.add("emitted " + assetName);
+            return 1;
+        }
     }
 
     @Test
@@ -73,7 +84,7 @@ class ChildProcessIT {
         assertThat(JSON.readTree(channel.xcoms.get("return_value"))).isEqualTo(
                 JSON.readTree("{\"up\":\"extract\",\"found\":false}"));
         assertThat(channel.logs).contains("task: hello Ada", "stderr: no token 2",
-                "stdout: unknown op 'fly'; the ops are get_params, get_item, get_xcom, put_xcom and log");
+                "stdout: unknown op 'fly'; the ops are get_params, get_item, get_xcom, put_xcom, log, read_asset and emit_asset");
     }
 
     @Test
