@@ -59,6 +59,10 @@ public final class ExperimentDemo {
                 squares += error * error;
             }
             double rmse = Math.sqrt(squares / (rows.length - split));
+            if (!Double.isFinite(rmse) || rmse > 1e6) {
+                throw new IllegalArgumentException("training diverged with learningRate " + learningRate
+                        + " (rmse " + rmse + "); on this data gradient descent needs a learningRate below about 0.75");
+            }
             int version = ctx.emitAsset(MODEL, Map.of("rmse", rmse, "learningRate", learningRate, "epochs", epochs,
                     "weight", w, "bias", b, "datasetVersion", dataVersion));
             ctx.log("model v" + version + ": rmse " + rmse + " with learningRate " + learningRate + ", epochs " + epochs);
