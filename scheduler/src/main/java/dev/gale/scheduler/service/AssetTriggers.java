@@ -35,16 +35,21 @@ public final class AssetTriggers {
         int handled = 0;
         int batch;
         do {
-            batch = assets.handlePendingVersions(BATCH, this::versionCreated);
+            // The DAGs are read once per batch, not once per version.
+            List<DagSummary> onAssets = store.listDags().stream()
+                    .filter(d -> !d.paused() && d.currentVersion().spec().schedule() != null
+                            && !d.currentVersion().spec().schedule().assets().isEmpty())
+                    .toList();
+            batch = assets.handlePendingVersions(BATCH, version -> versionCreated(version, onAssets));
             handled += batch;
         } while (batch == BATCH);
         return handled;
     }
 
-    private void versionCreated(AssetVersion version) {
-        for (DagSummary dag : store.listDags()) {
+    private void versionCreated(AssetVersion version, List<DagSummary> onAssets) {
+        for (DagSummary dag : onAssets) {
             ScheduleSpec schedule = dag.currentVersion().spec().schedule();
-            if (dag.paused() || schedule == null || !schedule.assets().contains(version.assetName())) {
+            if (!schedule.assets().contains(version.assetName())) {
                 continue;
             }
             try {

@@ -248,6 +248,12 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     @Override
     public void getAssetVersion(GetAssetVersionRequest request, StreamObserver<GetAssetVersionResponse> response) {
         withAttempt(request.getTaskToken(), response, attempt -> {
+            if (request.getAssetName().isBlank() || request.getVersion() < 0) {
+                response.onError(Status.INVALID_ARGUMENT.withDescription("asset_name is required, e.g."
+                        + " \"model://churn\", and version must be a version number or 0 for the current one")
+                        .asRuntimeException());
+                return;
+            }
             try {
                 Optional<AssetVersion> version = assets.read(attempt, request.getAssetName(), request.getVersion());
                 answer(version, v -> GetAssetVersionResponse.newBuilder().setAssetName(v.assetName())
