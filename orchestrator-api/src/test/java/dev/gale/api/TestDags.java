@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /** DAGs only the API tests need, found through ServiceLoader beside the examples. */
@@ -79,7 +80,16 @@ public final class TestDags implements DagBundle {
             return started.getEpochSecond() * 1_000_000 + started.getNano() / 1_000;
         });
         return List.of(slow.result(nap).build(), sleepy.result(sleep).build(), fragile.result(after).build(),
-                secretive.build(), chatty.build(), retriedByHand.build(), marked(), stoppable.build(), clock.result(now).build());
+                secretive.build(), chatty.build(), retriedByHand.build(), marked(), stoppable.build(), clock.result(now).build(),
+                emitsUndeclaredAsset());
+    }
+
+    private static Dag emitsUndeclaredAsset() {
+        DagBuilder undeclared = Dag.builder("emits_undeclared_asset_for_tests")
+                .description("Declares one output asset and emits another.");
+        undeclared.task("emit", ctx -> ctx.emitAsset("model://not-declared", Map.of("rmse", 1.0)))
+                .writes("model://declared");
+        return undeclared.build();
     }
 
     /**
