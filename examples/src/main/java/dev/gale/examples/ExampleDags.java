@@ -9,6 +9,7 @@ public final class ExampleDags implements DagBundle {
     @Override
     public List<Dag> dags() {
         return List.of(HelloDag.dag(), BranchingDemo.dag(), MappingDemo.dag(), RetryDemo.dag(), CronDemo.dag(),
-                PolyglotDemoDag.dag(), GpuDemo.dag(), LlmRoutingDemo.dag());
+                PolyglotDemoDag.dag(), GpuDemo.dag(), LlmRoutingDemo.dag(), ExperimentDemo.dag(),
+                ReportDemo.dag());
     }
 }

@@ -13,6 +13,7 @@ import dev.gale.tei.v1.Assignment;
 import dev.gale.tei.v1.CompleteTaskRequest;
 import dev.gale.tei.v1.EmitAssetEventRequest;
 import dev.gale.tei.v1.FailTaskRequest;
+import dev.gale.tei.v1.GetAssetVersionRequest;
 import dev.gale.tei.v1.GetXComRequest;
 import dev.gale.tei.v1.HeartbeatRequest;
 import dev.gale.tei.v1.LogLine;
@@ -127,6 +128,10 @@ class TaskTokenFencingIT {
                 .setValueJson("1").build()), Status.Code.FAILED_PRECONDITION, stale);
         assertRejected(() -> tei.appendLogs(AppendLogsRequest.newBuilder().setTaskToken(firstToken)
                 .addLines(LogLine.newBuilder().setLine("late").build()).build()), Status.Code.FAILED_PRECONDITION, stale);
+        assertRejected(() -> tei.emitAssetEvent(EmitAssetEventRequest.newBuilder().setTaskToken(firstToken)
+                .setAssetName("model://x").build()), Status.Code.FAILED_PRECONDITION, stale);
+        assertRejected(() -> tei.getAssetVersion(GetAssetVersionRequest.newBuilder().setTaskToken(firstToken)
+                .setAssetName("model://x").build()), Status.Code.FAILED_PRECONDITION, stale);
         var heartbeat = tei.heartbeat(HeartbeatRequest.newBuilder().setTaskToken(firstToken).build());
         assertThat(heartbeat.getShouldStop()).isTrue();
         assertThat(heartbeat.getTaskToken()).isEmpty();
@@ -166,6 +171,8 @@ class TaskTokenFencingIT {
         String forged = new TaskTokens("another-secret", Clock.systemUTC(), Duration.ofMinutes(15)).issue(greetAttempt);
         assertRejected(() -> tei.completeTask(CompleteTaskRequest.newBuilder().setTaskToken(forged)
                 .setOutputJson("\"forged\"").build()), Status.Code.PERMISSION_DENIED, "signature");
+        assertRejected(() -> tei.emitAssetEvent(EmitAssetEventRequest.newBuilder().setTaskToken(forged)
+                .setAssetName("model://x").build()), Status.Code.PERMISSION_DENIED, "signature");
         assertRejected(() -> tei.heartbeat(HeartbeatRequest.newBuilder().setTaskToken("not-a-token").build()),
                 Status.Code.PERMISSION_DENIED, "malformed");
 
@@ -178,7 +185,8 @@ class TaskTokenFencingIT {
         assertRejected(() -> tei.putXCom(PutXComRequest.newBuilder().setTaskToken(token).setKey("rows")
                 .setValueJson("{oops").build()), Status.Code.INVALID_ARGUMENT, "not valid JSON");
         assertRejected(() -> tei.emitAssetEvent(EmitAssetEventRequest.newBuilder().setTaskToken(token)
-                .setAssetName("model://x").build()), Status.Code.UNIMPLEMENTED, "asset events");
+                .setAssetName("model://x").build()), Status.Code.INVALID_ARGUMENT,
+                "task 'greet' of DAG 'hello' did not declare asset 'model://x' as an output");
         tei.putXCom(PutXComRequest.newBuilder().setTaskToken(token).setKey("rows").setValueJson("{\"n\": 3}").build());
         assertThat(tei.getXCom(GetXComRequest.newBuilder().setTaskToken(token).setTaskId("greet").setMapIndex(-1)
                 .setKey("rows").build()).getValueJson()).isEqualTo("{\"n\": 3}");

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /** DAGs only the API tests need, found through ServiceLoader beside the examples. */
@@ -82,7 +83,7 @@ public final class TestDags implements DagBundle {
         });
         return List.of(slow.result(nap).build(), sleepy.result(sleep).build(), fragile.result(after).build(),
                 secretive.build(), chatty.build(), retriedByHand.build(), marked(), stoppable.build(), clock.result(now).build(),
-                llmRetried(), llmConfidential());
+                llmRetried(), llmConfidential(), emitsUndeclaredAsset());
     }
 
     /** Asks a model, then fails its first attempt: the retry must replay the call (LlmUsageIT). */
@@ -106,6 +107,14 @@ public final class TestDags implements DagBundle {
         var redact = dag.task("redact", ctx -> CommonLlm.forTask(ctx).chat("Redact names.", "Alice earns 90k."))
                 .llm(ModelNeeds.chat().confidential());
         return dag.result(redact).build();
+    }
+
+    private static Dag emitsUndeclaredAsset() {
+        DagBuilder undeclared = Dag.builder("emits_undeclared_asset_for_tests")
+                .description("Declares one output asset and emits another.");
+        undeclared.task("emit", ctx -> ctx.emitAsset("model://not-declared", Map.of("rmse", 1.0)))
+                .writes("model://declared");
+        return undeclared.build();
     }
 
     /**

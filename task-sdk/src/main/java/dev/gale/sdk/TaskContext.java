@@ -58,4 +58,20 @@ public interface TaskContext {
 
     /** What the LLM layer needs of the worker; task code calls {@code CommonLlm.forTask(ctx)} instead. */
     LlmAccess llmAccess();
+
+    /**
+     * Reads an input asset: in a run triggered by that asset, the version that triggered it; otherwise
+     * the latest. The read is recorded as lineage. Throws when the asset has no version yet.
+     */
+    AssetVersionInfo readAsset(String assetName);
+
+    /** Reads one version of an asset; throws when it does not exist. */
+    AssetVersionInfo readAsset(String assetName, int version);
+
+    /**
+     * Records a new version of an output asset with its metadata (e.g. {@code Map.of("rmse", 0.41)})
+     * and returns its version number. The task must declare the asset with {@code writes(...)}; any
+     * other fails with a message saying so. DAGs scheduled on the asset are triggered.
+     */
+    int emitAsset(String assetName, Map<String, ?> metadata);
 }

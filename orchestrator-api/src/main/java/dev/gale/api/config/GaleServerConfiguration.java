@@ -16,6 +16,8 @@ import dev.gale.assets.store.JooqAssetRegistry;
 import dev.gale.llm.LlmCatalog;
 import dev.gale.scheduler.loop.CronSchedules;
 import dev.gale.scheduler.loop.SchedulingLoop;
+import dev.gale.scheduler.service.AssetService;
+import dev.gale.scheduler.service.AssetTriggers;
 import dev.gale.scheduler.service.DagService;
 import dev.gale.scheduler.service.InvalidConfException;
 import dev.gale.scheduler.service.LlmUsageStore;
@@ -23,6 +25,7 @@ import dev.gale.scheduler.service.RunHistory;
 import dev.gale.scheduler.service.RunService;
 import dev.gale.scheduler.service.RunWaiter;
 import dev.gale.scheduler.service.SchedulerStore;
+import dev.gale.scheduler.service.TaskAssetService;
 import dev.gale.scheduler.service.TaskExecutionService;
 import dev.gale.scheduler.service.WorkerDirectory;
 import dev.gale.scheduler.store.JooqApiTokenStore;
@@ -142,7 +145,8 @@ public class GaleServerConfiguration {
     OpenAPI openApi() {
         return new OpenAPI()
                 .info(new Info().title("Gale REST API").version("v1").description("Trigger DAG runs (ad hoc, many"
-                        + " at once, or synchronously with ?wait=), read them, cancel and clear them. Every error is"
+                        + " at once, or synchronously with ?wait=), read them, cancel and clear them; read assets,"
+                        + " their versions, comparisons and lineage. Every error is"
                         + " application/problem+json. Send 'Authorization: Bearer <token>'."))
                 .components(new Components().addSecuritySchemes("bearer",
                         new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")))
@@ -202,14 +206,29 @@ public class GaleServerConfiguration {
         return new JooqLlmUsageStore(dsl);
     }
 
+    @Bean
+    AssetTriggers assetTriggers(AssetRegistry assets, SchedulerStore store, RunService runs) {
+        return new AssetTriggers(assets, store, runs);
+    }
+
+    @Bean
+    TaskAssetService taskAssetService(SchedulerStore store, AssetRegistry assets, AssetTriggers triggers) {
+        return new TaskAssetService(store, assets, triggers);
+    }
+
+    @Bean
+    AssetService assetService(AssetRegistry assets, RunService runs) {
+        return new AssetService(assets, runs);
+    }
+
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "gale.grpc.enabled", matchIfMissing = true)
     TaskExecutionGrpcService taskExecutionGrpcService(TaskExecutionService tasks, WorkerDirectory workers,
-                                                      TaskTokens tokens, Clock clock, GaleSettings settings,
-                                                      PgNotifications notifications, LlmCatalog llmCatalog,
-                                                      LlmUsageStore llmUsage) {
+                                                      TaskAssetService assets, TaskTokens tokens, Clock clock,
+                                                      GaleSettings settings, PgNotifications notifications,
+                                                      LlmCatalog llmCatalog, LlmUsageStore llmUsage) {
         // Workers get API keys named by apiKeyEnv as read here: only the server's environment holds them.
-        TaskExecutionGrpcService service = new TaskExecutionGrpcService(tasks, workers, tokens, clock,
+        TaskExecutionGrpcService service = new TaskExecutionGrpcService(tasks, workers, assets, tokens, clock,
                 settings.heartbeatInterval(), new LlmCalls(llmCatalog.withKeysFrom(System::getenv).toJson(),
                 llmUsage));
         notifications.subscribe(JooqSchedulerStore.TASK_QUEUED_CHANNEL, queue -> service.taskQueued());
@@ -224,9 +243,11 @@ public class GaleServerConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "gale.scheduler.enabled", matchIfMissing = true)
-    SchedulingLoop schedulingLoop(SchedulerStore store, Clock clock, GaleSettings settings) {
+    SchedulingLoop schedulingLoop(SchedulerStore store, Clock clock, GaleSettings settings,
+                                  AssetTriggers assetTriggers) {
         store.definePools(settings.pools());
-        SchedulingLoop loop = new SchedulingLoop(store, clock, settings.heartbeatTimeout(), settings.gpuWaitTimeout());
+        SchedulingLoop loop = new SchedulingLoop(store, clock, settings.heartbeatTimeout(), settings.gpuWaitTimeout(),
+                assetTriggers);
         loop.start(settings.schedulerInterval());
         return loop;
     }

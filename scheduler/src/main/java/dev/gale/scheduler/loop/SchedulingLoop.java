@@ -1,6 +1,7 @@
 package dev.gale.scheduler.loop;
 
 import dev.gale.scheduler.engine.RunDecider;
+import dev.gale.scheduler.service.AssetTriggers;
 import dev.gale.scheduler.service.SchedulerStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,9 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The scheduler's periodic duties: queue retries whose delay has passed, fail attempts whose worker
  * stopped heartbeating or that outlived their execution timeout, say why a GPU task no connected
- * worker can run still waits (and fail it after the GPU wait timeout), and (as a safety net) queue tasks
- * and start runs that wait for free slots. Task completion schedules downstream work itself, in the
- * same transaction, so this loop is not on the hot path. Safe to run in several processes at once:
+ * worker can run still waits (and fail it after the GPU wait timeout), create asset-scheduled runs not
+ * created yet, and (as a safety net) queue tasks and start runs that wait for free slots. Task
+ * completion schedules downstream work itself, in the same transaction, so this loop is not on the
+ * hot path. Safe to run in several processes at once:
  * every change goes through row locks.
  */
 public final class SchedulingLoop implements AutoCloseable {
@@ -25,17 +27,21 @@ public final class SchedulingLoop implements AutoCloseable {
     private final Clock clock;
     private final Duration heartbeatTimeout;
     private final Duration gpuWaitTimeout;
+    private final AssetTriggers assetTriggers;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gale-scheduler");
         t.setDaemon(true);
         return t;
     });
 
-    public SchedulingLoop(SchedulerStore store, Clock clock, Duration heartbeatTimeout, Duration gpuWaitTimeout) {
+    /** @param assetTriggers creates the runs of asset-scheduled DAGs for versions not handled yet; may be null */
+    public SchedulingLoop(SchedulerStore store, Clock clock, Duration heartbeatTimeout, Duration gpuWaitTimeout,
+                          AssetTriggers assetTriggers) {
         this.store = store;
         this.clock = clock;
         this.heartbeatTimeout = heartbeatTimeout;
         this.gpuWaitTimeout = gpuWaitTimeout;
+        this.assetTriggers = assetTriggers;
     }
 
     public void start(Duration interval) {
@@ -59,6 +65,10 @@ public final class SchedulingLoop implements AutoCloseable {
             }
             store.queueScheduledTasks();
             store.startQueuedRuns(RunDecider::decide);
+            if (assetTriggers != null) {
+                // Versions are handled when emitted; this catches any whose emitter died before handling them.
+                assetTriggers.handlePending();
+            }
         } catch (RuntimeException e) {
             log.error("Scheduling pass failed; the next pass retries", e);
         }

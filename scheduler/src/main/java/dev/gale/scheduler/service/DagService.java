@@ -28,9 +28,11 @@ public final class DagService {
             store.syncDag(dag.spec(), dag.versionHash());
             for (TaskSpec task : dag.spec().tasks()) {
                 task.inlets().forEach(a -> references.add(
-                        new AssetReference(a, dag.dagId(), task.taskId(), AssetReference.Direction.INLET)));
+                        new AssetReference(a, dag.dagId(), task.taskId(), AssetReference.Direction.INLET,
+                                dag.spec().owner(), dag.spec().tags())));
                 task.outlets().forEach(a -> references.add(
-                        new AssetReference(a, dag.dagId(), task.taskId(), AssetReference.Direction.OUTLET)));
+                        new AssetReference(a, dag.dagId(), task.taskId(), AssetReference.Direction.OUTLET,
+                                dag.spec().owner(), dag.spec().tags())));
             }
         }
         assets.declare(references);

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.SerializationFeature;
@@ -23,6 +24,9 @@ public final class RunService {
     private static final DateTimeFormatter RUN_ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    /** The conf key of an asset-triggered run that lists the asset versions that triggered it. */
+    public static final String TRIGGERING_ASSET_VERSIONS = "triggeringAssetVersions";
 
     private final SchedulerStore store;
     private final RunHistory history;
@@ -110,6 +114,31 @@ public final class RunService {
         NewDagRun run = new NewDagRun("scheduled__" + RUN_ID_TIME.format(logicalDate), dag.get().currentVersion(),
                 "scheduled", "{}", json.writeValueAsString(defaults.params()), logicalDate, clock.instant(), null, null,
                 null);
+        return store.createRun(run, RunDecider::decide);
+    }
+
+    /**
+     * Creates the {@code asset_triggered} run of a DAG for one triggering event, with the params'
+     * defaults and, in its conf, the versions that triggered it under {@value #TRIGGERING_ASSET_VERSIONS}.
+     * {@code eventKey} names the event: a second call with the same key creates nothing, whichever
+     * scheduler makes it. Does nothing when the DAG is paused or gone.
+     */
+    public Optional<DagRunView> triggerForAssets(String dagId, String eventKey,
+                                                 List<Map<String, Object>> triggeringVersions) {
+        Optional<DagSummary> dag = store.findDag(dagId).filter(d -> !d.paused());
+        if (dag.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> conf = Map.of(TRIGGERING_ASSET_VERSIONS, triggeringVersions);
+        ParamValidator.Result params = ParamValidator.validate(dag.get().currentVersion().spec().params(), conf);
+        if (!params.valid()) {
+            throw new InvalidConfException(dagId, params.violations());
+        }
+        Instant now = clock.instant();
+        // The event key doubles as the Idempotency-Key, whose unique index makes the run exist once.
+        NewDagRun run = new NewDagRun(newRunId("asset_triggered", now), dag.get().currentVersion(), "asset_triggered",
+                json.writeValueAsString(conf), json.writeValueAsString(params.params()), null, now, null, eventKey,
+                eventKey);
         return store.createRun(run, RunDecider::decide);
     }
 

@@ -85,6 +85,9 @@ public interface SchedulerStore {
     /** Stores an XCom of the attempt's task instance under {@code key}, replacing an earlier value. */
     ReportOutcome putXCom(TaskAttempt attempt, String key, String valueJson);
 
+    /** The attempt with its run and task, or empty when it is not the running attempt of its task instance. */
+    Optional<RunningTask> runningTask(TaskAttempt attempt);
+
     /** A task instance of a run, or empty when the run or the task instance does not exist. */
     Optional<TaskInstanceView> findTaskInstance(String runId, String taskId, int mapIndex);
 

@@ -26,6 +26,7 @@ import dev.gale.scheduler.service.KeyedRun;
 import dev.gale.scheduler.service.NewDagRun;
 import dev.gale.scheduler.service.ReportOutcome;
 import dev.gale.scheduler.service.RunStateConflictException;
+import dev.gale.scheduler.service.RunningTask;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskAttempt;
 import dev.gale.scheduler.service.TaskInstanceView;
@@ -483,6 +484,19 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     .execute();
             return ReportOutcome.ACCEPTED;
         });
+    }
+
+    @Override
+    public Optional<RunningTask> runningTask(TaskAttempt attempt) {
+        return dsl.select(TASK_INSTANCE.TASK_ID, TASK_INSTANCE.MAP_INDEX, TASK_INSTANCE.WORKER_ID, DAG_RUN.DAG_ID,
+                        DAG_RUN.RUN_ID, DAG_RUN.CONF, DAG_RUN.DAG_VERSION_ID)
+                .from(TASK_INSTANCE).join(DAG_RUN).on(DAG_RUN.ID.eq(TASK_INSTANCE.DAG_RUN_ID))
+                .where(isCurrent(attempt))
+                .fetchOptional(r -> {
+                    DagVersion version = version(dsl, r.value7());
+                    return new RunningTask(attempt, r.value4(), version.versionNumber(), r.value5(), r.value1(),
+                            r.value2(), r.value3(), version.spec().task(r.value1()), r.value6().data());
+                });
     }
 
     @Override

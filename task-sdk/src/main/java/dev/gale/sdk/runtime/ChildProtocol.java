@@ -19,9 +19,12 @@ import tools.jackson.databind.node.ObjectNode;
  * {"op":"llm_catalog"}                                            → {"ok":true,"value":"catalog JSON"}
  * {"op":"llm_prepare","call_hash":"h"}                            → {"ok":true,"found":false,"run_spent_micro_usd":0}
  * {"op":"llm_record","call":{...LlmAccess.Call...}}               → {"ok":true}
+ * {"op":"read_asset","name":"model://m","version":0}              → {"ok":true,"value":{"asset":...,"version":3,"metadata":{...},...}}
+ * {"op":"emit_asset","name":"model://m","metadata":{"rmse":0.4}}  → {"ok":true,"version":4}
  * </pre>
  * The {@code llm_*} ops serve {@code CommonLlm} in a child JVM; see {@code dev.gale.sdk.LlmAccess}.
- * {@code map_index} defaults to -1 and {@code key} to {@code return_value} (the task's output).
+ * {@code map_index} defaults to -1 and {@code key} to {@code return_value} (the task's output);
+ * {@code version} defaults to 0 (the run's triggering version, else the latest) and {@code metadata} to {}.
  * A request that cannot be served is answered {@code {"ok":false,"error":"..."}}.
  */
 final class ChildProtocol {
@@ -76,10 +79,24 @@ final class ChildProtocol {
                 }
                 case "llm_record" -> channel.recordLlmUsage(json.treeToValue(request.path("call"),
                         LlmAccess.Call.class));
+                case "read_asset" -> {
+                    if (!request.path("name").isString()) {
+                        return error("read_asset needs \"name\": the asset to read, e.g. \"model://churn\"");
+                    }
+                    ok.set("value", json.readTree(channel.readAsset(request.get("name").asString(),
+                            request.path("version").asInt(0))));
+                }
+                case "emit_asset" -> {
+                    if (!request.path("name").isString()) {
+                        return error("emit_asset needs \"name\": an asset the task declares with writes()");
+                    }
+                    String metadata = request.has("metadata") ? json.writeValueAsString(request.get("metadata")) : "{}";
+                    ok.put("version", channel.emitAsset(request.get("name").asString(), metadata));
+                }
                 default -> {
                     return error("unknown op '" + request.get("op").asString()
-                            + "'; the ops are get_params, get_item, get_xcom, put_xcom, log, llm_catalog,"
-                            + " llm_prepare and llm_record");
+                            + "'; the ops are "
+                            + "get_params, get_item, get_xcom, put_xcom, log, llm_catalog, llm_prepare, llm_record, read_asset and emit_asset");
                 }
             }
             return json.writeValueAsString(ok);

@@ -1,11 +1,14 @@
 package dev.gale.sdk.runtime;
 
+import dev.gale.sdk.AssetVersionInfo;
 import dev.gale.sdk.LlmAccess;
 import dev.gale.sdk.TaskContext;
 import dev.gale.sdk.spec.TaskSpec;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The {@link TaskContext} of one attempt, in the worker's process or in a child JVM, over a {@link TaskChannel}. */
@@ -131,5 +134,24 @@ final class RuntimeTaskContext implements TaskContext {
                 channel.recordLlmUsage(call);
             }
         };
+    }
+
+    @Override
+    public AssetVersionInfo readAsset(String assetName) {
+        return readAsset(assetName, 0);
+    }
+
+    @Override
+    public AssetVersionInfo readAsset(String assetName, int version) {
+        JsonNode read = json.readTree(channel.readAsset(assetName, version));
+        return new AssetVersionInfo(read.path("asset").asString(), read.path("version").asInt(),
+                json.convertValue(read.path("metadata"), new TypeReference<Map<String, Object>>() { }),
+                read.path("dagId").asString(), read.path("runId").asString(), read.path("taskId").asString(),
+                Instant.ofEpochMilli(read.path("createdAt").asLong()));
+    }
+
+    @Override
+    public int emitAsset(String assetName, Map<String, ?> metadata) {
+        return channel.emitAsset(assetName, json.writeValueAsString(metadata));
     }
 }

@@ -86,6 +86,19 @@ final class SocketTaskChannel implements TaskChannel, AutoCloseable {
         call(request);
     }
 
+    @Override
+    public String readAsset(String assetName, int version) {
+        return json.writeValueAsString(call(request("read_asset").put("name", assetName).put("version", version))
+                .get("value"));
+    }
+
+    @Override
+    public int emitAsset(String assetName, String metadataJson) {
+        ObjectNode request = request("emit_asset").put("name", assetName);
+        request.set("metadata", json.readTree(metadataJson));
+        return call(request).get("version").asInt();
+    }
+
     private ObjectNode request(String op) {
         return json.createObjectNode().put("op", op);
     }

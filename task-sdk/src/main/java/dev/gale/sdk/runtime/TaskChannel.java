@@ -32,4 +32,14 @@ interface TaskChannel {
 
     /** Records one model call against this task instance. */
     void recordLlmUsage(LlmAccess.Call call);
+
+    /**
+     * A version of an asset (0: the run's triggering version, else the latest) as a JSON object with
+     * {@code asset}, {@code version}, {@code metadata}, {@code dagId}, {@code runId}, {@code taskId},
+     * {@code createdAt}.
+     */
+    String readAsset(String assetName, int version);
+
+    /** Records a new version of an output asset; returns its version number. */
+    int emitAsset(String assetName, String metadataJson);
 }

@@ -3,6 +3,9 @@ package dev.gale.sdk.runtime;
 import dev.gale.sdk.LlmAccess;
 import dev.gale.tei.v1.AppendLogsRequest;
 import dev.gale.tei.v1.Assignment;
+import dev.gale.tei.v1.EmitAssetEventRequest;
+import dev.gale.tei.v1.GetAssetVersionRequest;
+import dev.gale.tei.v1.GetAssetVersionResponse;
 import dev.gale.tei.v1.GetLlmCatalogRequest;
 import dev.gale.tei.v1.GetXComRequest;
 import dev.gale.tei.v1.GetXComResponse;
@@ -15,18 +18,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The worker's side of one assignment: it holds the task token (task code never sees it), buffers
- * the task's log lines until they are shipped, keeps the output, and relays XCom calls to the API
- * server.
+ * the task's log lines until they are shipped, keeps the output, and relays XCom and asset calls to
+ * the API server.
  */
 final class TaskSession implements TaskChannel {
     private final Assignment assignment;
     private final TeiClient client;
     private final AtomicReference<String> token;
     private final List<LogLine> pendingLogs = new ArrayList<>();
+    private final JsonMapper json = JsonMapper.builder().build();
     private volatile String outputJson = "null";
 
     TaskSession(Assignment assignment, TeiClient client) {
@@ -85,6 +92,31 @@ final class TaskSession implements TaskChannel {
         }
         client.deliver("put XCom", stub -> stub.putXCom(PutXComRequest.newBuilder()
                 .setTaskToken(token.get()).setKey(key).setValueJson(valueJson).build()));
+    }
+
+    @Override
+    public String readAsset(String assetName, int version) {
+        GetAssetVersionResponse read = client.deliver("read asset " + assetName, stub -> stub.getAssetVersion(
+                GetAssetVersionRequest.newBuilder().setTaskToken(token.get()).setAssetName(assetName)
+                        .setVersion(version).build()));
+        ObjectNode answer = json.createObjectNode()
+                .put("asset", read.getAssetName())
+                .put("version", read.getVersion())
+                .put("dagId", read.getDagId())
+                .put("runId", read.getRunId())
+                .put("taskId", read.getTaskId())
+                .put("createdAt", read.getCreatedAtMs());
+        answer.set("metadata", json.readTree(read.getMetadataJson()));
+        return json.writeValueAsString(answer);
+    }
+
+    @Override
+    public int emitAsset(String assetName, String metadataJson) {
+        // One event id for every repeat of this emit, so the server records one version.
+        EmitAssetEventRequest request = EmitAssetEventRequest.newBuilder().setAssetName(assetName)
+                .setMetadataJson(metadataJson).setEventId(UUID.randomUUID().toString()).build();
+        return client.deliver("emit asset " + assetName, stub -> stub.emitAssetEvent(
+                request.toBuilder().setTaskToken(token.get()).build())).getVersion();
     }
 
     @Override

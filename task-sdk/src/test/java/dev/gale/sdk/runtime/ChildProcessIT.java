@@ -62,6 +62,17 @@ class ChildProcessIT {
         public void recordLlmUsage(dev.gale.sdk.LlmAccess.Call call) {
             logs.add("llm: " + call.model());
         }
+
+        @Override
+        public String readAsset(String assetName, int version) {
+            return "{\"asset\":\"" + assetName + "\",\"version\":1,\"metadata\":{}}";
+        }
+
+        @Override
+        public int emitAsset(String assetName, String metadataJson) {
+            logs.add("emitted " + assetName);
+            return 1;
+        }
     }
 
     @Test
@@ -89,7 +100,7 @@ class ChildProcessIT {
                 JSON.readTree("{\"up\":\"extract\",\"found\":false}"));
         assertThat(channel.logs).contains("task: hello Ada", "stderr: no token 2",
                 "stdout: unknown op 'fly'; the ops are get_params, get_item, get_xcom, put_xcom, log,"
-                        + " llm_catalog, llm_prepare and llm_record");
+                        + " llm_catalog, llm_prepare, llm_record, read_asset and emit_asset");
     }
 
     @Test

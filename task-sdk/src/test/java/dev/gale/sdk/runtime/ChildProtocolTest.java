@@ -56,6 +56,20 @@ class ChildProtocolTest {
         public void recordLlmUsage(LlmAccess.Call call) {
             puts.add("llm:" + call.model() + ":" + call.outputTokens() + ":" + call.outcome());
         }
+
+        @Override
+        public String readAsset(String assetName, int version) {
+            if (assetName.equals("model://none")) {
+                throw new IllegalStateException("asset 'model://none' has no version yet");
+            }
+            return "{\"asset\":\"" + assetName + "\",\"version\":" + (version == 0 ? 7 : version) + "}";
+        }
+
+        @Override
+        public int emitAsset(String assetName, String metadataJson) {
+            puts.add("emit " + assetName + "=" + metadataJson);
+            return 3;
+        }
     }, JSON);
 
     @Test
@@ -71,6 +85,20 @@ class ChildProtocolTest {
                 "chose openai/mini", "h1", "{}", "")));
         assertThat(protocol.handle(JSON.writeValueAsString(record))).isEqualTo("{\"ok\":true}");
         assertThat(puts).containsExactly("llm:mini:7:success");
+    }
+
+    @Test
+    void assetsAreReadAndEmittedWithTheVersionInTheAnswer() {
+        assertThat(protocol.handle("{\"op\":\"read_asset\",\"name\":\"model://m\"}"))
+                .isEqualTo("{\"ok\":true,\"value\":{\"asset\":\"model://m\",\"version\":7}}");
+        assertThat(protocol.handle("{\"op\":\"read_asset\",\"name\":\"model://m\",\"version\":2}"))
+                .isEqualTo("{\"ok\":true,\"value\":{\"asset\":\"model://m\",\"version\":2}}");
+        assertThat(protocol.handle("{\"op\":\"emit_asset\",\"name\":\"model://m\",\"metadata\":{\"rmse\":0.5}}"))
+                .isEqualTo("{\"ok\":true,\"version\":3}");
+        assertThat(puts).containsExactly("emit model://m={\"rmse\":0.5}");
+        assertThat(protocol.handle("{\"op\":\"read_asset\",\"name\":\"model://none\"}"))
+                .isEqualTo("{\"ok\":false,\"error\":\"asset 'model://none' has no version yet\"}");
+        assertThat(protocol.handle("{\"op\":\"emit_asset\"}")).contains("emit_asset needs \\\"name\\\"");
     }
 
     @Test

@@ -2,7 +2,11 @@ package dev.gale.api.grpc.v1;
 
 import dev.gale.api.security.TaskTokens;
 import dev.gale.scheduler.service.LlmCallRecord;
+import dev.gale.assets.AssetVersion;
+import dev.gale.assets.UnknownAssetException;
+import dev.gale.scheduler.service.InvalidAssetCallException;
 import dev.gale.scheduler.service.ReportOutcome;
+import dev.gale.scheduler.service.TaskAssetService;
 import dev.gale.scheduler.service.TaskAttempt;
 import dev.gale.scheduler.service.TaskExecutionService;
 import dev.gale.scheduler.service.TaskLogLine;
@@ -22,6 +26,8 @@ import dev.gale.tei.v1.FailTaskRequest;
 import dev.gale.tei.v1.FailTaskResponse;
 import dev.gale.tei.v1.GetLlmCatalogRequest;
 import dev.gale.tei.v1.GetLlmCatalogResponse;
+import dev.gale.tei.v1.GetAssetVersionRequest;
+import dev.gale.tei.v1.GetAssetVersionResponse;
 import dev.gale.tei.v1.GetXComRequest;
 import dev.gale.tei.v1.GetXComResponse;
 import dev.gale.tei.v1.HeartbeatRequest;
@@ -46,8 +52,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -56,6 +64,7 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     /** XComs are for small values; a larger one belongs in storage, with a reference in the XCom. */
     static final int MAX_XCOM_CHARS = 1 << 20;
     private final TaskExecutionService tasks;
+    private final TaskAssetService assets;
     private final TaskTokens tokens;
     private final Clock clock;
     private final Duration heartbeatInterval;
@@ -64,10 +73,11 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     private final Map<String, WorkerOffer> registered = new ConcurrentHashMap<>();
     private final LlmCalls llm;
 
-    public TaskExecutionGrpcService(TaskExecutionService tasks, WorkerDirectory workers, TaskTokens tokens,
-                                    Clock clock, Duration heartbeatInterval, LlmCalls llm) {
+    public TaskExecutionGrpcService(TaskExecutionService tasks, WorkerDirectory workers, TaskAssetService assets,
+                                    TaskTokens tokens, Clock clock, Duration heartbeatInterval, LlmCalls llm) {
         this.llm = llm;
         this.tasks = tasks;
+        this.assets = assets;
         this.tokens = tokens;
         this.clock = clock;
         this.heartbeatInterval = heartbeatInterval;
@@ -235,7 +245,51 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
 
     @Override
     public void emitAssetEvent(EmitAssetEventRequest request, StreamObserver<EmitAssetEventResponse> response) {
-        withAttempt(request.getTaskToken(), response, attempt -> notYet("asset events", response));
+        withAttempt(request.getTaskToken(), response, attempt -> {
+            if (request.getAssetName().isBlank()) {
+                response.onError(Status.INVALID_ARGUMENT.withDescription("asset_name is required: an asset the task"
+                        + " declares with writes(), e.g. \"model://churn\"").asRuntimeException());
+                return;
+            }
+            try {
+                Optional<AssetVersion> version = assets.emit(attempt, request.getAssetName(),
+                        request.getMetadataJson(), request.getFingerprint(), request.getEventId());
+                answer(version, v -> EmitAssetEventResponse.newBuilder().setVersion(v.version()).build(), response);
+            } catch (InvalidAssetCallException e) {
+                response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            }
+        });
+    }
+
+    @Override
+    public void getAssetVersion(GetAssetVersionRequest request, StreamObserver<GetAssetVersionResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt -> {
+            if (request.getAssetName().isBlank() || request.getVersion() < 0) {
+                response.onError(Status.INVALID_ARGUMENT.withDescription("asset_name is required, e.g."
+                        + " \"model://churn\", and version must be a version number or 0 for the current one")
+                        .asRuntimeException());
+                return;
+            }
+            try {
+                Optional<AssetVersion> version = assets.read(attempt, request.getAssetName(), request.getVersion());
+                answer(version, v -> GetAssetVersionResponse.newBuilder().setAssetName(v.assetName())
+                        .setVersion(v.version()).setMetadataJson(v.metadataJson()).setDagId(v.dagId())
+                        .setRunId(v.runId()).setTaskId(v.taskId()).setCreatedAtMs(v.createdAt().toEpochMilli())
+                        .setFingerprint(v.fingerprint() == null ? "" : v.fingerprint()).build(), response);
+            } catch (UnknownAssetException e) {
+                response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+            }
+        });
+    }
+
+    private static <T> void answer(Optional<AssetVersion> version, Function<AssetVersion, T> toResponse,
+                                   StreamObserver<T> response) {
+        if (version.isEmpty()) {
+            answer(ReportOutcome.STALE, null, response);
+            return;
+        }
+        response.onNext(toResponse.apply(version.get()));
+        response.onCompleted();
     }
 
     @Override

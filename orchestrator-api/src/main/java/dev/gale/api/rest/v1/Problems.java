@@ -1,5 +1,6 @@
 package dev.gale.api.rest.v1;
 
+import dev.gale.assets.UnknownAssetException;
 import dev.gale.scheduler.service.DagPausedException;
 import dev.gale.scheduler.service.IdempotencyConflictException;
 import dev.gale.scheduler.service.InvalidConfException;
@@ -48,6 +49,11 @@ class Problems extends ResponseEntityExceptionHandler {
     @ExceptionHandler(UnknownDagException.class)
     ResponseEntity<ProblemDetail> unknownDag(UnknownDagException e) {
         return problem(HttpStatus.NOT_FOUND, "unknown-dag", "Unknown DAG", e.getMessage());
+    }
+
+    @ExceptionHandler(UnknownAssetException.class)
+    ResponseEntity<ProblemDetail> unknownAsset(UnknownAssetException e) {
+        return problem(HttpStatus.NOT_FOUND, "unknown-asset", "Unknown asset or version", e.getMessage());
     }
 
     @ExceptionHandler(DagPausedException.class)
