@@ -80,7 +80,7 @@ public final class GaleCommand implements Runnable {
                     """, gale.home(), token));
             System.out.printf("""
                     Gale is running (standalone; data in %s).
-                      UI and REST API: http://localhost:%d   (try: GALE_TOKEN=$(cat %s/admin-token) ./gale dags list)
+                      REST API:        http://localhost:%d   (try: GALE_TOKEN=$(cat %s/admin-token) ./gale dags list)
                       API docs:        http://localhost:%d/api/v1/docs
                       Workers (gRPC):  localhost:%d
                       DAGs loaded:     %s

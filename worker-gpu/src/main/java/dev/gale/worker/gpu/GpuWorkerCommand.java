@@ -27,6 +27,11 @@ public final class GpuWorkerCommand implements Callable<Integer> {
     boolean cpuTasks = Boolean.parseBoolean(System.getenv("GALE_WORKER_GPU_CPU_TASKS"));
 
     public static void main(String[] args) {
+        // Not logback.xml: this jar is also on the API server's classpath (standalone's GPU worker),
+        // where a second logback.xml makes logback print its whole configuration at start.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "gale-worker-gpu-logback.xml");
+        }
         System.exit(new CommandLine(new GpuWorkerCommand()).execute(args));
     }
 
