@@ -232,8 +232,8 @@ final class TaskLlm implements Llm {
         long budget = Math.round(run.budgetUsd().get() * 1_000_000);
         long atLeast = spentMicroUsd + cost(model, inputTokens, 0);
         if (atLeast > budget) {
-            throw new LlmException(String.format("the run's LLM budget of $%.6f (conf llm.budgetUsd) would be exceeded:"
-                            + " $%.6f spent so far, and this call to %s costs at least $%.6f", run.budgetUsd().get(),
+            throw new LlmException(String.format("the run's LLM budget of $%.6f (conf llm.budgetUsd, at most the"
+                            + " DAG's llmBudgetUsd) would be exceeded: $%.6f spent so far, and this call to %s costs at least $%.6f", run.budgetUsd().get(),
                     spentMicroUsd / 1e6, model.id(), cost(model, inputTokens, 0) / 1e6));
         }
     }

@@ -195,7 +195,8 @@ class ProviderAdaptersTest {
             llm.chat("first");
             assertThatThrownBy(() -> llm.chat("second"))
                     .isInstanceOf(LlmException.class)
-                    .hasMessageStartingWith("the run's LLM budget of $0.050000 (conf llm.budgetUsd) would be exceeded:"
+                    .hasMessageStartingWith("the run's LLM budget of $0.050000 (conf llm.budgetUsd, at most the DAG's llmBudgetUsd) would be"
+                            + " exceeded:"
                             + " $0.090000 spent so far");
             assertThat(anthropic.requests).hasSize(1);
         }

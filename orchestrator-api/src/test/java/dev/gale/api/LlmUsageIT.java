@@ -112,6 +112,20 @@ class LlmUsageIT {
     }
 
     @Test
+    void aDagsLlmBudgetFailsTheCallThatWouldGoOverItAndAConfCannotRaiseIt() throws Exception {
+        for (String body : new String[] {"{}", "{\"conf\":{\"llm\":{\"budgetUsd\":10}}}"}) {
+            int before = OPENAI_REQUESTS.size();
+
+            JsonNode run = json(gale.post("/api/v1/dags/llm_budget_for_tests/runs?wait=PT30S", body));
+
+            assertThat(run.get("state").asString()).as(body).isEqualTo("failed");
+            assertThat(run.get("error").asString()).contains("the run's LLM budget of $0.000500 (conf llm.budgetUsd,"
+                    + " at most the DAG's llmBudgetUsd) would be exceeded: $0.000900 spent so far");
+            assertThat(OPENAI_REQUESTS).as("only the first call was paid for").hasSize(before + 1);
+        }
+    }
+
+    @Test
     void confidentialDataStaysOnTheLocalModelAndAConfOverrideToAnExternalOneFailsTheTaskSayingWhy()
             throws Exception {
         int openAiBefore = OPENAI_REQUESTS.size();

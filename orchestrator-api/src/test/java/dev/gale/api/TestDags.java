@@ -1,6 +1,7 @@
 package dev.gale.api;
 
 import dev.gale.llm.CommonLlm;
+import dev.gale.llm.Llm;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.DagBundle;
@@ -83,7 +84,7 @@ public final class TestDags implements DagBundle {
         });
         return List.of(slow.result(nap).build(), sleepy.result(sleep).build(), fragile.result(after).build(),
                 secretive.build(), chatty.build(), retriedByHand.build(), marked(), stoppable.build(), clock.result(now).build(),
-                llmRetried(), llmConfidential(), emitsUndeclaredAsset());
+                llmRetried(), llmConfidential(), llmBudgeted(), emitsUndeclaredAsset());
     }
 
     /** Asks a model, then fails its first attempt: the retry must replay the call (LlmUsageIT). */
@@ -97,6 +98,17 @@ public final class TestDags implements DagBundle {
             }
             return answer;
         }).llm(ModelNeeds.chat().minQuality(2)).retries(1, Duration.ofMillis(100));
+        return dag.result(ask).build();
+    }
+
+    /** A DAG-wide LLM budget of $0.0005 per run: the second call goes over it (LlmUsageIT). */
+    private static Dag llmBudgeted() {
+        DagBuilder dag = Dag.builder("llm_budget_for_tests").llmBudgetUsd(0.0005)
+                .description("Each run may spend $0.0005 on models; its task asks twice.");
+        var ask = dag.task("ask_twice", ctx -> {
+            Llm llm = CommonLlm.forTask(ctx);
+            return llm.chat("Answer in one word.", "Which planet is red?") + llm.chat("Again?", "Which one?");
+        }).llm(ModelNeeds.chat().minQuality(2));
         return dag.result(ask).build();
     }
 

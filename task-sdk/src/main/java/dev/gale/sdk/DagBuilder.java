@@ -33,6 +33,7 @@ public final class DagBuilder {
     private Integer maxActiveRuns;
     private Integer maxActiveTasks;
     private boolean pausedOnCreation;
+    private Double llmBudgetUsd;
 
     DagBuilder(String dagId) {
         this.dagId = Objects.requireNonNull(dagId, "dag id");
@@ -140,6 +141,18 @@ public final class DagBuilder {
         return this;
     }
 
+    /**
+     * Caps what the LLM calls of each run of this DAG may cost, in US dollars; a call that would go
+     * over fails its task, naming the budget. A run's conf ({@code llm.budgetUsd}) may lower it.
+     */
+    public DagBuilder llmBudgetUsd(double usd) {
+        if (!(usd > 0)) {
+            throw new DagDefinitionException(dagId, "llmBudgetUsd must be more than 0 US dollars, got " + usd);
+        }
+        this.llmBudgetUsd = usd;
+        return this;
+    }
+
     /** The DAG starts paused when Gale first loads it: its schedule creates no runs until unpaused. */
     public DagBuilder pausedOnCreation() {
         this.pausedOnCreation = true;
@@ -192,7 +205,7 @@ public final class DagBuilder {
         return new Dag(new DagSpec(dagId, description, owner, List.copyOf(tags),
                 params.stream().map(Param::toSpec).toList(),
                 byId.values().stream().map(TaskBuilder::toSpec).sorted(Comparator.comparing(TaskSpec::taskId)).toList(),
-                resultTaskId, schedule, maxActiveRuns, maxActiveTasks, pausedOnCreation), byId);
+                resultTaskId, schedule, maxActiveRuns, maxActiveTasks, pausedOnCreation, llmBudgetUsd), byId);
     }
 
     private void validateMapping(Map<String, TaskBuilder> byId) {

@@ -3,6 +3,7 @@ package dev.gale.scheduler.service;
 import dev.gale.scheduler.engine.RunDecider;
 import dev.gale.sdk.ParamValidator;
 import dev.gale.sdk.SecretParams;
+import dev.gale.sdk.spec.DagSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -76,7 +77,7 @@ public final class RunService {
         Instant now = clock.instant();
         NewDagRun run = new NewDagRun(newRunId(request.runType(), now), dag.currentVersion(), request.runType(),
                 json.writeValueAsString(SecretParams.mask(dag.currentVersion().spec().params(), request.conf())),
-                json.writeValueAsString(validation.params()),
+                paramsJson(dag.currentVersion().spec(), validation.params()),
                 request.logicalDate(), now, request.note(), request.idempotencyKey(), requestHash);
         Optional<DagRunView> created = store.createRun(run, RunDecider::decide);
         if (created.isPresent()) {
@@ -112,7 +113,7 @@ public final class RunService {
             throw new InvalidConfException(dagId, defaults.violations());
         }
         NewDagRun run = new NewDagRun("scheduled__" + RUN_ID_TIME.format(logicalDate), dag.get().currentVersion(),
-                "scheduled", "{}", json.writeValueAsString(defaults.params()), logicalDate, clock.instant(), null, null,
+                "scheduled", "{}", paramsJson(dag.get().currentVersion().spec(), defaults.params()), logicalDate, clock.instant(), null, null,
                 null);
         return store.createRun(run, RunDecider::decide);
     }
@@ -137,9 +138,34 @@ public final class RunService {
         Instant now = clock.instant();
         // The event key doubles as the Idempotency-Key, whose unique index makes the run exist once.
         NewDagRun run = new NewDagRun(newRunId("asset_triggered", now), dag.get().currentVersion(), "asset_triggered",
-                json.writeValueAsString(conf), json.writeValueAsString(params.params()), null, now, null, eventKey,
+                json.writeValueAsString(conf), paramsJson(dag.get().currentVersion().spec(), params.params()), null, now,
+                null, eventKey,
                 eventKey);
         return store.createRun(run, RunDecider::decide);
+    }
+
+    /**
+     * The params tasks get, as JSON. A DAG's LLM budget reaches the LLM layer as the run's
+     * {@code llm.budgetUsd}; a conf may lower it, never raise it.
+     */
+    private String paramsJson(DagSpec dag, Map<String, Object> params) {
+        if (dag.llmBudgetUsd() == null) {
+            return json.writeValueAsString(params);
+        }
+        Map<String, Object> withBudget = new java.util.LinkedHashMap<>(params);
+        Map<String, Object> llm = params.get("llm") instanceof Map<?, ?> given
+                ? new java.util.LinkedHashMap<>(castToStringKeys(given)) : new java.util.LinkedHashMap<>();
+        double budget = llm.get("budgetUsd") instanceof Number n ? Math.min(n.doubleValue(), dag.llmBudgetUsd())
+                : dag.llmBudgetUsd();
+        llm.put("budgetUsd", budget);
+        withBudget.put("llm", llm);
+        return json.writeValueAsString(withBudget);
+    }
+
+    private static Map<String, Object> castToStringKeys(Map<?, ?> map) {
+        Map<String, Object> copy = new java.util.LinkedHashMap<>();
+        map.forEach((k, v) -> copy.put(String.valueOf(k), v));
+        return copy;
     }
 
     public Optional<DagRunView> find(String dagId, String runId) {

@@ -1,10 +1,12 @@
 package dev.gale.sdk.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
  * The serialized form of a DAG. Each distinct serialization is a DAG version: a run is pinned to
  * the version it started with, and the scheduler decides from this alone, without the DAG's code.
+ * {@code llmBudgetUsd}, when set, caps what the LLM calls of each run may cost.
  */
 public record DagSpec(
         String dagId,
@@ -17,7 +19,8 @@ public record DagSpec(
         ScheduleSpec schedule,
         Integer maxActiveRuns,
         Integer maxActiveTasks,
-        boolean pausedOnCreation) {
+        boolean pausedOnCreation,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double llmBudgetUsd) {
 
     public DagSpec {
         tags = List.copyOf(tags);
