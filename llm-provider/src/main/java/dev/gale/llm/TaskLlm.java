@@ -1,6 +1,7 @@
 package dev.gale.llm;
 
 import dev.gale.sdk.LlmAccess;
+import dev.gale.sdk.ModelNeeds;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
@@ -53,17 +54,29 @@ final class TaskLlm implements Llm {
     private final ModelRequirements needs;
     private final RunSettings run;
     private final boolean replay;
+    private final LocalDevice device;
     private ModelChoice chatChoice;
     private ModelChoice embeddingChoice;
+    private LocalEmbedder localEmbedder;
+
+    /** The in-process embedding model for this task, and where it runs in words (for the usage records). */
+    private record LocalEmbedder(EmbeddingModel model, String device) {
+    }
 
     TaskLlm(LlmAccess access, Consumer<String> log, LlmCatalog catalog, ModelRequirements needs, RunSettings run,
             boolean replay) {
+        this(access, log, catalog, needs, run, replay, LocalDevice.CPU);
+    }
+
+    TaskLlm(LlmAccess access, Consumer<String> log, LlmCatalog catalog, ModelRequirements needs, RunSettings run,
+            boolean replay, LocalDevice device) {
         this.access = access;
         this.log = log;
         this.catalog = catalog;
         this.needs = needs;
         this.run = run;
         this.replay = replay;
+        this.device = device;
     }
 
     @Override
@@ -248,8 +261,16 @@ final class TaskLlm implements Llm {
         ModelChoice choice = embeddingChoice();
         List<String> failures = new ArrayList<>();
         for (ModelSpec model : choice.acceptable()) {
-            EmbeddingModel embedder = model.provider().equals(LlmCatalog.LOCAL_PROVIDER) ? ProviderModels.localEmbedding()
-                    : ProviderModels.embedding(catalog.provider(model.provider()).orElseThrow(), model.model());
+            boolean local = model.provider().equals(LlmCatalog.LOCAL_PROVIDER);
+            String reasons = choice.explanation();
+            EmbeddingModel embedder;
+            if (local) {
+                LocalEmbedder onDevice = localEmbedder(model, reasons);
+                embedder = onDevice.model();
+                reasons = reasons + "; ran on " + onDevice.device();
+            } else {
+                embedder = ProviderModels.embedding(catalog.provider(model.provider()).orElseThrow(), model.model());
+            }
             long started = System.nanoTime();
             try {
                 Response<List<Embedding>> response = embedder.embedAll(texts.stream().map(TextSegment::from).toList());
@@ -257,15 +278,48 @@ final class TaskLlm implements Llm {
                 long in = response.tokenUsage() != null && response.tokenUsage().inputTokenCount() != null
                         ? response.tokenUsage().inputTokenCount() : texts.stream().mapToLong(this::countTokens).sum();
                 access.record(new LlmAccess.Call(model.provider(), model.model(), in, 0, cost(model, in, 0), latencyMs,
-                        "success", choice.explanation(), "", "", ""));
+                        "success", reasons, "", "", ""));
                 return response.content().stream().map(Embedding::vector).toList();
             } catch (RuntimeException e) {
                 access.record(new LlmAccess.Call(model.provider(), model.model(), 0, 0, 0,
-                        (System.nanoTime() - started) / 1_000_000, "error", choice.explanation(), "", "", describe(e)));
+                        (System.nanoTime() - started) / 1_000_000, "error", reasons, "", "", describe(e)));
                 failures.add(model.id() + ": " + describe(e));
             }
         }
         throw new LlmException("every acceptable embedding model failed: " + String.join("; ", failures));
+    }
+
+    /**
+     * The local model on the attempt's GPU when the task asked for one, else on the CPU. When CUDA cannot
+     * be initialised, the task's {@code whenGpuUnavailable} says whether to run on the CPU or to fail.
+     */
+    private synchronized LocalEmbedder localEmbedder(ModelSpec model, String reasons) {
+        if (localEmbedder != null) {
+            return localEmbedder;
+        }
+        if (device.gpus().isEmpty()) {
+            localEmbedder = new LocalEmbedder(LocalEmbeddings.cpu(), "CPU");
+            return localEmbedder;
+        }
+        int gpu = device.gpus().getFirst();
+        LocalEmbeddings.OnCuda cuda = LocalEmbeddings.onCuda(
+                LocalEmbeddings.cudaOrdinal(gpu, System.getenv("CUDA_VISIBLE_DEVICES")));
+        if (cuda.model().isPresent()) {
+            log.accept("llm: " + model.id() + " runs on GPU " + gpu + " (CUDA)");
+            localEmbedder = new LocalEmbedder(cuda.model().get(), "GPU " + gpu + " (CUDA)");
+            return localEmbedder;
+        }
+        if (device.whenGpuUnavailable() == ModelNeeds.GpuFallback.FAIL) {
+            String reason = model.id() + " cannot run on GPU " + gpu + ", and the task's model needs say"
+                    + " whenGpuUnavailable(FAIL): " + cuda.failure();
+            access.record(new LlmAccess.Call(model.provider(), model.model(), 0, 0, 0, 0, "error", reasons, "", "",
+                    reason));
+            throw new LlmException(reason);
+        }
+        log.accept("llm: " + model.id() + " runs on the CPU instead of GPU " + gpu + " (the task's"
+                + " whenGpuUnavailable is CPU; the vectors are the same, only slower): " + cuda.failure());
+        localEmbedder = new LocalEmbedder(LocalEmbeddings.cpu(), "CPU, because GPU " + gpu + " could not be used");
+        return localEmbedder;
     }
 
     @Override
