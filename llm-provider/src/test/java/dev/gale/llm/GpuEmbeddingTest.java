@@ -46,7 +46,8 @@ class GpuEmbeddingTest {
         assertThat(logs).anySatisfy(line -> assertThat(line).startsWith("llm: local/all-minilm-l6-v2 runs on the CPU"
                 + " instead of GPU 1").contains("CUDA could not be initialised"));
         assertThat(access.outcomes()).containsExactly("local/all-minilm-l6-v2:success");
-        assertThat(access.calls.getFirst().reasons()).endsWith("; ran on CPU, because GPU 1 could not be used");
+        assertThat(access.calls.getFirst().device()).isEqualTo("cpu");
+        assertThat(access.calls.getFirst().reasons()).endsWith("; GPU 1 could not be used, so it ran on the CPU");
     }
 
     @Test
@@ -59,6 +60,7 @@ class GpuEmbeddingTest {
                         + " whenGpuUnavailable(FAIL): CUDA could not be initialised on device 1: ");
         assertThat(access.outcomes()).containsExactly("local/all-minilm-l6-v2:error");
         assertThat(access.calls.getFirst().error()).contains("CUDA could not be initialised");
+        assertThat(access.calls.getFirst().device()).isEqualTo("gpu:1");
     }
 
     @Test

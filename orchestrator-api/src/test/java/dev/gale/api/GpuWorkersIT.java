@@ -183,7 +183,8 @@ class GpuWorkersIT {
             JsonNode call = json(gale.get("/api/v1/dags/" + TestDagsGpu.EMBED_FALLBACK + "/runs/" + fallbackRun
                     + "/llm-usage").body()).get("calls").get(0);
             assertThat(call.get("outcome").asString()).isEqualTo("success");
-            assertThat(call.get("choiceReasons").asString()).endsWith("; ran on CPU, because GPU 0 could not be used");
+            assertThat(call.get("device").asString()).isEqualTo("cpu");
+            assertThat(call.get("choiceReasons").asString()).endsWith("; GPU 0 could not be used, so it ran on the CPU");
 
             String requiredRun = trigger(TestDagsGpu.EMBED_REQUIRED, "{}");
             await().atMost(Duration.ofSeconds(120)).until(() -> !runState(TestDagsGpu.EMBED_REQUIRED, requiredRun)
