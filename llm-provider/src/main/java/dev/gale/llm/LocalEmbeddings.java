@@ -34,6 +34,8 @@ public final class LocalEmbeddings {
     private static final int DIMENSION = 384;
     private static final Pattern ORT_MESSAGE = Pattern.compile("\\[ONNXRuntimeError] : \\d+ : \\w+ : (.*)",
             Pattern.DOTALL);
+    /** What the CPU build of ONNX Runtime says to addCUDA. */
+    private static final String NO_CUDA_PROVIDER = "Failed to find CUDA shared provider";
     /** One session per CUDA device per JVM, or why there is none: a broken device is tried (and logged) once. */
     private static final Map<Integer, OnCuda> CUDA = new ConcurrentHashMap<>();
 
@@ -56,7 +58,7 @@ public final class LocalEmbeddings {
     /**
      * The model on CUDA device {@code ordinal} as this process numbers them (see {@link #cudaOrdinal}).
      * The first call per device builds the session; when CUDA cannot be initialised, the worker's log
-     * says why once and every call gets the reason.
+     * says why once and every later call gets the same reason (a restart of the worker tries again).
      */
     public static OnCuda onCuda(int ordinal) {
         return CUDA.computeIfAbsent(ordinal, LocalEmbeddings::load);
@@ -112,7 +114,9 @@ public final class LocalEmbeddings {
             return e.getClass().getSimpleName() + ": " + message;
         }
         Matcher ort = ORT_MESSAGE.matcher(message);
-        return ort.find() ? ort.group(1) : message;
+        String reason = ort.find() ? ort.group(1) : message.replaceFirst("^Error code - \\w+ - message: ", "");
+        return reason.contains(NO_CUDA_PROVIDER) ? reason + " (this process has the CPU build of ONNX Runtime; the GPU"
+                + " worker, gale-worker-gpu.jar, has the GPU build)" : reason;
     }
 
     /** LangChain4j's batching and parallelism around an encoder whose session runs on a device. */

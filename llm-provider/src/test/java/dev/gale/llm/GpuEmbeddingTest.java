@@ -29,7 +29,9 @@ class GpuEmbeddingTest {
         LocalEmbeddings.OnCuda cuda = LocalEmbeddings.onCuda(0);
 
         assertThat(cuda.model()).isEmpty();
-        assertThat(cuda.failure()).startsWith("CUDA could not be initialised on device 0: ").contains("CUDA");
+        assertThat(cuda.failure()).isEqualTo("CUDA could not be initialised on device 0: Failed to find CUDA shared"
+                + " provider (this process has the CPU build of ONNX Runtime; the GPU worker, gale-worker-gpu.jar, has"
+                + " the GPU build)");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.gale.llm.LocalEmbeddings;
 import dev.gale.worker.gpu.NvidiaSmi;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -184,7 +185,8 @@ class GpuWorkersIT {
                     + "/llm-usage").body()).get("calls").get(0);
             assertThat(call.get("outcome").asString()).isEqualTo("success");
             assertThat(call.get("device").asString()).isEqualTo("cpu");
-            assertThat(call.get("choiceReasons").asString()).endsWith("; GPU 0 could not be used, so it ran on the CPU");
+            assertThat(call.get("choiceReasons").asString())
+                    .endsWith("; GPU 0 could not be used, so it ran on the CPU");
 
             String requiredRun = trigger(TestDagsGpu.EMBED_REQUIRED, "{}");
             await().atMost(Duration.ofSeconds(120)).until(() -> !runState(TestDagsGpu.EMBED_REQUIRED, requiredRun)
@@ -211,7 +213,7 @@ class GpuWorkersIT {
     private static String workerOutput(WorkerProcesses workers, String workerId) {
         try {
             return workers.output(workerId);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return e.toString();
         }
     }
