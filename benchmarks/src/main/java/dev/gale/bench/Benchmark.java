@@ -172,6 +172,15 @@ final class Benchmark {
     }
 
     private static Map<String, String> machine(Baseline postgres) throws Exception {
+        Map<String, String> machine = host();
+        machine.put("postgres", postgres.setting("server_version"));
+        machine.put("postgresFsync", postgres.setting("fsync"));
+        machine.put("postgresSynchronousCommit", postgres.setting("synchronous_commit"));
+        return machine;
+    }
+
+    /** The machine and JVM the figures come from, and how busy the machine was when the benchmark began. */
+    static Map<String, String> host() {
         Map<String, String> machine = new LinkedHashMap<>();
         machine.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -182,13 +191,10 @@ final class Benchmark {
         machine.put("loadAverageAtStart", String.format("%.2f", os.getSystemLoadAverage()));
         machine.put("maxHeapMb", Long.toString(Runtime.getRuntime().maxMemory() / (1024 * 1024)));
         machine.put("gc", ManagementFactory.getGarbageCollectorMXBeans().getFirst().getName());
-        machine.put("postgres", postgres.setting("server_version"));
-        machine.put("postgresFsync", postgres.setting("fsync"));
-        machine.put("postgresSynchronousCommit", postgres.setting("synchronous_commit"));
         return machine;
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         try (var paths = Files.walk(dir)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

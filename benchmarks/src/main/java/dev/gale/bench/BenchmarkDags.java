@@ -1,25 +1,70 @@
 package dev.gale.bench;
 
+import dev.gale.llm.CommonLlm;
+import dev.gale.llm.Llm;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.DagBundle;
+import dev.gale.sdk.ModelNeeds;
 import dev.gale.sdk.Param;
 import dev.gale.sdk.TaskBuilder;
+import dev.gale.sdk.TaskContext;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
-/** The benchmark's DAGs, found through ServiceLoader; each task does almost nothing, so what is measured is Gale. */
+/**
+ * The benchmark's DAGs, found through ServiceLoader. The orchestration scenarios' tasks do almost nothing, so
+ * what is measured is Gale; the embed scenario's task measures the local embedding model.
+ */
 public final class BenchmarkDags implements DagBundle {
     static final String CHAIN40 = "bench_chain40";
     static final String FAN = "bench_fan";
     static final String SYNC3 = "bench_sync3";
     static final String ADHOC5 = "bench_adhoc5";
+    static final String EMBED_CPU = "bench_embed_cpu";
+    static final String EMBED_GPU = "bench_embed_gpu";
     /** fib(10), what each task of the windmill.dev benchmark computes. */
     static final long FIB_10 = 55;
 
     @Override
     public List<Dag> dags() {
-        return List.of(chain40(), fan(), sync3(), adhoc5());
+        return List.of(chain40(), fan(), sync3(), adhoc5(), embed(EMBED_CPU, false), embed(EMBED_GPU, true));
+    }
+
+    /**
+     * One task that embeds the scenario's chunks through common.llm in batches, as a RAG ingestion's
+     * embedding task does, and returns how long the embedding took (after a first batch that loads the
+     * model). The GPU variant asks for a GPU and fails rather than quietly measuring the CPU.
+     */
+    private static Dag embed(String dagId, boolean onGpu) {
+        DagBuilder dag = Dag.builder(dagId).tags("benchmark")
+                .description("Embeds 'chunks' deterministic chunks with the local model on the "
+                        + (onGpu ? "GPU" : "CPU") + ", 'batch' at a time.")
+                .param(Param.integer("chunks").defaultValue(10_000).description("How many chunks"))
+                .param(Param.integer("batch").defaultValue(64).description("Chunks per embedding call"));
+        ModelNeeds needs = ModelNeeds.embedding();
+        TaskBuilder embed = dag.task("embed", BenchmarkDags::embedChunks);
+        if (onGpu) {
+            needs.whenGpuUnavailable(ModelNeeds.GpuFallback.FAIL);
+            embed.resources(0, 0, 1, 0);
+        }
+        embed.llm(needs);
+        return dag.result(embed).build();
+    }
+
+    private static Map<String, Object> embedChunks(TaskContext ctx) {
+        int count = ctx.param("chunks", Integer.class);
+        int batch = ctx.param("batch", Integer.class);
+        List<String> chunks = EmbedChunks.generate(count);
+        Llm llm = CommonLlm.forTask(ctx);
+        llm.embed(chunks.subList(0, Math.min(batch, count)));
+        long start = System.nanoTime();
+        int dimensions = 0;
+        for (int from = 0; from < count; from += batch) {
+            dimensions = llm.embed(chunks.subList(from, Math.min(count, from + batch))).getFirst().length;
+        }
+        return Map.of("chunks", count, "seconds", (System.nanoTime() - start) / 1e9, "dimensions", dimensions);
     }
 
     private static Dag chain40() {

@@ -28,4 +28,25 @@ class BenchmarkSmokeIT {
             assertThat(m.get("median").asDouble()).isPositive();
         });
     }
+
+    @Test
+    void embedMeasuresTheCpuAndMeasuresTheGpuOrSaysWhyNot(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("embed.json");
+
+        int exit = new picocli.CommandLine(new BenchCommand()).execute("embed", "--chunks=200", "--batch=32",
+                "--output=" + json);
+
+        assertThat(exit).isZero();
+        JsonNode report = JsonMapper.builder().build().readTree(Files.readString(json));
+        assertThat(report.get("settings").get("chunks").asInt()).isEqualTo(200);
+        JsonNode cpu = report.get("metrics").get(0);
+        assertThat(cpu.get("name").asString()).isEqualTo("chunks/s on CPU");
+        assertThat(cpu.get("median").asDouble()).isPositive();
+        if (report.get("gpuSkipped").isNull()) {
+            assertThat(report.get("metrics").get(1).get("name").asString()).isEqualTo("chunks/s on GPU");
+        } else {
+            assertThat(report.get("metrics")).hasSize(1);
+            assertThat(report.get("gpuSkipped").asString()).isNotBlank();
+        }
+    }
 }

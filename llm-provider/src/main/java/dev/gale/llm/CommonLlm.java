@@ -20,6 +20,9 @@ import java.util.Optional;
  * worker) by the task's {@code llm(...)} needs; a run's conf may override it for experiments:
  * {@code {"llm": {"model": "openai/gpt-4o", "tasks": ["summarize"], "budgetUsd": 0.50}}} ({@code tasks}
  * limits the override to those tasks; {@code budgetUsd} caps what the run's calls may cost).
+ * <p>In a task that asked for a GPU, the local embedding model runs on CUDA on the attempt's GPU; when
+ * CUDA cannot be initialised there it runs on the CPU and the task log says why, or, with
+ * {@code ModelNeeds.embedding().whenGpuUnavailable(GpuFallback.FAIL)}, the task fails with the reason.
  */
 public final class CommonLlm {
     private CommonLlm() {
@@ -32,7 +35,8 @@ public final class CommonLlm {
         boolean onGpuWorker = task.resources().gpu() > 0;
         LlmCatalog catalog = LlmCatalog.parse(access.catalogJson());
         return new TaskLlm(access, ctx::log, catalog, ModelRequirements.of(spec, onGpuWorker),
-                runSettings(ctx.params().get("llm"), ctx.taskId()), spec == null || spec.replay());
+                runSettings(ctx.params().get("llm"), ctx.taskId()), spec == null || spec.replay(),
+                LocalDevice.of(onGpuWorker ? ctx.gpus() : List.of(), spec));
     }
 
     /** Reads the conf's {@code llm} object; a malformed one fails the task with what to write instead. */

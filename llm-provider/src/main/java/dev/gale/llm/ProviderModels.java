@@ -3,7 +3,6 @@ package dev.gale.llm;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.googleai.GoogleAiEmbeddingModel;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
 import dev.langchain4j.model.mistralai.MistralAiChatModel;
@@ -23,15 +22,6 @@ final class ProviderModels {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private ProviderModels() {
-    }
-
-    /** The in-process ONNX model, loaded once per JVM (it takes a moment and some memory). */
-    private static final class MiniLm {
-        static final EmbeddingModel MODEL = new AllMiniLmL6V2EmbeddingModel();
-    }
-
-    static EmbeddingModel localEmbedding() {
-        return MiniLm.MODEL;
     }
 
     static ChatModel chat(LlmCatalog.Provider provider, String model) {

@@ -1,6 +1,7 @@
 package dev.gale.llm;
 
 import dev.gale.sdk.LlmAccess;
+import dev.gale.sdk.ModelNeeds;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
@@ -40,6 +41,8 @@ final class TaskLlm implements Llm {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final OpenAiTokenCountEstimator TOKENS = new OpenAiTokenCountEstimator("gpt-4o-mini");
     /** Providers whose LangChain4j module sends a JSON schema natively; the others get it in the prompt. */
+    /** The usage records' device of an in-process model on the CPU. */
+    private static final String CPU = "cpu";
     private static final List<String> NATIVE_SCHEMA = List.of("openai", "azure-openai", "openai-compatible", "ollama",
             "mistral", "gemini");
 
@@ -53,17 +56,32 @@ final class TaskLlm implements Llm {
     private final ModelRequirements needs;
     private final RunSettings run;
     private final boolean replay;
+    private final LocalDevice device;
     private ModelChoice chatChoice;
     private ModelChoice embeddingChoice;
+    private LocalEmbedder localEmbedder;
+
+    /**
+     * The in-process embedding model for this task, where it runs ({@code cpu}, {@code gpu:0}) and, when not
+     * where the task asked, why (appended to the usage records' reasons).
+     */
+    private record LocalEmbedder(EmbeddingModel model, String device, String note) {
+    }
 
     TaskLlm(LlmAccess access, Consumer<String> log, LlmCatalog catalog, ModelRequirements needs, RunSettings run,
             boolean replay) {
+        this(access, log, catalog, needs, run, replay, LocalDevice.CPU);
+    }
+
+    TaskLlm(LlmAccess access, Consumer<String> log, LlmCatalog catalog, ModelRequirements needs, RunSettings run,
+            boolean replay, LocalDevice device) {
         this.access = access;
         this.log = log;
         this.catalog = catalog;
         this.needs = needs;
         this.run = run;
         this.replay = replay;
+        this.device = device;
     }
 
     @Override
@@ -155,7 +173,7 @@ final class TaskLlm implements Llm {
         }
         String answer = ExtractiveAnswerer.answer(user);
         access.record(new LlmAccess.Call(model.provider(), model.model(), countTokens(user), countTokens(answer), 0, 0,
-                "success", choice.explanation(), "", "", ""));
+                "success", choice.explanation(), "", "", "", CPU));
         return answer;
     }
 
@@ -183,7 +201,7 @@ final class TaskLlm implements Llm {
         if (prepared.replayedResponse().isPresent()) {
             JsonNode recorded = JSON.readTree(prepared.replayedResponse().get());
             access.record(new LlmAccess.Call(model.provider(), model.model(), 0, 0, 0, 0, "replayed", reasons, callHash,
-                    "", ""));
+                    "", "", ""));
             log.accept("llm: answered from an earlier attempt's identical call to " + model.id() + " (replay)");
             return Optional.of(recorded.path("text").asString());
         }
@@ -205,7 +223,7 @@ final class TaskLlm implements Llm {
                 String recorded = JSON.writeValueAsString(JSON.createObjectNode().put("text", text)
                         .put("inputTokens", in).put("outputTokens", out));
                 access.record(new LlmAccess.Call(model.provider(), model.model(), in, out, cost(model, in, out),
-                        latencyMs, "success", reasons, replay ? callHash : "", recorded, ""));
+                        latencyMs, "success", reasons, replay ? callHash : "", recorded, "", ""));
                 return Optional.of(text);
             } catch (RuntimeException e) {
                 long latencyMs = (System.nanoTime() - started) / 1_000_000;
@@ -213,7 +231,7 @@ final class TaskLlm implements Llm {
                         || e instanceof HttpException http && http.statusCode() == 429;
                 String error = model.id() + " (try " + attempt + " of " + attempts + "): " + describe(e);
                 access.record(new LlmAccess.Call(model.provider(), model.model(), 0, 0, 0, latencyMs,
-                        rateLimited ? "rate_limited" : "error", reasons, "", "", describe(e)));
+                        rateLimited ? "rate_limited" : "error", reasons, "", "", describe(e), ""));
                 if (!isTransient(e) || attempt >= attempts) {
                     failures.add(error);
                     return Optional.empty();
@@ -248,8 +266,17 @@ final class TaskLlm implements Llm {
         ModelChoice choice = embeddingChoice();
         List<String> failures = new ArrayList<>();
         for (ModelSpec model : choice.acceptable()) {
-            EmbeddingModel embedder = model.provider().equals(LlmCatalog.LOCAL_PROVIDER) ? ProviderModels.localEmbedding()
-                    : ProviderModels.embedding(catalog.provider(model.provider()).orElseThrow(), model.model());
+            String reasons = choice.explanation();
+            String ranOn = "";
+            EmbeddingModel embedder;
+            if (model.provider().equals(LlmCatalog.LOCAL_PROVIDER)) {
+                LocalEmbedder onDevice = localEmbedder(model, reasons);
+                embedder = onDevice.model();
+                ranOn = onDevice.device();
+                reasons = reasons + onDevice.note();
+            } else {
+                embedder = ProviderModels.embedding(catalog.provider(model.provider()).orElseThrow(), model.model());
+            }
             long started = System.nanoTime();
             try {
                 Response<List<Embedding>> response = embedder.embedAll(texts.stream().map(TextSegment::from).toList());
@@ -257,15 +284,49 @@ final class TaskLlm implements Llm {
                 long in = response.tokenUsage() != null && response.tokenUsage().inputTokenCount() != null
                         ? response.tokenUsage().inputTokenCount() : texts.stream().mapToLong(this::countTokens).sum();
                 access.record(new LlmAccess.Call(model.provider(), model.model(), in, 0, cost(model, in, 0), latencyMs,
-                        "success", choice.explanation(), "", "", ""));
+                        "success", reasons, "", "", "", ranOn));
                 return response.content().stream().map(Embedding::vector).toList();
             } catch (RuntimeException e) {
                 access.record(new LlmAccess.Call(model.provider(), model.model(), 0, 0, 0,
-                        (System.nanoTime() - started) / 1_000_000, "error", choice.explanation(), "", "", describe(e)));
+                        (System.nanoTime() - started) / 1_000_000, "error", reasons, "", "", describe(e), ranOn));
                 failures.add(model.id() + ": " + describe(e));
             }
         }
         throw new LlmException("every acceptable embedding model failed: " + String.join("; ", failures));
+    }
+
+    /**
+     * The local model on the attempt's GPU when the task asked for one, else on the CPU. When CUDA cannot
+     * be initialised, the task's {@code whenGpuUnavailable} says whether to run on the CPU or to fail.
+     */
+    private synchronized LocalEmbedder localEmbedder(ModelSpec model, String reasons) {
+        if (localEmbedder != null) {
+            return localEmbedder;
+        }
+        if (device.gpus().isEmpty()) {
+            localEmbedder = new LocalEmbedder(LocalEmbeddings.cpu(), CPU, "");
+            return localEmbedder;
+        }
+        int gpu = device.gpus().getFirst();
+        LocalEmbeddings.OnCuda cuda = LocalEmbeddings.onCuda(
+                LocalEmbeddings.cudaOrdinal(gpu, System.getenv("CUDA_VISIBLE_DEVICES")));
+        if (cuda.model().isPresent()) {
+            log.accept("llm: " + model.id() + " runs on GPU " + gpu + " (CUDA)");
+            localEmbedder = new LocalEmbedder(cuda.model().get(), "gpu:" + gpu, "");
+            return localEmbedder;
+        }
+        if (device.whenGpuUnavailable() == ModelNeeds.GpuFallback.FAIL) {
+            String reason = model.id() + " cannot run on GPU " + gpu + ", and the task's model needs say"
+                    + " whenGpuUnavailable(FAIL): " + cuda.failure();
+            access.record(new LlmAccess.Call(model.provider(), model.model(), 0, 0, 0, 0, "error", reasons, "", "",
+                    reason, "gpu:" + gpu));
+            throw new LlmException(reason);
+        }
+        log.accept("llm: " + model.id() + " runs on the CPU instead of GPU " + gpu + " (the task's"
+                + " whenGpuUnavailable is CPU; the vectors are the same, only slower): " + cuda.failure());
+        localEmbedder = new LocalEmbedder(LocalEmbeddings.cpu(), CPU, "; GPU " + gpu + " could not be used, so it ran"
+                + " on the CPU");
+        return localEmbedder;
     }
 
     @Override

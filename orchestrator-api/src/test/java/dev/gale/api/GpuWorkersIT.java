@@ -2,7 +2,13 @@ package dev.gale.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.gale.llm.LocalEmbeddings;
+import dev.gale.worker.gpu.NvidiaSmi;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * GPU routing end to end: a real server, two GPU worker processes with declared inventories and a
  * CPU worker process, over gRPC. GPU tasks land only on GPU workers, never more at once than their
- * GPUs, only on GPUs large enough; GPUs come back after failures and after a worker is killed.
+ * GPUs, only on GPUs large enough; GPUs come back after failures and after a worker is killed. Without
+ * CUDA, a GPU task's embeddings fall back to the CPU or fail, as the task says.
  */
 class GpuWorkersIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -146,6 +153,82 @@ class GpuWorkersIT {
                     + " timeout): " + reason);
             assertThat(huge.get("attempt").asInt()).as("it never ran").isZero();
         }
+    }
+
+    @Test
+    void withoutCudaAGpuTaskEmbedsOnTheCpuWithTheSameVectorsOrFailsWithTheReasonAsItsPolicySays() throws Exception {
+        assumeTrue(NvidiaSmi.discover().isEmpty(), "on a GPU machine CUDA works, so there is no failure to test");
+        try (WorkerProcesses workers = new WorkerProcesses(dir)) {
+            workers.startGpu("gpu-e", gale.grpcPort(), "1x24576");
+            awaitWorkers("gpu-e");
+
+            String fallbackRun = trigger(TestDagsGpu.EMBED_FALLBACK, "{}");
+            await().atMost(Duration.ofSeconds(120)).until(() -> !runState(TestDagsGpu.EMBED_FALLBACK, fallbackRun)
+                    .matches("queued|running"));
+            assertThat(runState(TestDagsGpu.EMBED_FALLBACK, fallbackRun)).as(() -> "%s%nworker log:%n%s".formatted(
+                    taskError(TestDagsGpu.EMBED_FALLBACK, fallbackRun), workerOutput(workers, "gpu-e")))
+                    .isEqualTo("success");
+            JsonNode vectors = json(gale.get("/api/v1/dags/" + TestDagsGpu.EMBED_FALLBACK + "/runs/" + fallbackRun)
+                    .body()).get("result");
+            List<float[]> onCpu = LocalEmbeddings.cpu().embedAll(TestDagsGpu.CHUNKS.stream().map(TextSegment::from)
+                    .toList()).content().stream().map(Embedding::vector).toList();
+            assertThat(vectors).hasSize(2);
+            for (int i = 0; i < 2; i++) {
+                assertThat(cosine(vectors.get(i), onCpu.get(i))).isGreaterThan(0.9999);
+            }
+            String log = gale.get("/api/v1/dags/" + TestDagsGpu.EMBED_FALLBACK + "/runs/" + fallbackRun
+                    + "/tasks/embed/logs?attempt=1").body();
+            assertThat(log).contains("llm: local/all-minilm-l6-v2 runs on the CPU instead of GPU 0 (the task's"
+                    + " whenGpuUnavailable is CPU; the vectors are the same, only slower): CUDA could not be"
+                    + " initialised on device 0: ");
+            JsonNode call = json(gale.get("/api/v1/dags/" + TestDagsGpu.EMBED_FALLBACK + "/runs/" + fallbackRun
+                    + "/llm-usage").body()).get("calls").get(0);
+            assertThat(call.get("outcome").asString()).isEqualTo("success");
+            assertThat(call.get("device").asString()).isEqualTo("cpu");
+            assertThat(call.get("choiceReasons").asString())
+                    .endsWith("; GPU 0 could not be used, so it ran on the CPU");
+
+            String requiredRun = trigger(TestDagsGpu.EMBED_REQUIRED, "{}");
+            await().atMost(Duration.ofSeconds(120)).until(() -> !runState(TestDagsGpu.EMBED_REQUIRED, requiredRun)
+                    .matches("queued|running"));
+            JsonNode embed = task(TestDagsGpu.EMBED_REQUIRED, requiredRun, "embed");
+            assertThat(embed.get("state").asString()).isEqualTo("failed");
+            assertThat(embed.get("error").asString()).contains("local/all-minilm-l6-v2 cannot run on GPU 0, and the"
+                    + " task's model needs say whenGpuUnavailable(FAIL): CUDA could not be initialised on device 0: ");
+
+            // The worker says why once, however many tasks meet the broken GPU.
+            String workerLog = workers.output("gpu-e");
+            assertThat(workerLog.split("CUDA could not be initialised on device 0", -1)).hasSize(2);
+        }
+    }
+
+    private static String taskError(String dagId, String runId) {
+        try {
+            return task(dagId, runId, "embed").path("error").asString("");
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    private static String workerOutput(WorkerProcesses workers, String workerId) {
+        try {
+            return workers.output(workerId);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static double cosine(JsonNode a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < b.length; i++) {
+            double x = a.get(i).asDouble();
+            dot += x * b[i];
+            na += x * x;
+            nb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
     }
 
     private static void awaitWorkers(String... ids) {

@@ -1,8 +1,10 @@
 package dev.gale.api;
 
+import dev.gale.llm.CommonLlm;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.DagBundle;
+import dev.gale.sdk.ModelNeeds;
 import dev.gale.sdk.Param;
 import dev.gale.sdk.TaskContext;
 import java.time.Duration;
@@ -12,9 +14,14 @@ import java.util.stream.IntStream;
 
 /** DAGs for the GPU routing tests; in the test DAG bundle jar with {@link TestDags}. */
 public final class TestDagsGpu implements DagBundle {
+    static final String EMBED_FALLBACK = "gpu_embed_fallback_for_tests";
+    static final String EMBED_REQUIRED = "gpu_embed_required_for_tests";
+    static final List<String> CHUNKS = List.of("GPUs embed chunks quickly.", "The canteen opens at noon.");
+
     @Override
     public List<Dag> dags() {
-        return List.of(routing(), oneGpuTask(), tooBig());
+        return List.of(routing(), oneGpuTask(), tooBig(), embedOnGpu(EMBED_FALLBACK, null),
+                embedOnGpu(EMBED_REQUIRED, ModelNeeds.GpuFallback.FAIL));
     }
 
     /**
@@ -62,5 +69,19 @@ public final class TestDagsGpu implements DagBundle {
         DagBuilder dag = Dag.builder("too_big_gpu_for_tests");
         dag.task("huge", ctx -> "never").resources(0, 0, 1, 204_800);
         return dag.build();
+    }
+
+    /**
+     * One GPU task that embeds {@link #CHUNKS} through common.llm, with the default GPU fallback (null) or
+     * another; it returns the vectors.
+     */
+    private static Dag embedOnGpu(String dagId, ModelNeeds.GpuFallback fallback) {
+        DagBuilder dag = Dag.builder(dagId);
+        ModelNeeds needs = ModelNeeds.embedding();
+        if (fallback != null) {
+            needs.whenGpuUnavailable(fallback);
+        }
+        var embed = dag.task("embed", ctx -> CommonLlm.forTask(ctx).embed(CHUNKS)).resources(0, 0, 1, 0).llm(needs);
+        return dag.result(embed).build();
     }
 }

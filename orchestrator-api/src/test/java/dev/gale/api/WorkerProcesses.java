@@ -48,12 +48,18 @@ final class WorkerProcesses implements AutoCloseable {
     Process startGpu(String workerId, int grpcPort, String inventory, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--gpu-inventory", inventory));
         args.addAll(List.of(extraArgs));
-        return start(packagedJar("worker-gpu", "gale-worker-gpu.jar"), workerId, grpcPort, args.toArray(String[]::new));
+        // The local embedding model reads its 90 MB ONNX file onto the heap while it loads.
+        return start(packagedJar("worker-gpu", "gale-worker-gpu.jar"), "-Xmx512m", workerId, grpcPort,
+                args.toArray(String[]::new));
     }
 
     private Process start(Path jar, String workerId, int grpcPort, String... extraArgs) {
+        return start(jar, "-Xmx256m", workerId, grpcPort, extraArgs);
+    }
+
+    private Process start(Path jar, String maxHeap, String workerId, int grpcPort, String... extraArgs) {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), maxHeap, "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--api", "localhost:" + grpcPort,
                 "--worker-id", workerId, "--dags", bundle.toString()));
         if (!List.of(extraArgs).contains("--slots")) {

@@ -32,9 +32,11 @@ public interface LlmAccess {
      * One call to a model. {@code outcome} is {@code success}, {@code replayed}, {@code rate_limited} or
      * {@code error}; {@code reasons} is why the policy chose the model; {@code callHash} identifies
      * identical calls (model, messages, parameters) and {@code responseJson} is kept for replay;
-     * {@code error} says what went wrong when the call failed (empty otherwise).
+     * {@code error} says what went wrong when the call failed (empty otherwise); {@code device} is where an
+     * in-process model ran it ({@code cpu}, or {@code gpu:N} with N as {@code nvidia-smi} numbers the GPU),
+     * empty for a call to a provider's server.
      */
     record Call(String provider, String model, long inputTokens, long outputTokens, long costMicroUsd, long latencyMs,
-                String outcome, String reasons, String callHash, String responseJson, String error) {
+                String outcome, String reasons, String callHash, String responseJson, String error, String device) {
     }
 }

@@ -21,6 +21,17 @@ public final class ModelNeeds {
     /** How sensitive the task's data is: confidential data never leaves for an external provider. */
     public enum Sensitivity { PUBLIC, INTERNAL, CONFIDENTIAL }
 
+    /**
+     * What an in-process model (the local embedding model) does in a task that asked for a GPU when
+     * CUDA cannot be initialised on it: the worker logs why either way.
+     */
+    public enum GpuFallback {
+        /** Run on the CPU instead and say so in the task log; the vectors are the same, only slower. */
+        CPU,
+        /** Fail the task with ONNX Runtime's reason (retries apply as usual). */
+        FAIL
+    }
+
     private final Capability capability;
     private int minQuality = 1;
     private double maxPricePer1k;
@@ -31,6 +42,7 @@ public final class ModelNeeds {
     private List<String> preferredProviders = List.of();
     private boolean bestQuality;
     private boolean replay = true;
+    private GpuFallback whenGpuUnavailable;
 
     private ModelNeeds(Capability capability) {
         this.capability = capability;
@@ -112,9 +124,20 @@ public final class ModelNeeds {
         return this;
     }
 
+    /**
+     * For a task with {@code resources(..., gpu >= 1, ...)}: what to do when the local embedding model
+     * cannot run on the task's GPU (no CUDA, no driver, a CPU-only ONNX Runtime build).
+     * {@link GpuFallback#CPU} by default.
+     */
+    public ModelNeeds whenGpuUnavailable(GpuFallback fallback) {
+        this.whenGpuUnavailable = Objects.requireNonNull(fallback);
+        return this;
+    }
+
     LlmSpec toSpec() {
         return new LlmSpec(capability.name().toLowerCase(Locale.ROOT), minQuality, maxPricePer1k, maxLatencyMs,
                 minContextTokens, sensitivity.name().toLowerCase(Locale.ROOT), allowedProviders, preferredProviders,
-                bestQuality ? "best_quality" : "cheapest", replay);
+                bestQuality ? "best_quality" : "cheapest", replay,
+                whenGpuUnavailable == null ? null : whenGpuUnavailable.name().toLowerCase(Locale.ROOT));
     }
 }

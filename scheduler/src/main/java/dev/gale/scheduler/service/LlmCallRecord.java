@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * One model call of one attempt of a task instance, as recorded through the TEI. {@code outcome} is
- * {@code success}, {@code replayed}, {@code rate_limited} or {@code error}.
+ * {@code success}, {@code replayed}, {@code rate_limited} or {@code error}; {@code device} is where an
+ * in-process model ran it ({@code cpu}, {@code gpu:0}), null for a call to a provider's server.
  */
 public record LlmCallRecord(
         String taskId,
@@ -21,7 +22,8 @@ public record LlmCallRecord(
         String callHash,
         String responseJson,
         String error,
-        Instant recordedAt) {
+        Instant recordedAt,
+        String device) {
 
     public static final java.util.Set<String> OUTCOMES = java.util.Set.of("success", "replayed", "rate_limited",
             "error");

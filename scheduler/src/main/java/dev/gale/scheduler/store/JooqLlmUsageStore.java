@@ -38,6 +38,7 @@ public final class JooqLlmUsageStore implements LlmUsageStore {
                 .set(LLM_CALL.RESPONSE_JSON, call.responseJson())
                 .set(LLM_CALL.ERROR, call.error())
                 .set(LLM_CALL.RECORDED_AT, toOffset(call.recordedAt()))
+                .set(LLM_CALL.DEVICE, call.device())
                 .execute();
     }
 
@@ -77,6 +78,6 @@ public final class JooqLlmUsageStore implements LlmUsageStore {
                         r.get(LLM_CALL.INPUT_TOKENS), r.get(LLM_CALL.OUTPUT_TOKENS), r.get(LLM_CALL.COST_MICRO_USD),
                         r.get(LLM_CALL.LATENCY_MS), r.get(LLM_CALL.OUTCOME), r.get(LLM_CALL.CHOICE_REASONS),
                         r.get(LLM_CALL.CALL_HASH), r.get(LLM_CALL.RESPONSE_JSON), r.get(LLM_CALL.ERROR),
-                        r.get(LLM_CALL.RECORDED_AT).toInstant()));
+                        r.get(LLM_CALL.RECORDED_AT).toInstant(), r.get(LLM_CALL.DEVICE)));
     }
 }

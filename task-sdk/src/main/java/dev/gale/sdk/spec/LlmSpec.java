@@ -1,5 +1,6 @@
 package dev.gale.sdk.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -7,6 +8,8 @@ import java.util.List;
  * Names are lower case ({@code chat}, {@code confidential}, {@code cheapest}); prices are USD per
  * 1k tokens (input plus output); 0 means no limit for {@code maxPricePer1k} and {@code maxLatencyMs}.
  * {@code replay} answers a retried attempt's identical calls from the ones an earlier attempt paid for.
+ * {@code whenGpuUnavailable} is {@code cpu} or {@code fail}: what an in-process model does on a GPU task
+ * when CUDA cannot start; null (left out of the JSON, so older versions keep their hash) means {@code cpu}.
  */
 public record LlmSpec(
         String capability,
@@ -18,7 +21,8 @@ public record LlmSpec(
         List<String> allowedProviders,
         List<String> preferredProviders,
         String objective,
-        boolean replay) {
+        boolean replay,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String whenGpuUnavailable) {
 
     public LlmSpec {
         allowedProviders = allowedProviders == null ? List.of() : List.copyOf(allowedProviders);

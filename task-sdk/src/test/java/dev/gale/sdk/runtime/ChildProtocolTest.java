@@ -82,7 +82,7 @@ class ChildProtocolTest {
                 .isEqualTo("{\"ok\":true,\"found\":false,\"run_spent_micro_usd\":1500}");
         var record = JSON.createObjectNode().put("op", "llm_record");
         record.set("call", JSON.valueToTree(new LlmAccess.Call("openai", "mini", 12, 7, 9, 310, "success",
-                "chose openai/mini", "h1", "{}", "")));
+                "chose openai/mini", "h1", "{}", "", "")));
         assertThat(protocol.handle(JSON.writeValueAsString(record))).isEqualTo("{\"ok\":true}");
         assertThat(puts).containsExactly("llm:mini:7:success");
     }

@@ -309,7 +309,7 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
                     request.getCostMicroUsd(), request.getLatencyMs(), outcome, request.getChoiceReasons(),
                     request.getCallHash(), outcome.equals("success") && !request.getResponseJson().isEmpty()
                     ? request.getResponseJson() : null, request.getError().isEmpty() ? null : request.getError(),
-                    clock.instant()));
+                    clock.instant(), request.getDevice().isEmpty() ? null : request.getDevice()));
             response.onNext(RecordLlmUsageResponse.getDefaultInstance());
             response.onCompleted();
         });

@@ -58,11 +58,11 @@ class LlmController {
 
     record CallResponse(String taskId, int mapIndex, int attempt, String provider, String model, long inputTokens,
                         long outputTokens, long costMicroUsd, long latencyMs, String outcome, String choiceReasons,
-                        String error, Instant recordedAt) {
+                        String error, Instant recordedAt, String device) {
         static CallResponse of(LlmCallRecord c) {
             return new CallResponse(c.taskId(), c.mapIndex(), c.attempt(), c.provider(), c.model(), c.inputTokens(),
                     c.outputTokens(), c.costMicroUsd(), c.latencyMs(), c.outcome(), c.choiceReasons(), c.error(),
-                    c.recordedAt());
+                    c.recordedAt(), c.device());
         }
     }
 
