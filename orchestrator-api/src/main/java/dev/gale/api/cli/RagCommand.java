@@ -37,7 +37,7 @@ public final class RagCommand {
         @Parameters(paramLabel = "DIR", arity = "0..1", description = "The directory of documents.")
         Path directory;
 
-        @Option(names = "--url", description = "A file: URL of a document (repeatable).")
+        @Option(names = "--doc-url", description = "A file: URL of a document (repeatable).")
         List<String> urls = List.of();
 
         @Option(names = "--index", description = "The index to write (default docs).")
@@ -62,7 +62,7 @@ public final class RagCommand {
         @Override
         public Integer call() {
             if (directory == null && urls.isEmpty()) {
-                throw new CliException("give a directory of documents (e.g. gale rag ingest examples/docs) or --url");
+                throw new CliException("give a directory of documents (e.g. gale rag ingest examples/docs) or --doc-url");
             }
             ObjectNode conf = JSON.createObjectNode();
             if (directory != null) {
