@@ -2,7 +2,10 @@ package dev.gale.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -167,6 +171,36 @@ class RagIT {
         });
         assertThat(answer.get("sources").get(0).get("heading").asString()).isEqualTo("GPU workers");
         assertThat(answer.get("sources").valueStream().anyMatch(s -> s.get("cited").asBoolean())).isTrue();
+    }
+
+    @Test
+    void theCliIngestsADirectoryAndPrintsAnAnswerWithItsSources(@TempDir Path corpus) throws Exception {
+        Files.writeString(corpus.resolve("backups.md"), "# Backups\nBackups run nightly at two and are kept seven"
+                + " days.\n");
+        Files.writeString(corpus.resolve("alerts.md"), "# Alerts\nAlerts page the on-call engineer by SMS.\n");
+        String[] client = {"--url", gale.baseUrl(), "--token", gale.adminToken};
+
+        String ingested = cli("rag", "ingest", corpus.toString(), client[0], client[1], client[2], client[3]);
+        String answered = cli("rag", "ask", "How long are backups kept?", client[0], client[1], client[2], client[3]);
+
+        assertThat(ingested).contains("2 documents", "2 added or updated", "local/all-minilm-l6-v2, 384 dimensions",
+                "chunks/s", ": success");
+        assertThat(answered).contains("No language model is configured", "kept seven days", "Sources:",
+                "[1] " + corpus.resolve("backups.md") + " > Backups", "model: local/extractive");
+    }
+
+    /** Runs {@code gale args…} in this JVM and returns what it printed; fails unless it exits 0. */
+    private static synchronized String cli(String... args) {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            int status = new CommandLine(new GaleCommand()).execute(args);
+            assertThat(status).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        } finally {
+            System.setOut(stdout);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test
