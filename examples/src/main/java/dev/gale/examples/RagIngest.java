@@ -42,6 +42,14 @@ import java.util.TreeMap;
  * in the run's result; with {@code conf.strict} it then fails, and so does the run.
  */
 public final class RagIngest {
+    /**
+     * What {@code store} may receive from the embed instances: a task's upstream outputs travel in one
+     * gRPC message (4 MB by default), so a run ingests at most about a thousand new or changed chunks.
+     */
+    private static final long MAX_STORE_INPUT_CHARS = 3_500_000;
+    /** A 384-dimension vector in Base64 and its JSON framing (all-MiniLM-L6-v2, the default model). */
+    private static final int VECTOR_JSON_CHARS = 2_200;
+
     private RagIngest() {
     }
 
@@ -136,6 +144,17 @@ public final class RagIngest {
             }
             if (!current.isEmpty()) {
                 batches.add(new Batch(current, counts));
+            }
+            long storeInput = batches.stream().flatMap(b -> b.chunks().stream())
+                    .mapToLong(c -> c.text().length() + c.path().length() + c.heading().length() + VECTOR_JSON_CHARS)
+                    .sum();
+            if (storeInput > MAX_STORE_INPUT_CHARS) {
+                int chunks = batches.stream().mapToInt(b -> b.chunks().size()).sum();
+                throw new IllegalArgumentException(String.format("%d new or changed chunks are too many for one run:"
+                                + " 'store' would receive about %.1f MB of chunks and vectors, over the %.1f MB a task's"
+                                + " inputs may hold (one gRPC message). Raise chunkSize, or split the corpus across"
+                                + " indexes (a DAG per index: RagIngest.dag(dagId, indexes))", chunks, storeInput / 1e6,
+                        MAX_STORE_INPUT_CHARS / 1e6));
             }
             return batches;
         }).triggerRule(TriggerRule.ALL_DONE);
@@ -259,14 +278,15 @@ public final class RagIngest {
     }
 
     /**
-     * Why {@code split} failed for a document: its error, found again by checking the document (bad
-     * documents fail the same way each time), else a pointer to the instance's error.
+     * Why a changed document got no chunks to store: its {@code split} error, found again by checking the
+     * document (bad documents fail the same way each time), else that a later step failed.
      */
     private static String reasonSplitFailed(TaskContext ctx, String path) {
         try {
             new DocumentChunker(ctx.param("chunkSize", Integer.class), ctx.param("chunkOverlap", Integer.class))
                     .split(Path.of(path), path, "check");
-            return "split failed; see the error of its split instance";
+            return path + ": not indexed: a step after reading it failed (batch or embed); see the run's failed task"
+                    + " instances";
         } catch (RuntimeException e) {
             return e.getMessage();
         }
