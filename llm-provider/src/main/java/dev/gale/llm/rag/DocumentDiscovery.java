@@ -40,9 +40,7 @@ public final class DocumentDiscovery {
                         + root + " on the worker); give an absolute path to a directory of documents");
             }
             try (Stream<Path> files = Files.walk(root)) {
-                files.filter(Files::isRegularFile)
-                        .filter(f -> root.relativize(f).toString().chars().noneMatch(c -> c == '\\')
-                                && !isHidden(root.relativize(f)))
+                files.filter(Files::isRegularFile).filter(f -> !isHidden(root.relativize(f)))
                         .forEach(f -> found.put(f.toString(), new Found(f.toString(), fingerprint(f))));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
@@ -84,19 +82,21 @@ public final class DocumentDiscovery {
     }
 
     private static Path fromUrl(String url) {
+        URI uri;
         try {
-            URI uri = new URI(url);
-            if (!"file".equalsIgnoreCase(uri.getScheme())) {
-                throw new IllegalArgumentException("conf urls: '" + url + "' is not a file: URL; only file: URLs"
-                        + " (e.g. file:///srv/docs/guide.md) are read");
-            }
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("conf urls: '" + url + "' is not a valid URL (" + e.getMessage() + ")", e);
+        }
+        if (!"file".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("conf urls: '" + url + "' is not a file: URL; only file: URLs (e.g."
+                    + " file:///srv/docs/guide.md) are read");
+        }
+        try {
             return Path.of(uri).toAbsolutePath().normalize();
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith("conf urls")) {
-                throw iae;
-            }
-            throw new IllegalArgumentException("conf urls: '" + url + "' is not a valid file: URL (" + e.getMessage()
-                    + ")", e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("conf urls: '" + url + "' is not a usable file: URL (" + e.getMessage()
+                    + "); write file:///absolute/path", e);
         }
     }
 
