@@ -2,6 +2,7 @@ package dev.gale.examples;
 
 import dev.gale.llm.CommonLlm;
 import dev.gale.llm.LlmCatalog;
+import dev.gale.llm.LlmException;
 import dev.gale.llm.Llm;
 import dev.gale.llm.ModelSpec;
 import dev.gale.llm.rag.Chunk;
@@ -91,11 +92,18 @@ public final class RagAnswer {
                 QueryRewordings.of(question).forEach(r -> queries.add(new Query(r, "keywords")));
             } else {
                 String model = llm.chatChoice().model().orElseThrow().id();
-                llm.chat("You reword search questions for a document retriever. Give exactly 3 different"
-                                        + " rewordings of the user's question that keep its meaning, using other words"
-                                        + " a document might use.", question, Rewordings.class).rewordings()
-                        .stream().map(String::strip).filter(r -> !r.isEmpty()).distinct().limit(3)
-                        .forEach(r -> queries.add(new Query(r, "model " + model)));
+                try {
+                    llm.chat("You reword search questions for a document retriever. Give exactly 3 different"
+                                    + " rewordings of the user's question that keep its meaning, using other words"
+                                    + " a document might use.", question, Rewordings.class).rewordings()
+                            .stream().map(String::strip).filter(r -> !r.isEmpty()).distinct().limit(3)
+                            .forEach(r -> queries.add(new Query(r, "model " + model)));
+                } catch (LlmException e) {
+                    // Retrieval still works on keywords; the answer says which rewordings were used.
+                    ctx.log("rewording with " + model + " failed, using keywords instead: " + e.getMessage());
+                    QueryRewordings.of(question).forEach(r -> queries.add(new Query(r, "keyword extraction: rewording"
+                            + " with " + model + " failed (see the rephrase task's log)")));
+                }
             }
             ctx.log("retrieving for " + queries.size() + " wordings: " + queries.stream().map(Query::text).toList());
             return queries;
@@ -146,8 +154,8 @@ public final class RagAnswer {
             List<Source> sources = IntStream.range(0, hits.size()).mapToObj(i -> new Source(i + 1, hits.get(i).path(),
                     hits.get(i).heading(), hits.get(i).score(), cited.contains(i + 1))).toList();
             List<Query> rewordings = queries.stream().filter(q -> !q.kind().equals("question")).toList();
-            String rewordedBy = rewordings.stream().anyMatch(q -> q.kind().equals("keywords")) ? OFFLINE_REWORDING
-                    : rewordings.isEmpty() ? "none" : rewordings.getFirst().kind();
+            String rewordedBy = rewordings.isEmpty() ? "none" : rewordings.getFirst().kind().equals("keywords")
+                    ? OFFLINE_REWORDING : rewordings.getFirst().kind();
             return new Answer(question, text, sources, llm.chatChoice().model().map(ModelSpec::id).orElse("none"),
                     rewordings.stream().map(Query::text).toList(), rewordedBy);
         }).llm(ModelNeeds.chat());

@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * rag_answer when a chat model is configured (an OpenAI-compatible server on localhost): the model
- * rewords the question and writes the answer citing its sources; embeddings stay in-process.
+ * rewords the question and writes the answer citing its sources; embeddings stay in-process. A
+ * rewording the model gets wrong falls back to keywords, and the result says so.
  */
 class RagWithModelIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -45,7 +46,9 @@ class RagWithModelIT {
         openAi.createContext("/", exchange -> {
             String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(request);
-            String content = request.contains("You reword search questions")
+            String content = request.contains("You reword search questions") && request.contains("on-call")
+                    ? "Sorry, I cannot help with that."
+                    : request.contains("You reword search questions")
                     ? "{\"rewordings\": [\"backup retention period\", \"how long backups are stored\","
                     + " \"days a backup is kept\"]}"
                     : "Backups are kept for seven days [1].";
@@ -87,6 +90,15 @@ class RagWithModelIT {
             assertThat(answer.get("sources").valueStream().skip(1).noneMatch(s -> s.get("cited").asBoolean())).isTrue();
             assertThat(requests).hasSize(2);
             assertThat(requests.getLast()).contains("[1] Backups", "kept seven days", "How long are backups kept?");
+
+            JsonNode fallback = JSON.readTree(gale.post("/api/v1/dags/rag_answer/runs?wait=PT30S",
+                    "{\"conf\":{\"question\":\"Who gets paged as the on-call engineer?\"}}").body());
+            assertThat(fallback.get("state").asString()).as(fallback.toString()).isEqualTo("success");
+            assertThat(fallback.get("result").get("rewordedBy").asString()).isEqualTo("keyword extraction: rewording"
+                    + " with openai/gpt-4o-mini failed (see the rephrase task's log)");
+            assertThat(fallback.get("result").get("rewordings")).hasSize(3);
+            assertThat(fallback.get("result").get("sources").get(0).get("path").asString())
+                    .isEqualTo(corpus.resolve("alerts.md").toString());
         } finally {
             openAi.stop(0);
             if (previousHome == null) {
