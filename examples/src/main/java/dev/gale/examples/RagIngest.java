@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * RAG ingestion, the talk's first pipeline: discover the corpus and compare it with the index (content
@@ -36,8 +37,8 @@ import java.util.TreeMap;
  * another embedding model), then store them in the on-disk Lucene index and record a version of the
  * asset {@code vector://<index>}.
  * <p>
- * Unchanged documents are skipped and deleted ones removed, so a second run on the same corpus adds
- * nothing. A bad document (unreadable, unsupported type, empty) fails its own {@code split} instance
+ * Unchanged documents are skipped and documents deleted from the directory removed, so a second run on
+ * the same corpus adds nothing; documents the index got from other directories are left alone. A bad document (unreadable, unsupported type, empty) fails its own {@code split} instance
  * and no other: {@code store} runs whatever its upstream did ({@code all_done}) and lists the failures
  * in the run's result; with {@code conf.strict} it then fails, and so does the run.
  */
@@ -110,7 +111,8 @@ public final class RagIngest {
             List<DocumentDiscovery.Found> corpus = DocumentDiscovery.discover(ctx.param("path", String.class),
                     stringList(ctx.params().get("urls")));
             Path index = RagIndexes.path(ctx.param("index", String.class));
-            DocumentDiscovery.Plan plan = DocumentDiscovery.plan(corpus, indexedDocuments(index));
+            DocumentDiscovery.Plan plan = DocumentDiscovery.plan(corpus, indexedDocuments(index),
+                    ctx.param("path", String.class));
             ctx.log(corpus.size() + " documents: " + plan.changed().size() + " new or changed, "
                     + plan.unchanged().size() + " unchanged, " + plan.deleted().size() + " deleted since the last"
                     + " ingest into " + index);
@@ -152,8 +154,8 @@ public final class RagIngest {
                 int chunks = batches.stream().mapToInt(b -> b.chunks().size()).sum();
                 throw new IllegalArgumentException(String.format("%d new or changed chunks are too many for one run:"
                                 + " 'store' would receive about %.1f MB of chunks and vectors, over the %.1f MB a task's"
-                                + " inputs may hold (one gRPC message). Raise chunkSize, or split the corpus across"
-                                + " indexes (a DAG per index: RagIngest.dag(dagId, indexes))", chunks, storeInput / 1e6,
+                                + " inputs may hold (one gRPC message). Ingest one subdirectory per run (documents from"
+                                + " other directories stay in the index), or raise chunkSize", chunks, storeInput / 1e6,
                         MAX_STORE_INPUT_CHARS / 1e6));
             }
             return batches;
@@ -269,9 +271,9 @@ public final class RagIngest {
                     plan.unchanged().size(), failures, embeddingModel, dims, chunksEmbedded, embedMillis / 1000.0,
                     version);
             if (!failures.isEmpty() && ctx.param("strict", Boolean.class)) {
-                throw new IllegalStateException("strict: " + failures.size() + " of " + (plan.changed().size())
+                throw new IllegalStateException("strict: " + failures.size() + " of " + plan.changed().size()
                         + " new or changed documents were not ingested (the others were): " + failures.stream()
-                        .map(f -> f.path() + " (" + f.reason() + ")").toList());
+                        .map(Failure::reason).collect(Collectors.joining("; ")));
             }
             return summary;
         }

@@ -286,5 +286,11 @@ class RagIT {
         JsonNode strict = trigger("rag_ingest", conf);
         assertThat(strict.get("state").asString()).isEqualTo("failed");
         assertThat(strict.toString()).contains("strict: 3 of 3 new or changed documents were not ingested");
+
+        Path other = Files.createDirectories(corpus.resolveSibling(corpus.getFileName() + "-more"));
+        Files.writeString(other.resolve("more.md"), "# More\nAnother directory of the same index.\n");
+        JsonNode more = ingest(other);
+        assertThat(more.get("removed")).isEmpty();
+        assertThat(more.get("documents").asInt()).isEqualTo(2);
     }
 }

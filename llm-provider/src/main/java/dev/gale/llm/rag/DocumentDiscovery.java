@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Lists the documents of a corpus (a directory, walked, and {@code file:} URLs) with their content fingerprints. */
@@ -57,7 +59,12 @@ public final class DocumentDiscovery {
         return new ArrayList<>(found.values());
     }
 
-    public static Plan plan(List<Found> corpus, Map<String, String> indexed) {
+    /**
+     * Compares the corpus with what the index holds (path to fingerprint). A document counts as deleted
+     * when the index holds it under {@code directory} and the directory no longer does; documents that
+     * came from elsewhere (another directory, a URL) are left alone, so an index can be fed in parts.
+     */
+    public static Plan plan(List<Found> corpus, Map<String, String> indexed, String directory) {
         List<Found> changed = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
         for (Found doc : corpus) {
@@ -67,8 +74,13 @@ public final class DocumentDiscovery {
                 changed.add(doc);
             }
         }
-        List<String> paths = corpus.stream().map(Found::path).toList();
-        List<String> deleted = indexed.keySet().stream().filter(p -> !paths.contains(p)).toList();
+        Set<String> paths = corpus.stream().map(Found::path).collect(Collectors.toSet());
+        List<String> deleted = new ArrayList<>();
+        if (directory != null && !directory.isBlank()) {
+            Path root = Path.of(directory).toAbsolutePath().normalize();
+            indexed.keySet().stream().filter(p -> !paths.contains(p) && Path.of(p).startsWith(root))
+                    .forEach(deleted::add);
+        }
         return new Plan(changed, unchanged, deleted);
     }
 

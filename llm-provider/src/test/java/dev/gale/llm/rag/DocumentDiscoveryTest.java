@@ -15,7 +15,7 @@ class DocumentDiscoveryTest {
     Path dir;
 
     @Test
-    void aPlanSkipsUnchangedDocumentsAndNamesChangedNewAndDeletedOnes() throws Exception {
+    void aPlanSkipsUnchangedDocumentsAndNamesChangedNewAndDeletedOnesButLeavesOtherDirectoriesAlone() throws Exception {
         Files.writeString(dir.resolve("same.md"), "same");
         Files.writeString(dir.resolve("edited.md"), "new text");
         Files.createDirectories(dir.resolve("sub"));
@@ -25,9 +25,10 @@ class DocumentDiscoveryTest {
         List<DocumentDiscovery.Found> corpus = DocumentDiscovery.discover(dir.toString(), List.of());
         String same = dir.resolve("same.md").toString();
         Map<String, String> indexed = Map.of(same, DocumentDiscovery.fingerprint(dir.resolve("same.md")),
-                dir.resolve("edited.md").toString(), "old fingerprint", dir.resolve("gone.md").toString(), "x");
+                dir.resolve("edited.md").toString(), "old fingerprint", dir.resolve("gone.md").toString(), "x",
+                "/elsewhere/other.md", "y");
 
-        DocumentDiscovery.Plan plan = DocumentDiscovery.plan(corpus, indexed);
+        DocumentDiscovery.Plan plan = DocumentDiscovery.plan(corpus, indexed, dir.toString());
 
         assertThat(corpus).extracting(DocumentDiscovery.Found::path).containsExactly(
                 dir.resolve("edited.md").toString(), same, dir.resolve("sub/new.md").toString());
