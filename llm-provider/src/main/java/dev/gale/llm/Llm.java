@@ -33,4 +33,7 @@ public interface Llm {
 
     /** Which chat model the policy chose for this task and why (also stored with every call). */
     ModelChoice chatChoice();
+
+    /** Which embedding model the policy chose for this task and why (e.g. to record it with an index). */
+    ModelChoice embeddingChoice();
 }

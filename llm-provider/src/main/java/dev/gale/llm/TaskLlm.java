@@ -115,7 +115,8 @@ final class TaskLlm implements Llm {
         return chatChoice;
     }
 
-    private synchronized ModelChoice embeddingChoice() {
+    @Override
+    public synchronized ModelChoice embeddingChoice() {
         if (embeddingChoice == null) {
             embeddingChoice = choose(Capability.EMBEDDING);
         }

@@ -2,6 +2,7 @@ package dev.gale.api;
 
 import dev.gale.api.cli.CliException;
 import dev.gale.api.cli.DagsCommand;
+import dev.gale.api.cli.RagCommand;
 import dev.gale.api.cli.RunsCommand;
 import dev.gale.api.cli.TasksCommand;
 import dev.gale.api.standalone.Preflight;
@@ -19,13 +20,13 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code gale} command of the server jar: {@code standalone}, {@code server} and {@code scheduler}
- * run Gale; {@code dags}, {@code runs} and {@code tasks} are clients of its REST API.
+ * run Gale; {@code dags}, {@code runs}, {@code tasks} and {@code rag} are clients of its REST API.
  */
 @Command(name = "gale", mixinStandardHelpOptions = true, version = "Gale 0.1.0",
         description = "An Airflow-style workflow orchestrator for the JVM, built for Gen AI pipelines.",
         subcommands = {GaleCommand.StandaloneCommand.class, GaleCommand.ServerCommand.class,
                 GaleCommand.SchedulerCommand.class, DagsCommand.class, RunsCommand.class,
-                TasksCommand.class})
+                TasksCommand.class, RagCommand.class})
 public final class GaleCommand implements Runnable {
 
     public static void main(String[] args) {
@@ -66,6 +67,8 @@ public final class GaleCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
+            // The embedded worker's tasks keep their files (e.g. RAG indexes) in the same home.
+            System.setProperty("gale.home", home.toAbsolutePath().toString());
             Standalone gale = Standalone.start(new Standalone.Options(home, httpPort, grpcPort, workerSlots, Map.of(),
                     gpuInventory));
             CountDownLatch stopped = new CountDownLatch(1);

@@ -1,0 +1,226 @@
+package dev.gale.api.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code gale rag ingest|ask}: the RAG example DAGs ({@code rag_ingest}, {@code rag_answer}) in one
+ * command each, over the REST API. Paths are sent absolute, so the command works from any directory
+ * when the worker shares the machine's files (standalone).
+ */
+@Command(name = "rag", mixinStandardHelpOptions = true, description = "Ingest documents into an index and ask"
+        + " questions of it (runs the rag_ingest and rag_answer DAGs over the REST API).",
+        subcommands = {RagCommand.Ingest.class, RagCommand.Ask.class})
+public final class RagCommand {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Ingest a directory of documents"
+            + " (Markdown, text, HTML, PDF) and/or file: URLs; unchanged documents are skipped, deleted ones removed."
+            + " Exits 0 when the run succeeded (failed documents are listed), 1 when it failed, "
+            + RunsCommand.STILL_RUNNING + " when it was still running at the deadline.")
+    static final class Ingest implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "DIR", arity = "0..1", description = "The directory of documents.")
+        Path directory;
+
+        @Option(names = "--doc-url", description = "A file: URL of a document (repeatable).")
+        List<String> urls = List.of();
+
+        @Option(names = "--index", description = "The index to write (default docs).")
+        String index;
+
+        @Option(names = "--chunk-size", description = "Largest chunk in characters (default 800).")
+        Integer chunkSize;
+
+        @Option(names = "--chunk-overlap", description = "Characters shared by neighbouring chunks (default 100).")
+        Integer chunkOverlap;
+
+        @Option(names = "--strict", description = "Fail the run when any document cannot be ingested.")
+        boolean strict;
+
+        @Option(names = "--gpu", description = "Embed on a GPU worker.")
+        boolean gpu;
+
+        @Option(names = "--wait", converter = RunsCommand.DurationConverter.class,
+                description = "Wait this long for the run (default 5m).")
+        Duration wait = Duration.ofMinutes(5);
+
+        @Override
+        public Integer call() {
+            if (directory == null && urls.isEmpty()) {
+                throw new CliException("give a directory of documents (e.g. gale rag ingest examples/docs) or --doc-url");
+            }
+            ObjectNode conf = JSON.createObjectNode();
+            if (directory != null) {
+                Path absolute = directory.toAbsolutePath().normalize();
+                if (!Files.isDirectory(absolute)) {
+                    throw new CliException(absolute + " is not a directory; give a directory of documents");
+                }
+                conf.put("path", absolute.toString());
+            }
+            if (!urls.isEmpty()) {
+                conf.set("urls", JSON.valueToTree(urls));
+            }
+            if (index != null) {
+                conf.put("index", index);
+            }
+            if (chunkSize != null) {
+                conf.put("chunkSize", chunkSize);
+            }
+            if (chunkOverlap != null) {
+                conf.put("chunkOverlap", chunkOverlap);
+            }
+            conf.put("strict", strict);
+            conf.put("embedOnGpu", gpu);
+            GaleClient api = client.client();
+            JsonNode run = trigger(api, "rag_ingest", conf, wait);
+            if (client.json) {
+                System.out.println(GaleClient.pretty(run));
+            } else {
+                printIngest(api, run, System.out);
+            }
+            return exitStatus(run);
+        }
+    }
+
+    @Command(name = "ask", mixinStandardHelpOptions = true, description = "Ask a question of an index; prints the"
+            + " answer and its sources.")
+    static final class Ask implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "QUESTION", description = "The question (quote it).")
+        String question;
+
+        @Option(names = "--index", description = "The index to search (default docs).")
+        String index;
+
+        @Option(names = "--sources", description = "How many chunks the answer is drawn from (default 4).")
+        Integer sources;
+
+        @Option(names = "--wait", converter = RunsCommand.DurationConverter.class,
+                description = "Wait this long for the answer (default 60s).")
+        Duration wait = Duration.ofSeconds(60);
+
+        @Override
+        public Integer call() {
+            ObjectNode conf = JSON.createObjectNode().put("question", question);
+            if (index != null) {
+                conf.put("index", index);
+            }
+            if (sources != null) {
+                conf.put("sources", sources);
+            }
+            GaleClient api = client.client();
+            JsonNode run = trigger(api, "rag_answer", conf, wait);
+            if (client.json) {
+                System.out.println(GaleClient.pretty(run));
+            } else {
+                printAnswer(api, run, System.out);
+            }
+            return exitStatus(run);
+        }
+    }
+
+    private static JsonNode trigger(GaleClient api, String dagId, ObjectNode conf, Duration wait) {
+        ObjectNode body = JSON.createObjectNode();
+        body.set("conf", conf);
+        return api.post("/api/v1/dags/" + dagId + "/runs?wait=" + wait, body.toString(), Map.of()).body();
+    }
+
+    private static int exitStatus(JsonNode run) {
+        return switch (run.path("state").asString("")) {
+            case "success" -> 0;
+            case "failed", "cancelled" -> 1;
+            default -> RunsCommand.STILL_RUNNING;
+        };
+    }
+
+    static void printIngest(GaleClient api, JsonNode run, PrintStream out) {
+        if (!printIfUnfinished(api, run, out)) {
+            return;
+        }
+        JsonNode r = run.path("result");
+        if (r.isObject()) {
+            out.printf("index %s (%s): %d documents, %d chunks%n", r.get("index").asString(),
+                    r.get("indexPath").asString(), r.get("documents").asInt(), r.get("chunks").asInt());
+            out.printf("this run: %d added or updated, %d removed, %d unchanged, %d failed%n",
+                    r.get("added").size(), r.get("removed").size(), r.get("unchanged").asInt(),
+                    r.get("failures").size());
+            if (r.get("chunksEmbedded").asInt() > 0) {
+                double seconds = r.get("embedSeconds").asDouble();
+                out.printf("embedding: %s, %d dimensions; %d chunks in %.1f s (%.1f chunks/s)%n",
+                        r.get("embeddingModel").asString(), r.get("dimensions").asInt(),
+                        r.get("chunksEmbedded").asInt(), seconds, r.get("chunksEmbedded").asInt()
+                                / Math.max(0.001, seconds));
+            }
+            if (!r.path("assetVersion").isNull() && !r.path("assetVersion").isMissingNode()) {
+                out.printf("asset vector://%s version %d%n", r.get("index").asString(), r.get("assetVersion").asInt());
+            }
+            for (JsonNode failure : r.get("failures")) {
+                out.printf("failed: %s%n", failure.get("reason").asString());
+            }
+        }
+        out.printf("run %s: %s%n", run.get("runId").asString(), run.get("state").asString());
+    }
+
+    static void printAnswer(GaleClient api, JsonNode run, PrintStream out) {
+        if (!printIfUnfinished(api, run, out)) {
+            return;
+        }
+        JsonNode r = run.path("result");
+        if (!r.isObject()) {
+            out.printf("run %s: %s%n", run.get("runId").asString(), run.get("state").asString());
+            return;
+        }
+        out.println(r.get("answer").asString());
+        out.println();
+        out.println("Sources:");
+        for (JsonNode s : r.get("sources")) {
+            out.printf("  [%d] %s > %s%s%n", s.get("n").asInt(), s.get("path").asString(), s.get("heading").asString(),
+                    s.get("cited").asBoolean() ? "" : "  (not cited)");
+        }
+        out.println();
+        out.printf("model: %s; rewordings (%s): %s%n", r.get("model").asString(), r.get("rewordedBy").asString(),
+                r.get("rewordings").valueStream().map(JsonNode::asString).toList());
+    }
+
+    /** Prints what went wrong when the run did not succeed; true when it succeeded. */
+    private static boolean printIfUnfinished(GaleClient api, JsonNode run, PrintStream out) {
+        String state = run.get("state").asString();
+        if (state.equals("success")) {
+            return true;
+        }
+        String runId = run.get("runId").asString();
+        if (!state.equals("failed") && !state.equals("cancelled")) {
+            out.printf("run %s is still %s; follow it with: gale runs show %s %s%n", runId, state,
+                    run.get("dagId").asString(), runId);
+            return false;
+        }
+        out.printf("run %s %s%n", runId, state);
+        JsonNode tasks = api.get("/api/v1/dags/" + GaleClient.encode(run.get("dagId").asString()) + "/runs/"
+                + GaleClient.encode(runId) + "/tasks?limit=1000").body();
+        for (JsonNode ti : tasks.get("taskInstances")) {
+            if (ti.get("state").asString().equals("failed")) {
+                out.printf("  %s%s: %s%n", ti.get("taskId").asString(),
+                        ti.get("mapIndex").asInt() < 0 ? "" : "[" + ti.get("mapIndex").asInt() + "]",
+                        ti.get("error").asString());
+            }
+        }
+        return false;
+    }
+}
