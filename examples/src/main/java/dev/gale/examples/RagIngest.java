@@ -45,9 +45,10 @@ import java.util.stream.Collectors;
 public final class RagIngest {
     /**
      * What {@code store} may receive from the embed instances: a task's upstream outputs travel in one
-     * gRPC message (4 MB by default), so a run ingests at most about a thousand new or changed chunks.
+     * TEI message (at most 64 MiB), so a run ingests at most about fifteen thousand new or
+     * changed chunks.
      */
-    private static final long MAX_STORE_INPUT_CHARS = 3_500_000;
+    private static final long MAX_STORE_INPUT_CHARS = 56_000_000;
     /** A 384-dimension vector in Base64 and its JSON framing (all-MiniLM-L6-v2, the default model). */
     private static final int VECTOR_JSON_CHARS = 2_200;
 

@@ -57,10 +57,17 @@ public final class Worker implements AutoCloseable {
     private volatile Duration heartbeatInterval = Duration.ofSeconds(5);
     private Thread connectionThread;
 
+    /**
+     * The largest TEI message either side accepts. gRPC's 4 MiB default is too small for a reduce task whose
+     * assignment carries all its mapped upstreams' outputs (a RAG store task receives every new chunk's vector).
+     */
+    public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
     public Worker(WorkerOptions options, DagRegistry dags) {
         this.options = options;
         this.dags = dags;
-        this.channel = NettyChannelBuilder.forTarget(options.apiTarget()).usePlaintext().build();
+        this.channel = NettyChannelBuilder.forTarget(options.apiTarget()).usePlaintext()
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES).build();
         Metadata headers = new Metadata();
         if (!options.workerSecret().isEmpty()) {
             headers.put(AUTHORIZATION, "Bearer " + options.workerSecret());

@@ -1,5 +1,6 @@
 package dev.gale.api.grpc.v1;
 
+import dev.gale.sdk.runtime.Worker;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -19,6 +20,7 @@ public final class GrpcServer implements AutoCloseable {
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(port))
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .addService(definition)
+                .maxInboundMessageSize(Worker.MAX_MESSAGE_BYTES)
                 .build();
     }
 
