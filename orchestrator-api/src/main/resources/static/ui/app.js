@@ -54,4 +54,6 @@ function App() {
     h('main', null, h(page.page, { ...page.props, key: `${page.page.name}:${hash.split('?')[0]}` })));
 }
 
-render(h(App), document.getElementById('app'));
+const root = document.getElementById('app');
+root.textContent = '';
+render(h(App), root);

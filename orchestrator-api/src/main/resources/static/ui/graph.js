@@ -13,6 +13,7 @@ const style = [
     label: 'data(label)', 'text-valign': 'center', 'text-halign': 'center', 'font-size': 11, color: '#1b1b1b',
     shape: 'round-rectangle', width: 'label', height: 26, padding: 8, 'background-color': 'data(fill)',
     'border-width': 2, 'border-color': 'data(border)', 'text-wrap': 'none' } },
+  { selector: 'node[kind = "task"]', style: { 'font-family': 'ui-monospace, Menlo, monospace' } },
   { selector: 'node[kind = "asset"], node[kind = "asset_version"]', style: { shape: 'barrel' } },
   { selector: 'node.focus', style: { 'border-width': 4, 'border-color': '#111' } },
   { selector: 'edge', style: {
@@ -20,8 +21,17 @@ const style = [
     'curve-style': 'bezier' } },
 ];
 
-/** A Cytoscape graph of {nodes: [{id, label, kind, fill, border}], edges: [{from, to}]}; onTap(node id). */
-export function Graph({ nodes, edges, onTap, id, height = 320 }) {
+/** A light tint of a #rrggbb colour, for node fills under dark labels. */
+export function tint(hex, amount = 0.8) {
+  const channels = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16));
+  return `rgb(${channels.map(c => Math.round(c + (255 - c) * amount)).join(',')})`;
+}
+
+/**
+ * A Cytoscape graph of {nodes: [{id, label, kind, fill, border}], edges: [{from, to}]}, laid out in
+ * layers towards direction (RIGHT or DOWN); onTap(node id).
+ */
+export function Graph({ nodes, edges, onTap, id, height = 320, direction = 'RIGHT' }) {
   const container = useRef(null);
   const graph = useRef(null);
   const key = JSON.stringify([nodes.map(n => [n.id, n.label]), edges]);
@@ -32,7 +42,8 @@ export function Graph({ nodes, edges, onTap, id, height = 320 }) {
         ...nodes.map(n => ({ data: { id: n.id, label: n.label, kind: n.kind, fill: n.fill, border: n.border }, classes: n.classes })),
         ...edges.map((e, i) => ({ data: { id: `e${i}`, source: e.from, target: e.to } })),
       ],
-      layout: { name: 'klay', klay: { direction: 'RIGHT', spacing: 30, layoutHierarchy: true } },
+      layout: { name: 'klay', padding: 16, klay: { direction, spacing: 28, layoutHierarchy: true } },
+      maxZoom: 1.3, minZoom: 0.3,
     });
     cy.on('tap', 'node', event => onTap && onTap(event.target.id()));
     graph.current = cy;

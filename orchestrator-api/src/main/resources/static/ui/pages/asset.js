@@ -104,7 +104,7 @@ export function AssetPage({ name, query }) {
           h('select', { id: 'lineage-depth', value: depth, onChange: e => { location.hash = withQuery(name, query, { depth: e.target.value }); } },
             [1, 2, 3, 4, 5, 6].map(d => h('option', { value: d }, d))))),
         lineage.error ? h(ErrorBox, { error: lineage.error }) : !lineage.data ? h(Loading) : [
-          h(Graph, { id: 'lineage-graph', nodes, edges: lineage.data.edges, onTap: openNode, height: 300 }),
+          h(Graph, { id: 'lineage-graph', nodes, edges: lineage.data.edges, onTap: openNode, height: 340, direction: 'DOWN' }),
           h('ul', { class: 'legend', id: 'lineage-nodes' }, lineage.data.nodes.map(n => h('li', { 'data-node': n.id },
             h('span', { class: `kind kind-${n.type}` }, n.type === 'task' ? 'task' : 'asset'), ' ',
             h('a', { href: nodeLink(n) }, n.label))))])),
@@ -116,7 +116,7 @@ export function AssetPage({ name, query }) {
           h('td', null, h('input', { type: 'checkbox', 'aria-label': `compare v${v.version}`, checked: compared.includes(v.version),
             onChange: () => toggle(v.version) })),
           h('td', null, `v${v.version}`),
-          h('td', null, h('code', null, JSON.stringify(v.metadata))),
+          h('td', { class: 'metadata' }, h('code', null, JSON.stringify(v.metadata))),
           h('td', null, v.runId ? h('a', { href: href('dags', v.dagId, 'runs', v.runId) + `?task=${encodeURIComponent(v.taskId)}` },
             `${v.dagId}.${v.taskId}`) : (v.producedBy || '—')),
           h('td', null, when(v.createdAt)))))))),

@@ -1,5 +1,5 @@
 import { get } from '../api.js';
-import { Graph, STATE_COLOURS } from '../graph.js';
+import { Graph, STATE_COLOURS, tint } from '../graph.js';
 import { ErrorBox, h, href, Loading, StateBadge, useLoad, useRunEvents, when, worstState } from '../ui.js';
 
 /** The state a grid cell shows: a task's, or for a mapped task the most telling of its instances'. */
@@ -35,8 +35,8 @@ export function DagPage({ dagId, query }) {
   const selected = grid.data.runs.find(r => r.runId === query.run) || grid.data.runs[0];
   const nodes = dag.tasks.map(t => {
     const state = cellState(selected?.tasks.find(c => c.taskId === t.taskId));
-    return { id: t.taskId, label: t.taskId, kind: 'task', fill: STATE_COLOURS[state] ? `${STATE_COLOURS[state]}33` : '#fff',
-      border: STATE_COLOURS[state] || '#999', state };
+    const colour = STATE_COLOURS[state] || '#999999';
+    return { id: t.taskId, label: t.taskId, kind: 'task', fill: tint(colour), border: colour, state };
   });
   const edges = dag.tasks.flatMap(t => t.upstream.map(u => ({ from: u, to: t.taskId })));
   const openTask = taskId => {

@@ -133,8 +133,8 @@ export function TriggerPage({ dagId }) {
         `conf.${p.name}`)),
       field('note', 'Note', h('input', { id: 'note', type: 'text', value: note, onInput: e => setNote(e.target.value) }),
         'Shown with the run, e.g. why you started it.', 'note'),
-      h('label', { class: 'inline' }, h('input', { type: 'checkbox', id: 'wait', checked: wait,
-        onChange: e => setWait(e.target.checked) }), ' Wait up to 60 s and show the result here'),
+      h('div', null, h('label', { class: 'inline' }, h('input', { type: 'checkbox', id: 'wait', checked: wait,
+        onChange: e => setWait(e.target.checked) }), ' Wait up to 60 s and show the result here')),
       h(ErrorBox, { error: formError }),
       h('button', { type: 'submit', id: 'trigger-submit', disabled: busy }, busy ? 'Running…' : '▶ Trigger')),
     outcome ? h(Outcome, { dagId, outcome }) : null);

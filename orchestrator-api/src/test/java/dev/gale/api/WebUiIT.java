@@ -140,6 +140,24 @@ class WebUiIT {
 
     @Test
     @Order(5)
+    void aMappedTaskIsOneRowWithCountsThatExpands() throws Exception {
+        String body = gale.post("/api/v1/dags/mapping_demo/runs?wait=PT60S", "{\"conf\": {\"numbers\": [1, 2, 3]}}").body();
+        String runId = JSON.readTree(body).get("runId").asString();
+        browser.open(page("dags/mapping_demo/runs/" + runId));
+        WebElement mapped = browser.find("#task-instances tr.mapped");
+        assertThat(mapped.getText()).contains("square (3 mapped)", "3 success");
+        assertThat(browser.driver.findElements(By.cssSelector("#task-instances a[data-task=square]"))).isEmpty();
+        mapped.findElement(By.tagName("button")).click();
+        browser.until(d -> d.findElements(By.cssSelector("#task-instances a[data-task=square]")).size() == 3,
+                "the three instances of square");
+        browser.find("#task-instances a[href$='mapIndex=2']").click();
+        browser.until(d -> browser.find("#task-xcom").getText().contains("9"), "the XCom of square [2], 3 squared");
+        assertThat(browser.find("#run-result").getText()).contains("14");
+        browser.screenshot("run-mapped");
+    }
+
+    @Test
+    @Order(6)
     void aDagShowsItsGraphAndGridAndFollowsNewRunsLive() throws Exception {
         browser.open(page("dags/hello"));
         browser.find("#dag-grid");
@@ -159,7 +177,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void anAssetShowsVersionsChartComparisonAndLineage() throws Exception {
         browser.open(gale.baseUrl() + "/#/assets");
         browser.find("#asset-list a[href='#/assets/" + URLEncoder.encode("model://demo-regressor", StandardCharsets.UTF_8)
@@ -218,7 +236,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theWorkersPageShowsTheConnectedWorker() throws Exception {
         browser.open(page("workers"));
         assertThat(browser.find("#worker-list").getText()).contains("test-worker", "default");
