@@ -48,7 +48,10 @@ export function Graph({ nodes, edges, onTap, id, height = 320, direction = 'RIGH
     cy.on('tap', 'node', event => onTap && onTap(event.target.id()));
     graph.current = cy;
     container.current.galeGraph = cy;
-    return () => cy.destroy();
+    // A graph laid out at one width is fitted again when the page changes width (a phone turned, a window resized).
+    const resized = new ResizeObserver(() => { cy.resize(); cy.fit(undefined, 16); });
+    resized.observe(container.current);
+    return () => { resized.disconnect(); cy.destroy(); };
   }, [key]);
   useEffect(() => {
     // Colours change with live state without a new layout.

@@ -226,7 +226,9 @@ class WebUiIT {
         browser.script("window.scrollTo(0, 0)");
         browser.screenshot("asset-lineage");
         browser.size(Browser.PHONE);
-        browser.find("#lineage-graph");
+        browser.until(d -> (Boolean) browser.script("const cy = document.getElementById('lineage-graph').galeGraph;"
+                + " const box = cy.elements().renderedBoundingBox(); return box.x1 >= 0 && box.x2 <= cy.width();"),
+                "the lineage graph fitted to a phone's width");
         browser.screenshot("asset-390");
         browser.size(Browser.WIDE);
 
