@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -55,14 +57,20 @@ class EventController {
         return emitter;
     }
 
+    /** Open streams end when the server starts to shut down; otherwise a graceful shutdown would wait for them. */
+    @EventListener(ContextClosedEvent.class)
+    void endStreams() {
+        changes.closeAll();
+    }
+
     private static void stream(SseEmitter emitter, RunChanges.Subscriber subscriber) {
         try (subscriber) {
             emitter.send(SseEmitter.event().comment("connected"));
-            while (true) {
+            while (!subscriber.ended()) {
                 List<RunChanges.Change> next = subscriber.next(HEARTBEAT);
                 if (next == null) {
                     emitter.send(SseEmitter.event().name("resync").data(Map.of()));
-                } else if (next.isEmpty()) {
+                } else if (next.isEmpty() && !subscriber.ended()) {
                     emitter.send(SseEmitter.event().comment("heartbeat"));
                 }
                 for (RunChanges.Change change : next == null ? List.<RunChanges.Change>of() : next) {
@@ -70,6 +78,7 @@ class EventController {
                             .data(Map.of("dagId", change.dagId(), "runId", change.runId()), MediaType.APPLICATION_JSON));
                 }
             }
+            emitter.complete();
         } catch (IOException | IllegalStateException e) {
             // The client went away or the stream timed out; nothing is left to send to.
         } catch (InterruptedException e) {

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,51 +49,88 @@ public final class RunChanges implements AutoCloseable {
         subscription.close();
     }
 
-    /** One event stream's pending changes. */
+    /** Ends every stream, so that a graceful shutdown does not wait for browsers to hang up. */
+    void closeAll() {
+        subscribers.forEach(Subscriber::end);
+    }
+
+    /**
+     * One event stream's pending changes. A lock and condition rather than synchronized and wait,
+     * so that the virtual thread that waits here does not pin its carrier thread on JDK 21.
+     */
     final class Subscriber implements AutoCloseable {
         private final String dagId;
         private final String runId;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
         private final LinkedHashSet<Change> pending = new LinkedHashSet<>();
         private boolean overflowed;
+        private boolean ended;
 
         private Subscriber(String dagId, String runId) {
             this.dagId = dagId;
             this.runId = runId;
         }
 
-        private synchronized void offer(Change change) {
+        private void offer(Change change) {
             if ((dagId != null && !dagId.equals(change.dagId())) || (runId != null && !runId.equals(change.runId()))) {
                 return;
             }
-            if (pending.size() >= MAX_PENDING && !pending.contains(change)) {
-                pending.clear();
-                overflowed = true;
-            } else if (!overflowed) {
-                pending.add(change);
+            lock.lock();
+            try {
+                if (pending.size() >= MAX_PENDING && !pending.contains(change)) {
+                    pending.clear();
+                    overflowed = true;
+                } else if (!overflowed) {
+                    pending.add(change);
+                }
+                changed.signalAll();
+            } finally {
+                lock.unlock();
             }
-            notifyAll();
+        }
+
+        private void end() {
+            lock.lock();
+            try {
+                ended = true;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Whether the server is shutting down: the stream should end. */
+        boolean ended() {
+            lock.lock();
+            try {
+                return ended;
+            } finally {
+                lock.unlock();
+            }
         }
 
         /**
          * The changes filed since the last call, waiting up to {@code timeout} for one; an empty list
-         * after the timeout. Null when changes were dropped: the reader must reload what it shows.
+         * after the timeout or once ended. Null when changes were dropped: the reader must reload what it shows.
          */
-        synchronized List<Change> next(Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (pending.isEmpty() && !overflowed) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return List.of();
+        List<Change> next(Duration timeout) throws InterruptedException {
+            long left = timeout.toNanos();
+            lock.lock();
+            try {
+                while (pending.isEmpty() && !overflowed && !ended && left > 0) {
+                    left = changed.awaitNanos(left);
                 }
-                wait(Math.max(1, left / 1_000_000));
+                if (overflowed) {
+                    overflowed = false;
+                    return null;
+                }
+                List<Change> changes = List.copyOf(pending);
+                pending.clear();
+                return changes;
+            } finally {
+                lock.unlock();
             }
-            if (overflowed) {
-                overflowed = false;
-                return null;
-            }
-            List<Change> changes = List.copyOf(pending);
-            pending.clear();
-            return changes;
         }
 
         @Override
