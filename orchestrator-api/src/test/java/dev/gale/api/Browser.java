@@ -52,6 +52,8 @@ final class Browser implements AutoCloseable {
             if (Boolean.parseBoolean(System.getenv("GALE_REQUIRE_BROWSER"))) {
                 fail(message);
             }
+            // Printed too: the build's summary does not show why a class was skipped in @BeforeAll.
+            System.err.println("Skipping the browser tests. " + message);
             abort(message);
         }
         Path profile = Files.createTempDirectory("gale-chromium");

@@ -98,7 +98,7 @@ class WebUiIT {
     void triggeringHelloThroughTheFormShowsTheResult() throws Exception {
         browser.open(page("dags/hello/trigger"));
         WebElement name = browser.find("#param-name");
-        assertThat(name.getAttribute("value")).isEqualTo("world");
+        assertThat(name.getDomProperty("value")).isEqualTo("world");
         name.clear();
         name.sendKeys("Ada");
         assertThat(browser.find("#wait").isSelected()).isTrue();
@@ -158,6 +158,23 @@ class WebUiIT {
 
     @Test
     @Order(6)
+    void aRunShowsItsModelCallsWithTheirCostAndWhyEachModelWasChosen() throws Exception {
+        String body = gale.post("/api/v1/dags/llm_routing_demo/runs?wait=PT60S", "{}").body();
+        JsonNode run = JSON.readTree(body);
+        assertThat(run.get("state").asString()).as(body).isEqualTo("success");
+        JsonNode usage = JSON.readTree(gale.get("/api/v1/dags/llm_routing_demo/runs/" + run.get("runId").asString()
+                + "/llm-usage").body());
+        browser.open(page("dags/llm_routing_demo/runs/" + run.get("runId").asString()));
+        WebElement shown = browser.find("#llm-usage");
+        assertThat(shown.getText()).contains(usage.get("totals").get("calls").asInt() + " calls", "extractive",
+                usage.get("calls").get(0).get("choiceReasons").asString());
+        assertThat(shown.findElements(By.cssSelector("tbody tr"))).hasSize(usage.get("calls").size());
+        browser.script("document.getElementById('llm-usage').scrollIntoView()");
+        browser.screenshot("run-llm-usage");
+    }
+
+    @Test
+    @Order(7)
     void aDagShowsItsGraphAndGridAndFollowsNewRunsLive() throws Exception {
         browser.open(page("dags/hello"));
         browser.find("#dag-grid");
@@ -177,7 +194,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void anAssetShowsVersionsChartComparisonAndLineage() throws Exception {
         browser.open(gale.baseUrl() + "/#/assets");
         browser.find("#asset-list a[href='#/assets/" + URLEncoder.encode("model://demo-regressor", StandardCharsets.UTF_8)
@@ -192,7 +209,7 @@ class WebUiIT {
         browser.until(d -> browser.script("const c = document.getElementById('metadata-chart');"
                 + " return c && c.galeChart ? c.galeChart.data.datasets[0].data.filter(v => v !== null).length : 0")
                 .equals(3L), "three RMSE points in the chart");
-        assertThat(browser.find("#metadata-field").getAttribute("value")).isEqualTo("rmse");
+        assertThat(browser.find("#metadata-field").getDomProperty("value")).isEqualTo("rmse");
         long painted = (Long) browser.script("const c = document.getElementById('metadata-chart');"
                 + " const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
                 + " let n = 0; for (let i = 3; i < px.length; i += 4) { if (px[i] > 0) n++; } return n;");
@@ -234,11 +251,11 @@ class WebUiIT {
 
         // Depth 1 keeps only what is one asset hop away; the URL says so and can be shared.
         browser.open(page("assets/" + URLEncoder.encode("model://demo-regressor", StandardCharsets.UTF_8) + "?depth=1"));
-        assertThat(browser.find("#lineage-depth").getAttribute("value")).isEqualTo("1");
+        assertThat(browser.find("#lineage-depth").getDomProperty("value")).isEqualTo("1");
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theWorkersPageShowsTheConnectedWorker() throws Exception {
         browser.open(page("workers"));
         assertThat(browser.find("#worker-list").getText()).contains("test-worker", "default");
