@@ -57,6 +57,11 @@ export function followEvents(filter, onEvent) {
         const response = await fetch(`/api/v1/events?${query}`, {
           headers: headers({ Accept: 'text/event-stream' }), signal: abort.signal,
         });
+        if (response.status === 401) {
+          session.signOut();
+          window.dispatchEvent(new Event('gale-signed-out'));
+          return;
+        }
         if (response.ok) {
           onEvent('open', null);
           await readEvents(response.body, onEvent);
