@@ -83,12 +83,14 @@ public final class GaleCommand implements Runnable {
                     """, gale.home(), token));
             System.out.printf("""
                     Gale is running (standalone; data in %s).
-                      REST API:        http://localhost:%d   (try: GALE_TOKEN=$(cat %s/admin-token) ./gale dags list)
+                      Web UI:          http://localhost:%d   (sign in with the token in %s/admin-token)
+                      REST API:        http://localhost:%d/api/v1   (try: GALE_TOKEN=$(cat %s/admin-token) ./gale dags list)
                       API docs:        http://localhost:%d/api/v1/docs
                       Workers (gRPC):  localhost:%d
                       DAGs loaded:     %s
                     Press Ctrl+C to stop.
-                    """, gale.home(), gale.httpPort(), gale.home(), gale.httpPort(), gale.grpcPort(), dags);
+                    """, gale.home(), gale.httpPort(), gale.home(), gale.httpPort(), gale.home(), gale.httpPort(),
+                    gale.grpcPort(), dags);
             stopped.await();
             return 0;
         }

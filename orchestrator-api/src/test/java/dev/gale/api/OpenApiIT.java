@@ -35,7 +35,10 @@ class OpenApiIT {
                 "/api/v1/dags/{dagId}/runs/{runId}/result", "/api/v1/dags/{dagId}/runs/{runId}/cancel",
                 "/api/v1/dags/{dagId}/runs/{runId}/clear", "/api/v1/dags/{dagId}/runs/{runId}/tasks",
                 "/api/v1/dags/{dagId}/runs/{runId}/tasks/{taskId}/attempts",
-                "/api/v1/dags/{dagId}/runs/{runId}/tasks/{taskId}/xcom", "/api/v1/tokens");
+                "/api/v1/dags/{dagId}/runs/{runId}/tasks/{taskId}/xcom", "/api/v1/tokens",
+                "/api/v1/dag-overview", "/api/v1/dags/{dagId}/grid", "/api/v1/events");
+        assertThat(doc.get("paths").get("/api/v1/events").get("get").get("responses").get("200").get("content")
+                .propertyNames()).contains("text/event-stream");
         assertThat(doc.get("components").get("securitySchemes").get("bearer").get("scheme").asString())
                 .isEqualTo("bearer");
         JsonNode trigger = doc.get("paths").get("/api/v1/dags/{dagId}/runs").get("post");

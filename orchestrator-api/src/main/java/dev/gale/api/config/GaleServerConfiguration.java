@@ -8,6 +8,7 @@ import dev.gale.api.grpc.v1.TaskExecutionGrpcService;
 import dev.gale.api.rest.v1.ApiTokenFilter;
 import dev.gale.api.rest.v1.RequestBodyLimitFilter;
 import dev.gale.api.rest.v1.RoleInterceptor;
+import dev.gale.api.rest.v1.RunChanges;
 import dev.gale.api.security.ApiTokens;
 import dev.gale.api.security.TaskTokens;
 import dev.gale.assets.AssetRegistry;
@@ -94,7 +95,13 @@ public class GaleServerConfiguration {
     @Bean(destroyMethod = "close")
     PgNotifications notifications(GaleSettings settings, DataSource migrated) {
         return new PgNotifications(settings.dbUrl(), settings.dbUser(), settings.dbPassword(),
-                List.of(JooqSchedulerStore.TASK_QUEUED_CHANNEL, JooqSchedulerStore.RUN_FINISHED_CHANNEL));
+                List.of(JooqSchedulerStore.TASK_QUEUED_CHANNEL, JooqSchedulerStore.RUN_FINISHED_CHANNEL,
+                        JooqSchedulerStore.RUN_CHANGED_CHANNEL));
+    }
+
+    @Bean(destroyMethod = "close")
+    RunChanges runChanges(PgNotifications notifications) {
+        return new RunChanges(notifications, JooqSchedulerStore.RUN_CHANGED_CHANNEL);
     }
 
     @Bean

@@ -1,7 +1,13 @@
 package dev.gale.scheduler.loop;
 
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.Date;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TimeZone;
+import org.quartz.CronExpression;
 
 /**
  * Translates the five-field cron expressions and presets that DAG authors write (as in Airflow and
@@ -39,6 +45,17 @@ public final class CronExpressions {
                     + " (through Quartz) supports one of the two per expression");
         }
         return String.join(" ", "0", f[0], f[1], dayOfMonth, f[3], dayOfWeek);
+    }
+
+    /** When a DAG with this schedule fires next after {@code after}, as Quartz will fire it; empty if never. */
+    public static Optional<Instant> nextFireAfter(String cron, String timezone, Instant after) {
+        try {
+            CronExpression expression = new CronExpression(toQuartz(cron));
+            expression.setTimeZone(TimeZone.getTimeZone(timezone));
+            return Optional.ofNullable(expression.getNextValidTimeAfter(Date.from(after))).map(Date::toInstant);
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("'" + cron + "' is not a valid cron expression: " + e.getMessage(), e);
+        }
     }
 
     /** Unix numbers days 0-7 from Sunday (0 and 7 both Sunday); Quartz numbers them 1-7 from Sunday. */

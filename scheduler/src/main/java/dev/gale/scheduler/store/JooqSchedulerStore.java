@@ -66,6 +66,11 @@ public final class JooqSchedulerStore implements SchedulerStore {
     public static final String TASK_QUEUED_CHANNEL = "gale_task_queued";
     /** NOTIFY channel: a DAG run finished; the payload is its run id. */
     public static final String RUN_FINISHED_CHANNEL = "gale_run_finished";
+    /**
+     * NOTIFY channel: a run or one of its task instances changed state (sent by triggers, see V8);
+     * the payload is {@code {"dagId": ..., "runId": ...}}.
+     */
+    public static final String RUN_CHANGED_CHANNEL = "gale_run_changed";
     private static final String RETURN_VALUE = RunDecisions.RETURN_VALUE;
     private static final String CANCELLED_ERROR = "the run was cancelled";
     private static final List<String> FINISHED = java.util.Arrays.stream(TaskInstanceState.values())

@@ -3,6 +3,7 @@ package dev.gale.scheduler.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.quartz.CronExpression;
 
@@ -26,5 +27,15 @@ class CronExpressionsTest {
                 .hasMessageContaining("restricts both day-of-month and day-of-week");
         assertThatThrownBy(() -> CronExpressions.toQuartz("every day"))
                 .hasMessageContaining("not a cron expression of five fields");
+    }
+
+    @Test
+    void theNextFireTimeFollowsTheScheduleInItsTimeZone() {
+        Instant after = Instant.parse("2026-03-10T12:00:30Z");
+        assertThat(CronExpressions.nextFireAfter("* * * * *", "UTC", after)).contains(Instant.parse("2026-03-10T12:01:00Z"));
+        // 02:30 in Paris (UTC+1 in March before the switch) is 01:30 UTC.
+        assertThat(CronExpressions.nextFireAfter("30 2 * * *", "Europe/Paris", after))
+                .contains(Instant.parse("2026-03-11T01:30:00Z"));
+        assertThat(CronExpressions.nextFireAfter("@monthly", "UTC", after)).contains(Instant.parse("2026-04-01T00:00:00Z"));
     }
 }

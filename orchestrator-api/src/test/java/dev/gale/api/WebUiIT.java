@@ -1,0 +1,273 @@
+package dev.gale.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The web UI in a real headless Chromium against a real server, scheduler and worker: sign in,
+ * trigger through the generated form, validation errors at their field, a run's task log, the DAG's
+ * graph and grid, an asset's versions, chart, comparison and lineage, and the workers. Each page is
+ * saved as a screenshot under target/ui-screenshots.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebUiIT {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final double[] LEARNING_RATES = {0.05, 0.2, 0.7};
+    private static Browser browser;
+    private static GaleTestServer gale;
+    /** runId → learningRate and rmse of the three experiment_demo runs. */
+    private static final Map<String, double[]> EXPERIMENTS = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        browser = Browser.start();
+        gale = new GaleTestServer(Map.of("gale.scheduler.interval", "PT0.2S"));
+        for (double learningRate : LEARNING_RATES) {
+            HttpResponse<String> response = gale.post("/api/v1/dags/experiment_demo/runs?wait=PT60S",
+                    "{\"conf\": {\"learningRate\": " + learningRate + ", \"epochs\": 50}}");
+            JsonNode run = JSON.readTree(response.body());
+            assertThat(run.get("state").asString()).as(response.body()).isEqualTo("success");
+            EXPERIMENTS.put(run.get("runId").asString(), new double[] {learningRate,
+                    run.get("result").get("rmse").asDouble()});
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(gale.get("/api/v1/runs?dagId=report_demo")
+                .body()).get("runs").valueStream().filter(r -> r.get("state").asString().equals("success")).count() == 3);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (gale != null) {
+            gale.close();
+        }
+    }
+
+    /** At a phone's width the page scrolls only vertically (wide tables scroll in their own box); saved as {name}-390. */
+    private static void fitsAPhone(String name, String readyCss) throws Exception {
+        browser.size(Browser.PHONE);
+        try {
+            browser.find(readyCss);
+            browser.until(d -> (Boolean) browser.script("return document.documentElement.scrollWidth"
+                    + " <= document.documentElement.clientWidth"), "no horizontal scrolling at 390 px on " + name);
+            browser.screenshot(name + "-390");
+        } finally {
+            browser.size(Browser.WIDE);
+        }
+    }
+
+    private static String page(String hash) {
+        return gale.baseUrl() + "/#/" + hash;
+    }
+
+    @Test
+    @Order(1)
+    void signingInWithAnApiTokenShowsTheDags() throws Exception {
+        browser.size(Browser.WIDE);
+        browser.open(gale.baseUrl() + "/");
+        browser.find("#token").sendKeys("not-a-token");
+        browser.find("#sign-in").click();
+        assertThat(browser.find(".login .error").getText()).contains("not valid");
+        browser.screenshot("login");
+
+        browser.find("#token").clear();
+        browser.find("#token").sendKeys(gale.adminToken);
+        browser.find("#sign-in").click();
+        WebElement hello = browser.find("#dag-list tr[data-dag=hello]");
+        assertThat(hello.getText()).contains("hello", "example", "Trigger");
+        WebElement experiments = browser.find("#dag-list tr[data-dag=experiment_demo]");
+        assertThat(experiments.findElements(By.cssSelector(".recent .dot.state-success"))).hasSize(3);
+        assertThat(browser.script("return sessionStorage.getItem('gale.token')")).isEqualTo(gale.adminToken);
+        assertThat(browser.script("return localStorage.length")).isEqualTo(0L);
+        browser.screenshot("dags");
+        fitsAPhone("dags", "#dag-list tr[data-dag=hello]");
+    }
+
+    @Test
+    @Order(2)
+    void triggeringHelloThroughTheFormShowsTheResult() throws Exception {
+        browser.open(page("dags/hello/trigger"));
+        WebElement name = browser.find("#param-name");
+        assertThat(name.getDomProperty("value")).isEqualTo("world");
+        name.clear();
+        name.sendKeys("Ada");
+        assertThat(browser.find("#wait").isSelected()).isTrue();
+        browser.find("#trigger-submit").click();
+        WebElement outcome = browser.find("#trigger-outcome");
+        browser.until(d -> outcome.getText().contains("success"), "the run to succeed");
+        assertThat(browser.find("#trigger-result").getText()).contains("HELLO, ADA! (signed, Gale)");
+        browser.screenshot("trigger-hello");
+        fitsAPhone("trigger-hello", "#trigger-result");
+    }
+
+    @Test
+    @Order(3)
+    void aBadParamIsShownAtItsField() throws Exception {
+        browser.open(page("dags/experiment_demo/trigger"));
+        WebElement learningRate = browser.find("#param-learningRate");
+        learningRate.clear();
+        learningRate.sendKeys("5");
+        browser.find("#trigger-submit").click();
+        WebElement error = browser.find("#param-learningRate-error[role=alert]");
+        assertThat(error.getText()).contains("must be at most 2");
+        assertThat(browser.driver.findElements(By.id("trigger-outcome"))).isEmpty();
+        browser.screenshot("trigger-validation-error");
+    }
+
+    @Test
+    @Order(4)
+    void aRunShowsItsTasksAndATaskLog() throws Exception {
+        String runId = EXPERIMENTS.keySet().iterator().next();
+        browser.open(page("dags/experiment_demo/runs/" + runId));
+        assertThat(browser.find("#task-instances").getText()).contains("generate", "train");
+        assertThat(browser.find("#run-result").getText()).contains("rmse");
+        browser.find("#task-instances a.task-link[data-task=train]").click();
+        WebElement log = browser.find("#task-log");
+        browser.until(d -> log.getText().contains("rmse"), "the train task's log");
+        assertThat(log.getText()).contains("model v", "with learningRate " + EXPERIMENTS.get(runId)[0]);
+        assertThat(browser.find("#task-xcom").getText()).contains("return_value");
+        browser.screenshot("run");
+        fitsAPhone("run", "#task-log");
+    }
+
+    @Test
+    @Order(5)
+    void aMappedTaskIsOneRowWithCountsThatExpands() throws Exception {
+        String body = gale.post("/api/v1/dags/mapping_demo/runs?wait=PT60S", "{\"conf\": {\"numbers\": [1, 2, 3]}}").body();
+        String runId = JSON.readTree(body).get("runId").asString();
+        browser.open(page("dags/mapping_demo/runs/" + runId));
+        WebElement mapped = browser.find("#task-instances tr.mapped");
+        assertThat(mapped.getText()).contains("square (3 mapped)", "3 success");
+        assertThat(browser.driver.findElements(By.cssSelector("#task-instances a[data-task=square]"))).isEmpty();
+        mapped.findElement(By.tagName("button")).click();
+        browser.until(d -> d.findElements(By.cssSelector("#task-instances a[data-task=square]")).size() == 3,
+                "the three instances of square");
+        browser.find("#task-instances a[href$='mapIndex=2']").click();
+        browser.until(d -> browser.find("#task-xcom").getText().contains("9"), "the XCom of square [2], 3 squared");
+        assertThat(browser.find("#run-result").getText()).contains("14");
+        browser.screenshot("run-mapped");
+    }
+
+    @Test
+    @Order(6)
+    void aRunShowsItsModelCallsWithTheirCostAndWhyEachModelWasChosen() throws Exception {
+        String body = gale.post("/api/v1/dags/llm_routing_demo/runs?wait=PT60S", "{}").body();
+        JsonNode run = JSON.readTree(body);
+        assertThat(run.get("state").asString()).as(body).isEqualTo("success");
+        JsonNode usage = JSON.readTree(gale.get("/api/v1/dags/llm_routing_demo/runs/" + run.get("runId").asString()
+                + "/llm-usage").body());
+        browser.open(page("dags/llm_routing_demo/runs/" + run.get("runId").asString()));
+        WebElement shown = browser.find("#llm-usage");
+        assertThat(shown.getText()).contains(usage.get("totals").get("calls").asInt() + " calls", "extractive",
+                usage.get("calls").get(0).get("choiceReasons").asString());
+        assertThat(shown.findElements(By.cssSelector("tbody tr"))).hasSize(usage.get("calls").size());
+        browser.script("document.getElementById('llm-usage').scrollIntoView()");
+        browser.screenshot("run-llm-usage");
+    }
+
+    @Test
+    @Order(7)
+    void aDagShowsItsGraphAndGridAndFollowsNewRunsLive() throws Exception {
+        browser.open(page("dags/hello"));
+        browser.find("#dag-grid");
+        assertThat(browser.script("return document.getElementById('dag-graph').galeGraph.nodes().map(n => n.id())"))
+                .isEqualTo(List.of("greet", "shout", "sign"));
+        assertThat(browser.find("#dag-graph-nodes").getText()).contains("greet", "success");
+        int columns = browser.driver.findElements(By.cssSelector("#dag-grid thead th")).size();
+        // A run triggered elsewhere appears without a reload: server-sent events.
+        gale.post("/api/v1/dags/hello/runs?wait=PT30S", "{\"conf\": {\"name\": \"Grace\"}}");
+        browser.until(d -> d.findElements(By.cssSelector("#dag-grid thead th")).size() == columns + 1,
+                "the new run's column");
+        browser.screenshot("dag");
+        fitsAPhone("dag", "#dag-grid");
+    }
+
+    @Test
+    @Order(8)
+    void anAssetShowsVersionsChartComparisonAndLineage() throws Exception {
+        browser.open(gale.baseUrl() + "/#/assets");
+        browser.find("#asset-list a[href='#/assets/" + URLEncoder.encode("model://demo-regressor", StandardCharsets.UTF_8)
+                .replace("+", "%20") + "']").click();
+        List<WebElement> versions = browser.until(d -> {
+            List<WebElement> rows = d.findElements(By.cssSelector("#asset-versions tbody tr"));
+            return rows.size() == 3 ? rows : null;
+        }, "three versions");
+        assertThat(versions.getFirst().getText()).startsWith("v3");
+
+        // The chart: Chart.js holds one RMSE per version and has drawn them on the canvas.
+        browser.until(d -> browser.script("const c = document.getElementById('metadata-chart');"
+                + " return c && c.galeChart ? c.galeChart.data.datasets[0].data.filter(v => v !== null).length : 0")
+                .equals(3L), "three RMSE points in the chart");
+        assertThat(browser.find("#metadata-field").getDomProperty("value")).isEqualTo("rmse");
+        long painted = (Long) browser.script("const c = document.getElementById('metadata-chart');"
+                + " const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                + " let n = 0; for (let i = 3; i < px.length; i += 4) { if (px[i] > 0) n++; } return n;");
+        assertThat(painted).as("pixels drawn on the chart's canvas").isGreaterThan(1000);
+
+        for (WebElement box : browser.driver.findElements(By.cssSelector("#asset-versions input[type=checkbox]"))) {
+            box.click();
+        }
+        List<WebElement> compared = browser.until(d -> {
+            List<WebElement> rows = d.findElements(By.cssSelector("#asset-compare tbody tr"));
+            return rows.size() == 3 ? rows : null;
+        }, "three compared versions");
+        List<String> seen = new ArrayList<>();
+        for (WebElement row : compared) {
+            double learningRate = Double.parseDouble(row.findElement(By.cssSelector("[data-field='conf.learningRate']")).getText());
+            double rmse = Double.parseDouble(row.findElement(By.cssSelector("[data-field='metadata.rmse']")).getText());
+            double[] expected = EXPERIMENTS.values().stream().filter(e -> e[0] == learningRate).findFirst().orElseThrow();
+            assertThat(rmse).as("RMSE beside learningRate " + learningRate).isEqualTo(expected[1]);
+            seen.add(String.valueOf(learningRate));
+        }
+        assertThat(seen).containsExactlyInAnyOrder("0.05", "0.2", "0.7");
+        assertThat(browser.driver.getCurrentUrl()).contains("compare=1%2C2%2C3");
+        browser.find("#comparison").getLocation();
+        browser.script("document.getElementById('comparison').scrollIntoView()");
+        browser.screenshot("asset-comparison");
+
+        assertThat(browser.find("#lineage-nodes").getText()).contains("report://demo-leaderboard",
+                "report_demo.leaderboard", "experiment_demo.train", "dataset://demo-regression");
+        assertThat(browser.script("return document.getElementById('lineage-graph').galeGraph.nodes().map(n => n.id())"))
+                .asList().contains("asset:report://demo-leaderboard", "task:experiment_demo.train");
+        browser.script("window.scrollTo(0, 0)");
+        browser.screenshot("asset-lineage");
+        browser.size(Browser.PHONE);
+        browser.until(d -> (Boolean) browser.script("const cy = document.getElementById('lineage-graph').galeGraph;"
+                + " const box = cy.elements().renderedBoundingBox(); return box.x1 >= 0 && box.x2 <= cy.width();"),
+                "the lineage graph fitted to a phone's width");
+        fitsAPhone("asset", "#asset-versions");
+
+        // Depth 1 keeps only what is one asset hop away; the URL says so and can be shared.
+        browser.open(page("assets/" + URLEncoder.encode("model://demo-regressor", StandardCharsets.UTF_8) + "?depth=1"));
+        assertThat(browser.find("#lineage-depth").getDomProperty("value")).isEqualTo("1");
+    }
+
+    @Test
+    @Order(9)
+    void theWorkersPageShowsTheConnectedWorker() throws Exception {
+        browser.open(page("workers"));
+        assertThat(browser.find("#worker-list").getText()).contains("test-worker", "default");
+        browser.screenshot("workers");
+        fitsAPhone("workers", "#worker-list");
+    }
+}
