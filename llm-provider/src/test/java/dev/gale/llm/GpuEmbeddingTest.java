@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gale.sdk.ModelNeeds.GpuFallback;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.store.embedding.CosineSimilarity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -74,14 +76,6 @@ class GpuEmbeddingTest {
     }
 
     static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
+        return CosineSimilarity.between(Embedding.from(a), Embedding.from(b));
     }
 }

@@ -4,26 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The example DAGs that ship with Gale, run through the real server and a worker over gRPC. */
 class ExampleDagsIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static GaleTestServer gale;
-
-    @BeforeAll
-    static void start() {
-        gale = new GaleTestServer(Map.of("gale.scheduler.interval", "PT0.2S"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gale.close();
-    }
+    @RegisterExtension
+    static final GaleTestServer gale = GaleTestServer.perClass(Map.of("gale.scheduler.interval", "PT0.2S"));
 
     private static JsonNode trigger(String dagId, String body) throws Exception {
         HttpResponse<String> response = gale.post("/api/v1/dags/" + dagId + "/runs?wait=PT30S", body);

@@ -15,21 +15,27 @@ import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A real API server (HTTP and gRPC on free ports) on a fresh database of the test PostgreSQL,
- * with one worker connected over gRPC, and a small HTTP client for the tests.
+ * with one worker connected over gRPC, and a small HTTP client for the tests. Either started at once
+ * by the constructor, or shared by the tests of a class through {@link #perClass}.
  */
-final class GaleTestServer implements AutoCloseable {
-    final TestPostgres.Database database;
-    final ConfigurableApplicationContext context;
-    final Worker worker;
-    /** An admin token, sent by {@link #get} and {@link #post}. */
-    final String adminToken;
+final class GaleTestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+    private final Map<String, String> extraProperties;
+    private final boolean withWorker;
     private final HttpClient http = HttpClient.newHttpClient();
+    TestPostgres.Database database;
+    ConfigurableApplicationContext context;
+    Worker worker;
+    /** An admin token, sent by {@link #get} and {@link #post}. */
+    String adminToken;
 
     GaleTestServer(Map<String, String> extraProperties) {
         this(extraProperties, true);
@@ -37,6 +43,36 @@ final class GaleTestServer implements AutoCloseable {
 
     /** Without {@code withWorker}, tests connect their own workers (e.g. worker processes) to {@link #grpcPort()}. */
     GaleTestServer(Map<String, String> extraProperties, boolean withWorker) {
+        this(extraProperties, withWorker, true);
+    }
+
+    private GaleTestServer(Map<String, String> extraProperties, boolean withWorker, boolean startNow) {
+        this.extraProperties = extraProperties;
+        this.withWorker = withWorker;
+        if (startNow) {
+            start();
+        }
+    }
+
+    /**
+     * One server with a worker for all the tests of a class, started before them and closed after them:
+     * {@code @RegisterExtension static final GaleTestServer gale = GaleTestServer.perClass(Map.of(...));}
+     */
+    static GaleTestServer perClass(Map<String, String> extraProperties) {
+        return new GaleTestServer(extraProperties, true, false);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext extension) {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext extension) {
+        close();
+    }
+
+    private void start() {
         database = TestPostgres.newDatabase();
         Map<String, Object> properties = new HashMap<>(extraProperties);
         properties.put("gale.grpc.port", 0);

@@ -7,26 +7,16 @@ import dev.gale.scheduler.service.SchedulerStore;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The walking skeleton end to end: REST trigger, scheduler, gRPC worker, result, over real sockets and PostgreSQL. */
 class HelloEndToEndIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static GaleTestServer gale;
-
-    @BeforeAll
-    static void start() {
-        gale = new GaleTestServer(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        gale.close();
-    }
+    @RegisterExtension
+    static final GaleTestServer gale = GaleTestServer.perClass(Map.of());
 
     private static JsonNode json(HttpResponse<String> response) {
         return JSON.readTree(response.body());

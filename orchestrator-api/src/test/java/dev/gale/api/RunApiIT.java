@@ -9,26 +9,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The runs API through real HTTP on real PostgreSQL: idempotency, listing, cancel, clear, results, task instances. */
 class RunApiIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static GaleTestServer gale;
-
-    @BeforeAll
-    static void start() {
-        gale = new GaleTestServer(Map.of("gale.api.max-wait", "PT2S", "gale.api.max-body-size", "10KB"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gale.close();
-    }
+    @RegisterExtension
+    static final GaleTestServer gale = GaleTestServer.perClass(Map.of("gale.api.max-wait", "PT2S",
+            "gale.api.max-body-size", "10KB"));
 
     private static JsonNode json(HttpResponse<String> response) {
         return JSON.readTree(response.body());

@@ -3,26 +3,16 @@ package dev.gale.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A param marked secret reaches the task but never the API's answers nor the task log. */
 class SecretParamsIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static GaleTestServer gale;
-
-    @BeforeAll
-    static void start() {
-        gale = new GaleTestServer(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        gale.close();
-    }
+    @RegisterExtension
+    static final GaleTestServer gale = GaleTestServer.perClass(Map.of());
 
     @Test
     void aSecretIsMaskedInTheRunsConfAndScrubbedFromItsLog() throws Exception {

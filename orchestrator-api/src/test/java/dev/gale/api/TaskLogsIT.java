@@ -7,26 +7,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Task logs over REST: shipped by the worker while the task runs, tailed by offset, and kept after. */
 class TaskLogsIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static GaleTestServer gale;
-
-    @BeforeAll
-    static void start() {
-        gale = new GaleTestServer(Map.of("gale.heartbeat.interval", "PT0.2S"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gale.close();
-    }
+    @RegisterExtension
+    static final GaleTestServer gale = GaleTestServer.perClass(Map.of("gale.heartbeat.interval", "PT0.2S"));
 
     private static JsonNode get(String path) throws Exception {
         return JSON.readTree(gale.get(path).body());

@@ -16,26 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The endpoints the web UI needs beyond the rest of the API: the DAG overview, a DAG's grid, and live events. */
 class UiApiIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static GaleTestServer gale;
-
-    @BeforeAll
-    static void start() {
-        gale = new GaleTestServer(Map.of("gale.scheduler.interval", "PT0.2S"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gale.close();
-    }
+    @RegisterExtension
+    static final GaleTestServer gale = GaleTestServer.perClass(Map.of("gale.scheduler.interval", "PT0.2S"));
 
     private static JsonNode get(String path) throws Exception {
         HttpResponse<String> response = gale.get(path);

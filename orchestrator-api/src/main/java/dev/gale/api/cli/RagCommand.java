@@ -75,25 +75,12 @@ public final class RagCommand {
             if (!urls.isEmpty()) {
                 conf.set("urls", JSON.valueToTree(urls));
             }
-            if (index != null) {
-                conf.put("index", index);
-            }
-            if (chunkSize != null) {
-                conf.put("chunkSize", chunkSize);
-            }
-            if (chunkOverlap != null) {
-                conf.put("chunkOverlap", chunkOverlap);
-            }
+            putIfGiven(conf, "index", index);
+            putIfGiven(conf, "chunkSize", chunkSize);
+            putIfGiven(conf, "chunkOverlap", chunkOverlap);
             conf.put("strict", strict);
             conf.put("embedOnGpu", gpu);
-            GaleClient api = client.client();
-            JsonNode run = trigger(api, "rag_ingest", conf, wait);
-            if (client.json) {
-                System.out.println(GaleClient.pretty(run));
-            } else {
-                printIngest(api, run, System.out);
-            }
-            return exitStatus(run);
+            return triggerAndPrint(client, "rag_ingest", conf, wait, RagCommand::printIngest);
         }
     }
 
@@ -119,27 +106,36 @@ public final class RagCommand {
         @Override
         public Integer call() {
             ObjectNode conf = JSON.createObjectNode().put("question", question);
-            if (index != null) {
-                conf.put("index", index);
-            }
-            if (sources != null) {
-                conf.put("sources", sources);
-            }
-            GaleClient api = client.client();
-            JsonNode run = trigger(api, "rag_answer", conf, wait);
-            if (client.json) {
-                System.out.println(GaleClient.pretty(run));
-            } else {
-                printAnswer(api, run, System.out);
-            }
-            return exitStatus(run);
+            putIfGiven(conf, "index", index);
+            putIfGiven(conf, "sources", sources);
+            return triggerAndPrint(client, "rag_answer", conf, wait, RagCommand::printAnswer);
         }
     }
 
-    private static JsonNode trigger(GaleClient api, String dagId, ObjectNode conf, Duration wait) {
+    /** How a finished run is shown to a person (with {@code --json}, the run is printed as it is). */
+    private interface RunPrinter {
+        void print(GaleClient api, JsonNode run, PrintStream out);
+    }
+
+    private static void putIfGiven(ObjectNode conf, String name, Object value) {
+        if (value != null) {
+            conf.set(name, JSON.valueToTree(value));
+        }
+    }
+
+    /** Triggers the DAG with {@code conf}, waits for it, prints it; the exit status says how it ended. */
+    private static int triggerAndPrint(ClientOptions client, String dagId, ObjectNode conf, Duration wait,
+                                       RunPrinter printer) {
+        GaleClient api = client.client();
         ObjectNode body = JSON.createObjectNode();
         body.set("conf", conf);
-        return api.post("/api/v1/dags/" + dagId + "/runs?wait=" + wait, body.toString(), Map.of()).body();
+        JsonNode run = api.post("/api/v1/dags/" + dagId + "/runs?wait=" + wait, body.toString(), Map.of()).body();
+        if (client.json) {
+            System.out.println(GaleClient.pretty(run));
+        } else {
+            printer.print(api, run, System.out);
+        }
+        return exitStatus(run);
     }
 
     private static int exitStatus(JsonNode run) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.gale.llm.LocalEmbeddings;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.store.embedding.CosineSimilarity;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -50,14 +51,6 @@ class CudaEmbeddingsTest {
     }
 
     private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
+        return CosineSimilarity.between(Embedding.from(a), Embedding.from(b));
     }
 }
