@@ -565,7 +565,8 @@ public final class JooqSchedulerStore implements SchedulerStore {
         Set<Long> ids = batch.stream().map(c -> c.attempt().taskInstanceId()).collect(Collectors.toSet());
         Map<Long, DagRunRecord> runs = new LinkedHashMap<>();
         db.selectFrom(DAG_RUN)
-                .where(DAG_RUN.ID.in(DSL.select(TASK_INSTANCE.DAG_RUN_ID).from(TASK_INSTANCE).where(TASK_INSTANCE.ID.in(ids))))
+                .where(DAG_RUN.ID.in(DSL.select(TASK_INSTANCE.DAG_RUN_ID).from(TASK_INSTANCE)
+                        .where(TASK_INSTANCE.ID.in(ids))))
                 .orderBy(DAG_RUN.ID)
                 .forUpdate()
                 .forEach(r -> runs.put(r.getId(), r));
@@ -602,7 +603,8 @@ public final class JooqSchedulerStore implements SchedulerStore {
         for (var output : outputs.entrySet()) {
             insert = insert.values(output.getKey(), RETURN_VALUE, JSONB.valueOf(output.getValue()));
         }
-        insert.onConflict(XCOM.TASK_INSTANCE_ID, XCOM.KEY).doUpdate().set(XCOM.VALUE, DSL.excluded(XCOM.VALUE)).execute();
+        insert.onConflict(XCOM.TASK_INSTANCE_ID, XCOM.KEY).doUpdate().set(XCOM.VALUE, DSL.excluded(XCOM.VALUE))
+                .execute();
         // Which mapped tasks of these runs still have unfinished instances, in one query for the batch.
         Set<org.jooq.Row2<Long, String>> mapped = accepted.stream().filter(ti -> ti.getMapIndex() >= 0)
                 .map(ti -> DSL.row(ti.getDagRunId(), ti.getTaskId())).collect(Collectors.toSet());
