@@ -89,11 +89,19 @@ public final class JooqSchedulerStore implements SchedulerStore {
     private final Clock clock;
     private final DagVersionCache versions = new DagVersionCache();
     private final RunDecisions decisions;
+    /** Completions arriving together share a transaction: most of a completion's cost is its commit. */
+    private final GroupCommit<Completion, ReportOutcome> completions;
+
+    private record Completion(TaskAttempt attempt, String outputJson, Function<RunSnapshot, Decision> decide) {
+    }
 
     public JooqSchedulerStore(DSLContext dsl, Clock clock) {
         this.dsl = dsl;
         this.clock = clock;
         this.decisions = new RunDecisions(id -> version(dsl, id).spec(), this::now);
+        this.completions = new GroupCommit<>(
+                batch -> dsl.transactionResult(tx -> completeTogether(tx.dsl(), batch)),
+                c -> dsl.transactionResult(tx -> completeInTransaction(tx.dsl(), c)));
     }
 
     @Override
@@ -343,34 +351,63 @@ public final class JooqSchedulerStore implements SchedulerStore {
                         .limit(max)
                         .forUpdate().skipLocked()))
                 .returning().fetch();
-        List<ClaimedTask> tasks = new ArrayList<>(claimed.size());
-        for (TaskInstanceRecord ti : claimed) {
-            tasks.add(toClaimedTask(db, ti));
-        }
-        return tasks;
+        return toClaimedTasks(db, claimed);
     }
 
-    private ClaimedTask toClaimedTask(DSLContext db, TaskInstanceRecord ti) {
-        Record run = db.select(DAG_RUN.RUN_ID, DAG_RUN.DAG_ID, DAG_RUN.PARAMS, DAG_RUN.DAG_VERSION_ID)
-                .from(DAG_RUN).where(DAG_RUN.ID.eq(ti.getDagRunId())).fetchOne();
-        DagVersion version = version(db, run.get(DAG_RUN.DAG_VERSION_ID));
-        TaskSpec task = version.spec().task(ti.getTaskId());
-        Map<String, String> upstream = new LinkedHashMap<>();
-        for (String up : task.upstream()) {
-            if (ti.getMapIndex() >= 0 && expandsOverWholeOutput(version.spec(), task, up)) {
-                continue;
-            }
-            List<String> values = RunDecisions.outputs(db, ti.getDagRunId(), up);
-            if (version.spec().task(up).expand() != null) {
-                upstream.put(up, "[" + String.join(",", values) + "]");
-            } else if (!values.isEmpty()) {
-                upstream.put(up, values.getFirst());
-            }
+    /**
+     * What the workers need for the claimed instances, read with two queries for the whole claim
+     * (their runs, then every upstream output they get) rather than a few per instance.
+     */
+    private List<ClaimedTask> toClaimedTasks(DSLContext db, List<TaskInstanceRecord> claimed) {
+        if (claimed.isEmpty()) {
+            return List.of();
         }
-        return new ClaimedTask(ti.getId(), ti.getAttempt(), run.get(DAG_RUN.DAG_ID), version.hash(),
-                run.get(DAG_RUN.RUN_ID), ti.getTaskId(), ti.getMapIndex(),
-                ti.getMapItem() == null ? "" : ti.getMapItem().data(), run.get(DAG_RUN.PARAMS).data(), upstream,
-                task.executionTimeoutMs(), ti.getGpuCount(), ti.getGpuMemoryMb());
+        Map<Long, Record> runs = new HashMap<>();
+        db.select(DAG_RUN.ID, DAG_RUN.RUN_ID, DAG_RUN.DAG_ID, DAG_RUN.PARAMS, DAG_RUN.DAG_VERSION_ID)
+                .from(DAG_RUN)
+                .where(DAG_RUN.ID.in(claimed.stream().map(TaskInstanceRecord::getDagRunId).distinct().toList()))
+                .forEach(r -> runs.put(r.value1(), r));
+        List<List<String>> upstreamOf = new ArrayList<>(claimed.size());
+        Set<org.jooq.Row2<Long, String>> sources = new java.util.LinkedHashSet<>();
+        for (TaskInstanceRecord ti : claimed) {
+            DagSpec spec = version(db, runs.get(ti.getDagRunId()).get(DAG_RUN.DAG_VERSION_ID)).spec();
+            TaskSpec task = spec.task(ti.getTaskId());
+            List<String> needed = task.upstream().stream()
+                    .filter(up -> ti.getMapIndex() < 0 || !expandsOverWholeOutput(spec, task, up)).toList();
+            upstreamOf.add(needed);
+            needed.forEach(up -> sources.add(DSL.row(ti.getDagRunId(), up)));
+        }
+        Map<Long, Map<String, List<String>>> outputs = new HashMap<>();
+        if (!sources.isEmpty()) {
+            db.select(TASK_INSTANCE.DAG_RUN_ID, TASK_INSTANCE.TASK_ID, XCOM.VALUE).from(XCOM)
+                    .join(TASK_INSTANCE).on(TASK_INSTANCE.ID.eq(XCOM.TASK_INSTANCE_ID))
+                    .where(DSL.row(TASK_INSTANCE.DAG_RUN_ID, TASK_INSTANCE.TASK_ID).in(sources),
+                            XCOM.KEY.eq(RETURN_VALUE))
+                    .orderBy(TASK_INSTANCE.MAP_INDEX)
+                    .forEach(r -> outputs.computeIfAbsent(r.value1(), k -> new HashMap<>())
+                            .computeIfAbsent(r.value2(), k -> new ArrayList<>()).add(r.value3().data()));
+        }
+        List<ClaimedTask> tasks = new ArrayList<>(claimed.size());
+        for (int i = 0; i < claimed.size(); i++) {
+            TaskInstanceRecord ti = claimed.get(i);
+            Record run = runs.get(ti.getDagRunId());
+            DagVersion version = version(db, run.get(DAG_RUN.DAG_VERSION_ID));
+            Map<String, List<String>> ofRun = outputs.getOrDefault(ti.getDagRunId(), Map.of());
+            Map<String, String> upstream = new LinkedHashMap<>();
+            for (String up : upstreamOf.get(i)) {
+                List<String> values = ofRun.getOrDefault(up, List.of());
+                if (version.spec().task(up).expand() != null) {
+                    upstream.put(up, "[" + String.join(",", values) + "]");
+                } else if (!values.isEmpty()) {
+                    upstream.put(up, values.getFirst());
+                }
+            }
+            tasks.add(new ClaimedTask(ti.getId(), ti.getAttempt(), run.get(DAG_RUN.DAG_ID), version.hash(),
+                    run.get(DAG_RUN.RUN_ID), ti.getTaskId(), ti.getMapIndex(),
+                    ti.getMapItem() == null ? "" : ti.getMapItem().data(), run.get(DAG_RUN.PARAMS).data(), upstream,
+                    version.spec().task(ti.getTaskId()).executionTimeoutMs(), ti.getGpuCount(), ti.getGpuMemoryMb()));
+        }
+        return tasks;
     }
 
     /**
@@ -515,39 +552,125 @@ public final class JooqSchedulerStore implements SchedulerStore {
     @Override
     public ReportOutcome completeTask(TaskAttempt attempt, String outputJson,
                                       Function<RunSnapshot, Decision> decide) {
-        return dsl.transactionResult(tx -> {
-            DSLContext db = tx.dsl();
-            DagRunRecord run = lockRunOf(db, attempt.taskInstanceId());
-            if (run == null) {
-                return ReportOutcome.STALE;
+        return completions.apply(new Completion(attempt, outputJson, decide));
+    }
+
+    /**
+     * The same as {@link #completeInTransaction} applied to each completion in turn, in a few statements
+     * for the whole batch: the runs are locked (in id order) and their instances updated, recorded and
+     * given their outputs together, and each run that needs it is decided once, after all of its
+     * completions, which yields the same states because a decision depends only on the states it sees.
+     */
+    private List<ReportOutcome> completeTogether(DSLContext db, List<Completion> batch) {
+        Set<Long> ids = batch.stream().map(c -> c.attempt().taskInstanceId()).collect(Collectors.toSet());
+        Map<Long, DagRunRecord> runs = new LinkedHashMap<>();
+        db.selectFrom(DAG_RUN)
+                .where(DAG_RUN.ID.in(DSL.select(TASK_INSTANCE.DAG_RUN_ID).from(TASK_INSTANCE)
+                        .where(TASK_INSTANCE.ID.in(ids))))
+                .orderBy(DAG_RUN.ID)
+                .forUpdate()
+                .forEach(r -> runs.put(r.getId(), r));
+        Map<TaskAttempt, TaskInstanceRecord> completed = new HashMap<>();
+        db.update(TASK_INSTANCE)
+                .set(TASK_INSTANCE.STATE, TaskInstanceState.SUCCESS.wireName())
+                .set(TASK_INSTANCE.ENDED_AT, now())
+                .where(DSL.row(TASK_INSTANCE.ID, TASK_INSTANCE.ATTEMPT).in(batch.stream()
+                                .map(c -> DSL.row(c.attempt().taskInstanceId(), c.attempt().attempt())).toList()),
+                        TASK_INSTANCE.STATE.eq(TaskInstanceState.RUNNING.wireName()))
+                .returning().fetch()
+                .forEach(ti -> completed.put(new TaskAttempt(ti.getId(), ti.getAttempt()), ti));
+        List<ReportOutcome> outcomes = new ArrayList<>(batch.size());
+        Map<Long, String> outputs = new LinkedHashMap<>();
+        Map<Long, Completion> decideRuns = new LinkedHashMap<>();
+        List<TaskInstanceRecord> accepted = new ArrayList<>();
+        for (Completion c : batch) {
+            TaskInstanceRecord ti = completed.remove(c.attempt());
+            // A second report of the same attempt in one batch is stale, as it would be after the first.
+            if (ti == null || !runs.containsKey(ti.getDagRunId())) {
+                outcomes.add(ReportOutcome.STALE);
+                continue;
             }
-            TaskInstanceRecord ti = db.update(TASK_INSTANCE)
-                    .set(TASK_INSTANCE.STATE, TaskInstanceState.SUCCESS.wireName())
-                    .set(TASK_INSTANCE.ENDED_AT, now())
-                    .where(isCurrent(attempt))
-                    .returning().fetchOne();
-            if (ti == null) {
-                return ReportOutcome.STALE;
-            }
-            recordEndedAttempts(db, TASK_INSTANCE.ID.eq(attempt.taskInstanceId()));
-            String value = outputJson == null || outputJson.isBlank() ? "null" : outputJson;
-            db.insertInto(XCOM, XCOM.TASK_INSTANCE_ID, XCOM.KEY, XCOM.VALUE)
-                    .values(attempt.taskInstanceId(), RETURN_VALUE, JSONB.valueOf(value))
-                    .onConflict(XCOM.TASK_INSTANCE_ID, XCOM.KEY).doUpdate().set(XCOM.VALUE, JSONB.valueOf(value))
-                    .execute();
-            DagSpec spec = version(db, run.getDagVersionId()).spec();
-            // Most instances of a big mapped task finish while their siblings still run: nothing to decide.
-            boolean siblingsUnfinished = ti.getMapIndex() >= 0 && db.fetchExists(TASK_INSTANCE,
-                    TASK_INSTANCE.DAG_RUN_ID.eq(run.getId()), TASK_INSTANCE.TASK_ID.eq(ti.getTaskId()),
-                    TASK_INSTANCE.STATE.notIn(FINISHED));
+            outcomes.add(ReportOutcome.ACCEPTED);
+            accepted.add(ti);
+            outputs.put(ti.getId(), c.outputJson() == null || c.outputJson().isBlank() ? "null" : c.outputJson());
+            decideRuns.putIfAbsent(ti.getDagRunId(), c);
+        }
+        if (accepted.isEmpty()) {
+            return outcomes;
+        }
+        recordEndedAttempts(db, TASK_INSTANCE.ID.in(outputs.keySet()));
+        var insert = db.insertInto(XCOM, XCOM.TASK_INSTANCE_ID, XCOM.KEY, XCOM.VALUE);
+        for (var output : outputs.entrySet()) {
+            insert = insert.values(output.getKey(), RETURN_VALUE, JSONB.valueOf(output.getValue()));
+        }
+        insert.onConflict(XCOM.TASK_INSTANCE_ID, XCOM.KEY).doUpdate().set(XCOM.VALUE, DSL.excluded(XCOM.VALUE))
+                .execute();
+        // Which mapped tasks of these runs still have unfinished instances, in one query for the batch.
+        Set<org.jooq.Row2<Long, String>> mapped = accepted.stream().filter(ti -> ti.getMapIndex() >= 0)
+                .map(ti -> DSL.row(ti.getDagRunId(), ti.getTaskId())).collect(Collectors.toSet());
+        Set<String> unfinished = new java.util.HashSet<>();
+        if (!mapped.isEmpty()) {
+            db.selectDistinct(TASK_INSTANCE.DAG_RUN_ID, TASK_INSTANCE.TASK_ID).from(TASK_INSTANCE)
+                    .where(DSL.row(TASK_INSTANCE.DAG_RUN_ID, TASK_INSTANCE.TASK_ID).in(mapped),
+                            TASK_INSTANCE.STATE.notIn(FINISHED))
+                    .forEach(r -> unfinished.add(r.value1() + "/" + r.value2()));
+        }
+        Set<Long> toDecide = new java.util.HashSet<>();
+        boolean promote = false;
+        for (TaskInstanceRecord ti : accepted) {
+            DagSpec spec = version(db, runs.get(ti.getDagRunId()).getDagVersionId()).spec();
+            boolean siblingsUnfinished = ti.getMapIndex() >= 0
+                    && unfinished.contains(ti.getDagRunId() + "/" + ti.getTaskId());
             if (!RunDecider.decisionUnchanged(spec, ti.getTaskId(), TaskInstanceState.SUCCESS, siblingsUnfinished)) {
-                decisions.apply(db, run, spec, decide);
+                toDecide.add(ti.getDagRunId());
             }
-            if (RunDecider.isLimited(spec.task(ti.getTaskId()), spec)) {
-                decisions.promoteScheduled(db);
+            promote |= RunDecider.isLimited(spec.task(ti.getTaskId()), spec);
+        }
+        decideRuns.forEach((runId, c) -> {
+            if (toDecide.contains(runId)) {
+                DagRunRecord run = runs.get(runId);
+                decisions.apply(db, run, version(db, run.getDagVersionId()).spec(), c.decide());
             }
-            return ReportOutcome.ACCEPTED;
         });
+        if (promote) {
+            decisions.promoteScheduled(db);
+        }
+        return outcomes;
+    }
+
+    private ReportOutcome completeInTransaction(DSLContext db, Completion completion) {
+        TaskAttempt attempt = completion.attempt();
+        DagRunRecord run = lockRunOf(db, attempt.taskInstanceId());
+        if (run == null) {
+            return ReportOutcome.STALE;
+        }
+        TaskInstanceRecord ti = db.update(TASK_INSTANCE)
+                .set(TASK_INSTANCE.STATE, TaskInstanceState.SUCCESS.wireName())
+                .set(TASK_INSTANCE.ENDED_AT, now())
+                .where(isCurrent(attempt))
+                .returning().fetchOne();
+        if (ti == null) {
+            return ReportOutcome.STALE;
+        }
+        recordEndedAttempts(db, TASK_INSTANCE.ID.eq(attempt.taskInstanceId()));
+        String value = completion.outputJson() == null || completion.outputJson().isBlank() ? "null"
+                : completion.outputJson();
+        db.insertInto(XCOM, XCOM.TASK_INSTANCE_ID, XCOM.KEY, XCOM.VALUE)
+                .values(attempt.taskInstanceId(), RETURN_VALUE, JSONB.valueOf(value))
+                .onConflict(XCOM.TASK_INSTANCE_ID, XCOM.KEY).doUpdate().set(XCOM.VALUE, JSONB.valueOf(value))
+                .execute();
+        DagSpec spec = version(db, run.getDagVersionId()).spec();
+        // Most instances of a big mapped task finish while their siblings still run: nothing to decide.
+        boolean siblingsUnfinished = ti.getMapIndex() >= 0 && db.fetchExists(TASK_INSTANCE,
+                TASK_INSTANCE.DAG_RUN_ID.eq(run.getId()), TASK_INSTANCE.TASK_ID.eq(ti.getTaskId()),
+                TASK_INSTANCE.STATE.notIn(FINISHED));
+        if (!RunDecider.decisionUnchanged(spec, ti.getTaskId(), TaskInstanceState.SUCCESS, siblingsUnfinished)) {
+            decisions.apply(db, run, spec, completion.decide());
+        }
+        if (RunDecider.isLimited(spec.task(ti.getTaskId()), spec)) {
+            decisions.promoteScheduled(db);
+        }
+        return ReportOutcome.ACCEPTED;
     }
 
     @Override

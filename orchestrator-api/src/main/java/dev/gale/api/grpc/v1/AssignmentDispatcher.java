@@ -89,7 +89,7 @@ final class AssignmentDispatcher implements AutoCloseable {
         }
     }
 
-    /** Claims for one worker at a time, round robin, until no worker with credits gets more work. */
+    /** Claims for one worker at a time, round robin, until no worker with credits left gets more work. */
     private void dispatchAll() {
         boolean claimedAny = true;
         while (claimedAny && running) {
@@ -108,7 +108,9 @@ final class AssignmentDispatcher implements AutoCloseable {
                                 + " retry it", connection.workerId(), task.taskId(), task.runId());
                     }
                 }
-                claimedAny |= !claimed.isEmpty();
+                // A claim short of the credits took all the worker could get: asking again right away finds
+                // nothing and costs a transaction; work queued meanwhile wakes the dispatcher anyway.
+                claimedAny |= claimed.size() == credits;
             }
             nextConnection++;
         }
