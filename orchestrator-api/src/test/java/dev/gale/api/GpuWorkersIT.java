@@ -40,7 +40,7 @@ class GpuWorkersIT {
     static void start() {
         // The GPU wait timeout must outlast a worker JVM's start on a loaded machine (the waiting test starts one).
         gale = new GaleTestServer(Map.of("gale.heartbeat.timeout", "PT2S", "gale.heartbeat.interval", "PT0.5S",
-                "gale.scheduler.interval", "PT0.2S", "gale.gpu.wait-timeout", "PT30S",
+                "gale.scheduler.interval", "PT0.2S", "gale.gpu.wait-timeout", "PT60S",
                 "gale.task-token.secret", "gpu-workers-test"), false);
     }
 
@@ -147,10 +147,10 @@ class GpuWorkersIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> task("too_big_gpu_for_tests", runId, "huge")
                     .path("waitingReason").asString("").equals(reason));
 
-            await().atMost(Duration.ofSeconds(70)).until(() -> runState("too_big_gpu_for_tests", runId).equals("failed"));
+            await().atMost(Duration.ofSeconds(100)).until(() -> runState("too_big_gpu_for_tests", runId).equals("failed"));
             JsonNode huge = task("too_big_gpu_for_tests", runId, "huge");
             assertThat(huge.get("state").asString()).isEqualTo("failed");
-            assertThat(huge.get("error").asString()).isEqualTo("no connected worker could run it for 30 s (the GPU wait"
+            assertThat(huge.get("error").asString()).isEqualTo("no connected worker could run it for 60 s (the GPU wait"
                     + " timeout): " + reason);
             assertThat(huge.get("attempt").asInt()).as("it never ran").isZero();
         }
