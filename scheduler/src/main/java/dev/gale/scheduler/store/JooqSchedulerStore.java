@@ -47,7 +47,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +60,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.Record;
+import org.jooq.Row2;
 import org.jooq.impl.DSL;
 
 /** The scheduler's store on PostgreSQL, every query written with jOOQ. */
@@ -368,7 +371,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
                 .where(DAG_RUN.ID.in(claimed.stream().map(TaskInstanceRecord::getDagRunId).distinct().toList()))
                 .forEach(r -> runs.put(r.value1(), r));
         List<List<String>> upstreamOf = new ArrayList<>(claimed.size());
-        Set<org.jooq.Row2<Long, String>> sources = new java.util.LinkedHashSet<>();
+        Set<Row2<Long, String>> sources = new LinkedHashSet<>();
         for (TaskInstanceRecord ti : claimed) {
             DagSpec spec = version(db, runs.get(ti.getDagRunId()).get(DAG_RUN.DAG_VERSION_ID)).spec();
             TaskSpec task = spec.task(ti.getTaskId());
@@ -606,16 +609,16 @@ public final class JooqSchedulerStore implements SchedulerStore {
         insert.onConflict(XCOM.TASK_INSTANCE_ID, XCOM.KEY).doUpdate().set(XCOM.VALUE, DSL.excluded(XCOM.VALUE))
                 .execute();
         // Which mapped tasks of these runs still have unfinished instances, in one query for the batch.
-        Set<org.jooq.Row2<Long, String>> mapped = accepted.stream().filter(ti -> ti.getMapIndex() >= 0)
+        Set<Row2<Long, String>> mapped = accepted.stream().filter(ti -> ti.getMapIndex() >= 0)
                 .map(ti -> DSL.row(ti.getDagRunId(), ti.getTaskId())).collect(Collectors.toSet());
-        Set<String> unfinished = new java.util.HashSet<>();
+        Set<String> unfinished = new HashSet<>();
         if (!mapped.isEmpty()) {
             db.selectDistinct(TASK_INSTANCE.DAG_RUN_ID, TASK_INSTANCE.TASK_ID).from(TASK_INSTANCE)
                     .where(DSL.row(TASK_INSTANCE.DAG_RUN_ID, TASK_INSTANCE.TASK_ID).in(mapped),
                             TASK_INSTANCE.STATE.notIn(FINISHED))
                     .forEach(r -> unfinished.add(r.value1() + "/" + r.value2()));
         }
-        Set<Long> toDecide = new java.util.HashSet<>();
+        Set<Long> toDecide = new HashSet<>();
         boolean promote = false;
         for (TaskInstanceRecord ti : accepted) {
             DagSpec spec = version(db, runs.get(ti.getDagRunId()).getDagVersionId()).spec();
@@ -742,7 +745,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     .fetch();
             List<Long> queued = new ArrayList<>();
             List<Long> scheduled = new ArrayList<>();
-            Set<String> queues = new java.util.HashSet<>();
+            Set<String> queues = new HashSet<>();
             for (var r : due) {
                 DagSpec spec = version(db, r.value4()).spec();
                 if (RunDecider.isLimited(spec.task(r.value2()), spec)) {
@@ -966,7 +969,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
                 .forUpdate().fetchOne();
     }
 
-    private static org.jooq.Condition isCurrent(TaskAttempt attempt) {
+    private static Condition isCurrent(TaskAttempt attempt) {
         return TASK_INSTANCE.ID.eq(attempt.taskInstanceId())
                 .and(TASK_INSTANCE.ATTEMPT.eq(attempt.attempt()))
                 .and(TASK_INSTANCE.STATE.eq(TaskInstanceState.RUNNING.wireName()));
