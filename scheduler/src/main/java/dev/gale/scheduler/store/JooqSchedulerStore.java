@@ -104,7 +104,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
         this.decisions = new RunDecisions(id -> version(dsl, id).spec(), this::now);
         this.completions = new GroupCommit<>(
                 batch -> dsl.transactionResult(tx -> completeTogether(tx.dsl(), batch)),
-                c -> dsl.transactionResult(tx -> completeInTransaction(tx.dsl(), c)));
+                c -> dsl.transactionResult(tx -> completeTogether(tx.dsl(), List.of(c)).getFirst()));
     }
 
     @Override
@@ -559,10 +559,11 @@ public final class JooqSchedulerStore implements SchedulerStore {
     }
 
     /**
-     * The same as {@link #completeInTransaction} applied to each completion in turn, in a few statements
-     * for the whole batch: the runs are locked (in id order) and their instances updated, recorded and
-     * given their outputs together, and each run that needs it is decided once, after all of its
-     * completions, which yields the same states because a decision depends only on the states it sees.
+     * Records successful attempts (one, or a batch that arrived together) in a few statements for the
+     * whole batch: the runs are locked (in id order) and their instances updated, recorded and given
+     * their outputs together, and each run that needs it is decided once, after all of its completions,
+     * which yields the same states as deciding after each because a decision depends only on the
+     * states it sees. An attempt that is no longer the running one is answered STALE.
      */
     private List<ReportOutcome> completeTogether(DSLContext db, List<Completion> batch) {
         Set<Long> ids = batch.stream().map(c -> c.attempt().taskInstanceId()).collect(Collectors.toSet());
@@ -639,41 +640,6 @@ public final class JooqSchedulerStore implements SchedulerStore {
             decisions.promoteScheduled(db);
         }
         return outcomes;
-    }
-
-    private ReportOutcome completeInTransaction(DSLContext db, Completion completion) {
-        TaskAttempt attempt = completion.attempt();
-        DagRunRecord run = lockRunOf(db, attempt.taskInstanceId());
-        if (run == null) {
-            return ReportOutcome.STALE;
-        }
-        TaskInstanceRecord ti = db.update(TASK_INSTANCE)
-                .set(TASK_INSTANCE.STATE, TaskInstanceState.SUCCESS.wireName())
-                .set(TASK_INSTANCE.ENDED_AT, now())
-                .where(isCurrent(attempt))
-                .returning().fetchOne();
-        if (ti == null) {
-            return ReportOutcome.STALE;
-        }
-        recordEndedAttempts(db, TASK_INSTANCE.ID.eq(attempt.taskInstanceId()));
-        String value = completion.outputJson() == null || completion.outputJson().isBlank() ? "null"
-                : completion.outputJson();
-        db.insertInto(XCOM, XCOM.TASK_INSTANCE_ID, XCOM.KEY, XCOM.VALUE)
-                .values(attempt.taskInstanceId(), RETURN_VALUE, JSONB.valueOf(value))
-                .onConflict(XCOM.TASK_INSTANCE_ID, XCOM.KEY).doUpdate().set(XCOM.VALUE, JSONB.valueOf(value))
-                .execute();
-        DagSpec spec = version(db, run.getDagVersionId()).spec();
-        // Most instances of a big mapped task finish while their siblings still run: nothing to decide.
-        boolean siblingsUnfinished = ti.getMapIndex() >= 0 && db.fetchExists(TASK_INSTANCE,
-                TASK_INSTANCE.DAG_RUN_ID.eq(run.getId()), TASK_INSTANCE.TASK_ID.eq(ti.getTaskId()),
-                TASK_INSTANCE.STATE.notIn(FINISHED));
-        if (!RunDecider.decisionUnchanged(spec, ti.getTaskId(), TaskInstanceState.SUCCESS, siblingsUnfinished)) {
-            decisions.apply(db, run, spec, completion.decide());
-        }
-        if (RunDecider.isLimited(spec.task(ti.getTaskId()), spec)) {
-            decisions.promoteScheduled(db);
-        }
-        return ReportOutcome.ACCEPTED;
     }
 
     @Override
