@@ -62,6 +62,14 @@ final class GaleTestServer implements AutoCloseable, BeforeAllCallback, AfterAll
         return new GaleTestServer(extraProperties, true, false);
     }
 
+    /** A server on a database of the caller's, e.g. an {@link ExternalPostgres} the test restarts. */
+    static GaleTestServer on(TestPostgres.Database database, Map<String, String> extraProperties, boolean withWorker) {
+        GaleTestServer server = new GaleTestServer(extraProperties, withWorker, false);
+        server.database = database;
+        server.start();
+        return server;
+    }
+
     /** Another API replica on the database of {@code first}, as a second process behind a load balancer would be. */
     static GaleTestServer replicaOf(GaleTestServer first, Map<String, String> extraProperties, boolean withWorker) {
         GaleTestServer replica = new GaleTestServer(extraProperties, withWorker, false);
