@@ -183,4 +183,14 @@ class ApiReplicasIT {
         assertThat(second.getAttempt()).isEqualTo(2);
         assertThat(second.getRunId()).isEqualTo(runId);
     }
+
+    @Test
+    void aWorkerLeavesTheWorkersListWithinSecondsOfItsStreamClosing() throws Exception {
+        tei(a).register(registration("leaving", "only", 1));
+        StreamObserver<PullRequest> stream = pull(b, "leaving", 1, new LinkedBlockingQueue<>());
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.get("/api/v1/workers").body().contains("\"leaving\""));
+        // The stream breaks as it does when a worker process dies: cancelled, not closed politely.
+        stream.onError(new IllegalStateException("the worker process died"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !a.get("/api/v1/workers").body().contains("\"leaving\""));
+    }
 }

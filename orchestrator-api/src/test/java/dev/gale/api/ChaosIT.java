@@ -111,7 +111,8 @@ class ChaosIT {
                 while (!Thread.currentThread().isInterrupted()) {
                     supervised.addAll(cluster.restartExited());
                     try {
-                        Thread.sleep(500);
+                        // A supervisor's back-off: a start that fails while PostgreSQL is down is retried every 5 s.
+                        Thread.sleep(5_000);
                     } catch (InterruptedException e) {
                         return;
                     }

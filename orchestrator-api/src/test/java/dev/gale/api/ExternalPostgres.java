@@ -78,6 +78,12 @@ final class ExternalPostgres implements AutoCloseable {
         while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
             sleep(50);
         }
+        // Releases the library's lock on the data directory; its pg_ctl stop finds no server, and says so in the log.
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Optional<Long> postmasterPid() {

@@ -2,6 +2,7 @@ package dev.gale.api.config;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.gale.api.faults.DatabaseOutageProblems;
 import dev.gale.api.grpc.v1.GrpcServer;
 import dev.gale.api.grpc.v1.LlmCalls;
 import dev.gale.api.grpc.v1.TaskExecutionGrpcService;
@@ -281,6 +282,11 @@ public class GaleServerConfiguration {
         schedules.sync(dags.dags().stream().map(dev.gale.sdk.Dag::spec).toList());
         schedules.start();
         return schedules;
+    }
+
+    @Bean
+    DatabaseOutageProblems databaseOutageProblems() {
+        return new DatabaseOutageProblems();
     }
 
     @Bean

@@ -1,6 +1,6 @@
-package dev.gale.api.rest.v1;
+package dev.gale.api.faults;
 
-import dev.gale.api.faults.DatabaseOutage;
+import java.net.URI;
 import org.jooq.exception.DataAccessException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -12,12 +12,13 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * A request that met a database outage is 503 with {@code Retry-After}: every write is one transaction,
- * so it changed nothing, and the same request can be sent again.
+ * A REST request that met a database outage is 503 with {@code Retry-After}: every write is one
+ * transaction, so it changed nothing, and the same request can be sent again. It lives beside
+ * {@link DatabaseOutage} rather than with the REST adapters, which know nothing of the database.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class DatabaseOutageProblems {
+public class DatabaseOutageProblems {
     static final String RETRY_AFTER_SECONDS = "5";
 
     @ExceptionHandler(DataAccessException.class)
@@ -28,7 +29,7 @@ class DatabaseOutageProblems {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "The database is unreachable for now (restarting, or a connection was lost); nothing was changed."
                         + " Send the same request again in a few seconds.");
-        problem.setType(Problems.type("database-unavailable"));
+        problem.setType(URI.create("urn:gale:problem:database-unavailable"));
         problem.setTitle("Database unavailable");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER,
                 RETRY_AFTER_SECONDS).body(problem);
