@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.gale.api.security.Role;
 import dev.gale.api.security.TaskTokens;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskAttempt;
@@ -54,6 +55,8 @@ class DatabaseOutageIT {
                     .findTaskInstance(runId, "mark", -1).orElseThrow();
             String token = gale.context.getBean(TaskTokens.class).issue(new TaskAttempt(mark.id(), mark.attempt()));
 
+            String unchecked = gale.token("not-checked-yet", Role.OPERATOR);
+
             postgres.stopFast();
             HttpResponse<String> refused = gale.post("/api/v1/dags/marked_for_tests/runs", conf);
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
@@ -61,6 +64,10 @@ class DatabaseOutageIT {
             assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
                     type -> assertThat(type).startsWith("application/problem+json"));
             assertThat(JSON.readTree(refused.body()).get("detail").asString()).contains("nothing was changed");
+            // Also when the outage meets the token check, before any controller.
+            HttpResponse<String> unauthenticated = gale.post("/api/v1/dags/marked_for_tests/runs", conf, unchecked);
+            assertThat(unauthenticated.statusCode()).as(unauthenticated.body()).isEqualTo(503);
+            assertThat(unauthenticated.headers().firstValue("Retry-After")).hasValue("5");
             ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", gale.grpcPort()).usePlaintext().build();
             try {
                 assertThatThrownBy(() -> TaskExecutionGrpc.newBlockingStub(channel).heartbeat(

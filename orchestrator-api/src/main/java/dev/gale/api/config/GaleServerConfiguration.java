@@ -2,7 +2,7 @@ package dev.gale.api.config;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.gale.api.faults.DatabaseOutageProblems;
+import dev.gale.api.faults.DatabaseOutageFilter;
 import dev.gale.api.grpc.v1.GrpcServer;
 import dev.gale.api.grpc.v1.LlmCalls;
 import dev.gale.api.grpc.v1.TaskExecutionGrpcService;
@@ -126,6 +126,14 @@ public class GaleServerConfiguration {
             tokens.bootstrapAdmin(settings.bootstrapAdminToken());
         }
         return tokens;
+    }
+
+    @Bean
+    FilterRegistrationBean<DatabaseOutageFilter> databaseOutageFilter() {
+        FilterRegistrationBean<DatabaseOutageFilter> registration =
+                new FilterRegistrationBean<>(new DatabaseOutageFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
     }
 
     @Bean
@@ -282,11 +290,6 @@ public class GaleServerConfiguration {
         schedules.sync(dags.dags().stream().map(dev.gale.sdk.Dag::spec).toList());
         schedules.start();
         return schedules;
-    }
-
-    @Bean
-    DatabaseOutageProblems databaseOutageProblems() {
-        return new DatabaseOutageProblems();
     }
 
     @Bean
