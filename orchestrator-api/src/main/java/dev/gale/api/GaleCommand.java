@@ -8,12 +8,11 @@ import dev.gale.api.cli.TasksCommand;
 import dev.gale.api.standalone.Preflight;
 import dev.gale.api.standalone.Standalone;
 import dev.gale.api.standalone.StandaloneException;
+import dev.gale.sdk.runtime.cli.StopSignals;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,11 +70,6 @@ public final class GaleCommand implements Runnable {
             System.setProperty("gale.home", home.toAbsolutePath().toString());
             Standalone gale = Standalone.start(new Standalone.Options(home, httpPort, grpcPort, workerSlots, Map.of(),
                     gpuInventory));
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                gale.close();
-                stopped.countDown();
-            }));
             String dags = gale.dags().dags().stream().map(d -> d.dagId()).collect(Collectors.joining(", "));
             gale.createdAdminToken().ifPresent(token -> System.out.printf("""
                     Created an admin API token. It is shown only this once, and kept in %s/admin-token (mode 600):
@@ -91,7 +85,7 @@ public final class GaleCommand implements Runnable {
                     Press Ctrl+C to stop.
                     """, gale.home(), gale.httpPort(), gale.home(), gale.httpPort(), gale.home(), gale.httpPort(),
                     gale.grpcPort(), dags);
-            stopped.await();
+            StopSignals.awaitStopThen(gale::close);
             return 0;
         }
     }
@@ -100,13 +94,12 @@ public final class GaleCommand implements Runnable {
             description = "Run the API server and scheduler against an external PostgreSQL (GALE_DB_URL).")
     static final class ServerCommand implements Callable<Integer> {
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             Preflight.requireFreePort(Integer.parseInt(env("GALE_HTTP_PORT", "8080")), "GALE_HTTP_PORT");
             Preflight.requireFreePort(Integer.parseInt(env("GALE_GRPC_PORT", "9090")), "GALE_GRPC_PORT");
             Preflight.requireDatabase(System.getenv("GALE_DB_URL"), env("GALE_DB_USER", "postgres"),
                     env("GALE_DB_PASSWORD", ""));
-            new SpringApplicationBuilder(GaleServerApplication.class).run();
-            return 0;
+            return ServerProcess.runUntilStopped("server", Map.of());
         }
     }
 
@@ -115,13 +108,11 @@ public final class GaleCommand implements Runnable {
                     + " Run several for high availability: they coordinate through row locks.")
     static final class SchedulerCommand implements Callable<Integer> {
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             Preflight.requireDatabase(System.getenv("GALE_DB_URL"), env("GALE_DB_USER", "postgres"),
                     env("GALE_DB_PASSWORD", ""));
-            new SpringApplicationBuilder(GaleServerApplication.class)
-                    .properties(Map.of("spring.main.web-application-type", "none", "gale.grpc.enabled", "false"))
-                    .run();
-            return 0;
+            return ServerProcess.runUntilStopped("scheduler",
+                    Map.of("spring.main.web-application-type", "none", "gale.grpc.enabled", "false"));
         }
     }
 

@@ -62,6 +62,23 @@ final class GaleTestServer implements AutoCloseable, BeforeAllCallback, AfterAll
         return new GaleTestServer(extraProperties, true, false);
     }
 
+    /** A server on a database of the caller's, e.g. an {@link ExternalPostgres} the test restarts. */
+    static GaleTestServer on(TestPostgres.Database database, Map<String, String> extraProperties, boolean withWorker) {
+        GaleTestServer server = new GaleTestServer(extraProperties, withWorker, false);
+        server.database = database;
+        server.start();
+        return server;
+    }
+
+    /** Another API replica on the database of {@code first}, as a second process behind a load balancer would be. */
+    static GaleTestServer replicaOf(GaleTestServer first, Map<String, String> extraProperties, boolean withWorker) {
+        GaleTestServer replica = new GaleTestServer(extraProperties, withWorker, false);
+        replica.database = first.database;
+        replica.adminToken = first.adminToken;
+        replica.start();
+        return replica;
+    }
+
     @Override
     public void beforeAll(ExtensionContext extension) {
         start();
@@ -73,7 +90,9 @@ final class GaleTestServer implements AutoCloseable, BeforeAllCallback, AfterAll
     }
 
     private void start() {
-        database = TestPostgres.newDatabase();
+        if (database == null) {
+            database = TestPostgres.newDatabase();
+        }
         Map<String, Object> properties = new HashMap<>(extraProperties);
         properties.put("gale.grpc.port", 0);
         properties.put("gale.db.url", database.jdbcUrl());
@@ -82,7 +101,9 @@ final class GaleTestServer implements AutoCloseable, BeforeAllCallback, AfterAll
         // A free port; as an argument it outranks the 8080 default of application.properties.
         context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties)
                 .run("--server.port=0");
-        adminToken = context.getBean(ApiTokens.class).create("test-admin", Role.ADMIN).token();
+        if (adminToken == null) {
+            adminToken = context.getBean(ApiTokens.class).create("test-admin", Role.ADMIN).token();
+        }
         worker = withWorker ? new Worker(WorkerOptions.builder("localhost:" + grpcPort())
                 .workerId("test-worker").slots(4).build(), context.getBean(DagRegistry.class)).start() : null;
     }

@@ -84,7 +84,39 @@ public final class TestDags implements DagBundle {
         });
         return List.of(slow.result(nap).build(), sleepy.result(sleep).build(), fragile.result(after).build(),
                 secretive.build(), chatty.build(), retriedByHand.build(), marked(), stoppable.build(), clock.result(now).build(),
-                llmRetried(), llmConfidential(), llmBudgeted(), emitsUndeclaredAsset());
+                llmRetried(), llmConfidential(), llmBudgeted(), emitsUndeclaredAsset(), ledgered());
+    }
+
+    /**
+     * Four tasks (extract, then transform_a and transform_b, then load) with retries, each of which appends
+     * "S|E runId taskId attempt pid epochMs" to the file named by param ledger when it starts and ends, so
+     * that the chaos test measures executions instead of assuming them.
+     */
+    private static Dag ledgered() {
+        DagBuilder dag = Dag.builder("ledger_for_tests")
+                .param(Param.string("ledger").defaultValue("/dev/null"))
+                .param(Param.string("request").defaultValue(""));
+        var extract = dag.task("extract", TestDags::ledgerEntry).retries(3, Duration.ofMillis(200));
+        var transformA = dag.task("transform_a", TestDags::ledgerEntry).retries(3, Duration.ofMillis(200));
+        var transformB = dag.task("transform_b", TestDags::ledgerEntry).retries(3, Duration.ofMillis(200));
+        var load = dag.task("load", TestDags::ledgerEntry).retries(3, Duration.ofMillis(200));
+        extract.then(transformA);
+        extract.then(transformB);
+        transformA.then(load);
+        transformB.then(load);
+        return dag.result(load).build();
+    }
+
+    private static String ledgerEntry(dev.gale.sdk.TaskContext ctx) throws Exception {
+        Path ledger = Path.of(ctx.param("ledger", String.class));
+        String execution = ctx.runId() + " " + ctx.taskId() + " " + ctx.attempt() + " " + ProcessHandle.current().pid();
+        // One short write per line with O_APPEND: lines of concurrent worker processes never interleave.
+        Files.writeString(ledger, "S " + execution + " " + System.currentTimeMillis() + "\n",
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Thread.sleep(200);
+        Files.writeString(ledger, "E " + execution + " " + System.currentTimeMillis() + "\n",
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        return ctx.taskId();
     }
 
     /** Asks a model, then fails its first attempt: the retry must replay the call (LlmUsageIT). */

@@ -30,7 +30,7 @@ final class WorkerProcesses implements AutoCloseable {
         return packagedJar("worker-cpu", "gale-worker.jar");
     }
 
-    private static Path packagedJar(String module, String name) {
+    static Path packagedJar(String module, String name) {
         Path jar = Path.of("..", module, "target", name).toAbsolutePath().normalize();
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run the tests through the reactor (./mvnw verify),"
@@ -84,7 +84,8 @@ final class WorkerProcesses implements AutoCloseable {
         return Files.exists(log(workerId)) ? Files.readString(log(workerId)) : "";
     }
 
-    private static Path testBundleJar(Path jar) {
+    /** A DAG bundle jar of {@link TestDags}, for worker and server processes. */
+    static Path testBundleJar(Path jar) {
         Path classes = Path.of("target", "test-classes").toAbsolutePath();
         try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
              Stream<Path> files = Files.list(classes.resolve("dev/gale/api"))) {

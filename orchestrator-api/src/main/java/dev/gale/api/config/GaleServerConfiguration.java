@@ -2,6 +2,7 @@ package dev.gale.api.config;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.gale.api.faults.DatabaseOutageFilter;
 import dev.gale.api.grpc.v1.GrpcServer;
 import dev.gale.api.grpc.v1.LlmCalls;
 import dev.gale.api.grpc.v1.TaskExecutionGrpcService;
@@ -33,6 +34,7 @@ import dev.gale.scheduler.store.JooqApiTokenStore;
 import dev.gale.scheduler.store.JooqLlmUsageStore;
 import dev.gale.scheduler.store.JooqRunHistory;
 import dev.gale.scheduler.store.JooqSchedulerStore;
+import dev.gale.scheduler.store.JooqSigningKeys;
 import dev.gale.scheduler.store.PgNotifications;
 import dev.gale.scheduler.store.QuartzConnections;
 import dev.gale.scheduler.store.SchedulerMigrations;
@@ -74,8 +76,11 @@ public class GaleServerConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(GaleSettings settings) {
+    HikariDataSource dataSource(GaleSettings settings, Environment environment) {
         HikariConfig config = new HikariConfig();
+        // While PostgreSQL is away a call waits this long for a connection, then answers "retry" (503, UNAVAILABLE).
+        config.setConnectionTimeout(environment.getProperty("gale.db.connection-timeout", Duration.class,
+                Duration.ofSeconds(10)).toMillis());
         config.setJdbcUrl(settings.dbUrl());
         config.setUsername(settings.dbUser());
         config.setPassword(settings.dbPassword());
@@ -121,6 +126,14 @@ public class GaleServerConfiguration {
             tokens.bootstrapAdmin(settings.bootstrapAdminToken());
         }
         return tokens;
+    }
+
+    @Bean
+    FilterRegistrationBean<DatabaseOutageFilter> databaseOutageFilter() {
+        FilterRegistrationBean<DatabaseOutageFilter> registration =
+                new FilterRegistrationBean<>(new DatabaseOutageFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
     }
 
     @Bean
@@ -197,9 +210,12 @@ public class GaleServerConfiguration {
         return new WorkerDirectory(store, clock, settings.heartbeatTimeout());
     }
 
+    /** Without gale.task-token.secret, the key is made once and kept in the database for every replica. */
     @Bean
-    TaskTokens taskTokens(GaleSettings settings, Clock clock) {
-        return new TaskTokens(settings.taskTokenSecret(), clock, Duration.ofMinutes(15));
+    TaskTokens taskTokens(GaleSettings settings, Clock clock, DSLContext dsl) {
+        String secret = settings.taskTokenSecret().isBlank() ? JooqSigningKeys.shared(dsl, "task-token")
+                : settings.taskTokenSecret();
+        return new TaskTokens(secret, clock, Duration.ofMinutes(15));
     }
 
     /** The models this deployment offers ({@code gale.llm.catalog}); a mistake in it stops the server at start. */

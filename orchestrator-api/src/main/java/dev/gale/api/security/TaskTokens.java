@@ -11,7 +11,6 @@ import dev.gale.scheduler.service.TaskAttempt;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,9 +28,12 @@ public final class TaskTokens {
     private final Clock clock;
     private final Duration ttl;
 
-    /** @param secret shared by every API replica; when empty, a random one is made (fine for one replica) */
+    /** @param secret shared by every API replica (configured, or kept in the database) */
     public TaskTokens(String secret, Clock clock, Duration ttl) {
-        byte[] key = secret.isEmpty() ? randomKey() : sha256(secret);
+        if (secret.isEmpty()) {
+            throw new IllegalArgumentException("the task token secret must not be empty");
+        }
+        byte[] key = sha256(secret);
         try {
             this.signer = new MACSigner(key);
             this.verifier = new MACVerifier(key);
@@ -86,12 +88,6 @@ public final class TaskTokens {
         public InvalidTaskTokenException(String message) {
             super(message);
         }
-    }
-
-    private static byte[] randomKey() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return key;
     }
 
     private static byte[] sha256(String secret) {

@@ -5,6 +5,7 @@ import dev.gale.scheduler.service.AssetTriggers;
 import dev.gale.scheduler.service.SchedulerStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,14 @@ public final class SchedulingLoop implements AutoCloseable {
         this.assetTriggers = assetTriggers;
     }
 
+    /**
+     * When the last failed pass ended, while the next ones still fail; then when the passes came back.
+     * Heartbeats could not be recorded while the database was away, so missing ones are not held against
+     * workers until a whole heartbeat timeout has passed since it came back.
+     */
+    private boolean lastPassFailed;
+    private Instant recoveredAt;
+
     public void start(Duration interval) {
         executor.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -52,9 +61,16 @@ public final class SchedulingLoop implements AutoCloseable {
     public void tick() {
         try {
             store.requeueDueRetries(clock.instant());
-            int failed = store.failAttemptsWithoutHeartbeat(clock.instant(), heartbeatTimeout, RunDecider::decide);
-            if (failed > 0) {
-                log.warn("Failed {} task attempt(s) whose worker stopped heartbeating", failed);
+            if (lastPassFailed) {
+                lastPassFailed = false;
+                recoveredAt = clock.instant();
+                log.info("Scheduling passes work again; missed heartbeats count from now");
+            }
+            if (recoveredAt == null || !clock.instant().isBefore(recoveredAt.plus(heartbeatTimeout))) {
+                int failed = store.failAttemptsWithoutHeartbeat(clock.instant(), heartbeatTimeout, RunDecider::decide);
+                if (failed > 0) {
+                    log.warn("Failed {} task attempt(s) whose worker stopped heartbeating", failed);
+                }
             }
             store.failTimedOutAttempts(clock.instant(), RunDecider::decide);
             int unplaceable = store.reviewGpuWaits(clock.instant(), clock.instant().minus(heartbeatTimeout),
@@ -70,7 +86,10 @@ public final class SchedulingLoop implements AutoCloseable {
                 assetTriggers.handlePending();
             }
         } catch (RuntimeException e) {
-            log.error("Scheduling pass failed; the next pass retries", e);
+            if (!lastPassFailed) {
+                log.error("Scheduling pass failed; the next passes retry", e);
+            }
+            lastPassFailed = true;
         }
     }
 

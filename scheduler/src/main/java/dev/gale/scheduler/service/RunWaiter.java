@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
  * commit, whichever process finished the run. Nothing polls the database while waiting.
  */
 public final class RunWaiter {
+    /** How often a waiter reads the run itself, in case its notification was lost. */
+    private static final Duration RECHECK = Duration.ofSeconds(5);
     private final SchedulerStore store;
     private final Map<String, List<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
 
@@ -36,12 +38,20 @@ public final class RunWaiter {
             if (run.isEmpty() || run.get().state().isFinished()) {
                 return run;
             }
-            try {
-                done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                // deadline reached: return the run as it is now
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                try {
+                    done.get(Math.min(left, RECHECK.toNanos()), TimeUnit.NANOSECONDS);
+                    return store.findRun(dagId, runId);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    // A notification sent while the LISTEN connection was down is lost: look for ourselves.
+                    run = store.findRun(dagId, runId);
+                    if (left <= RECHECK.toNanos() || run.isEmpty() || run.get().state().isFinished()) {
+                        return run;
+                    }
+                }
             }
-            return store.findRun(dagId, runId);
         } finally {
             list.remove(done);
             waiting.computeIfPresent(runId, (k, v) -> v.isEmpty() ? null : v);

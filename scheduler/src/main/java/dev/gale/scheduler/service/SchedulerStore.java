@@ -2,6 +2,7 @@ package dev.gale.scheduler.service;
 
 import dev.gale.scheduler.engine.Decision;
 import dev.gale.scheduler.engine.RunSnapshot;
+import dev.gale.scheduler.engine.TaskInstanceState;
 import dev.gale.scheduler.engine.WorkerOffer;
 import dev.gale.sdk.spec.DagSpec;
 import java.time.Duration;
@@ -120,7 +121,23 @@ public interface SchedulerStore {
     /** Creates or resizes pools. */
     void definePools(java.util.Map<String, Integer> slotsByPool);
 
-    void registerWorker(WorkerRegistration worker);
+    /**
+     * Records a worker's registration. True when it comes from a new incarnation of a worker id whose
+     * previous incarnation registered too: that process is gone, and so is any attempt it held.
+     */
+    boolean registerWorker(WorkerRegistration worker);
+
+    /** The worker as it last registered, whether or not it is connected now. */
+    Optional<WorkerView> registeredWorker(String workerId);
+
+    /**
+     * Fails (under each task's retry policy, as a missed heartbeat would) the running attempts of a
+     * worker whose process is gone. Returns how many.
+     */
+    int releaseAttemptsOf(String workerId, String reason, Instant now, Function<RunSnapshot, Decision> decide);
+
+    /** How an attempt that has ended ended (success, failed or up_for_retry); empty while it has not. */
+    Optional<TaskInstanceState> endedAttemptState(TaskAttempt attempt);
 
     /** Records that these workers' assignment streams are open at {@code now}. */
     void workersSeen(List<String> workerIds, Instant now);

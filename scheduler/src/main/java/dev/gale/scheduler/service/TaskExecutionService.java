@@ -1,6 +1,7 @@
 package dev.gale.scheduler.service;
 
 import dev.gale.scheduler.engine.RunDecider;
+import dev.gale.scheduler.engine.TaskInstanceState;
 import dev.gale.scheduler.engine.WorkerOffer;
 import dev.gale.sdk.SecretParams;
 import java.time.Clock;
@@ -20,8 +21,20 @@ public final class TaskExecutionService {
         this.clock = clock;
     }
 
+    /**
+     * Records a worker's registration. When it comes from a new process under the id of one that held
+     * attempts, those attempts are failed at once (fenced, and retried under their retry policy) rather
+     * than after the heartbeat timeout: the process that ran them is gone.
+     */
     public void registerWorker(WorkerRegistration worker) {
-        store.registerWorker(worker);
+        if (store.registerWorker(worker)) {
+            store.releaseAttemptsOf(worker.workerId(), "worker " + worker.workerId() + " restarted while running"
+                    + " this attempt", clock.instant(), RunDecider::decide);
+        }
+    }
+
+    public Optional<WorkerView> registeredWorker(String workerId) {
+        return store.registeredWorker(workerId);
     }
 
     /** Claims for a worker without GPUs. */
@@ -56,12 +69,25 @@ public final class TaskExecutionService {
         return store.requeueAfterWorkerShutdown(attempt, reason, clock.instant());
     }
 
+    /** A repeat of a completion already recorded for the attempt (its answer was lost) is accepted again. */
     public ReportOutcome complete(TaskAttempt attempt, String outputJson) {
-        return store.completeTask(attempt, outputJson, RunDecider::decide);
+        return repeatable(store.completeTask(attempt, outputJson, RunDecider::decide), attempt, true);
     }
 
+    /** A repeat of a failure already recorded for the attempt is accepted again; a failure after success is not. */
     public ReportOutcome fail(TaskAttempt attempt, String error, boolean noRetry) {
-        return store.failTask(attempt, error, noRetry, clock.instant(), RunDecider::decide);
+        return repeatable(store.failTask(attempt, error, noRetry, clock.instant(), RunDecider::decide), attempt,
+                false);
+    }
+
+    private ReportOutcome repeatable(ReportOutcome outcome, TaskAttempt attempt, boolean succeeded) {
+        if (outcome != ReportOutcome.STALE) {
+            return outcome;
+        }
+        boolean same = store.endedAttemptState(attempt)
+                .map(ended -> (ended == TaskInstanceState.SUCCESS) == succeeded)
+                .orElse(false);
+        return same ? ReportOutcome.ACCEPTED : ReportOutcome.STALE;
     }
 
     public String runIdOf(TaskAttempt attempt) {

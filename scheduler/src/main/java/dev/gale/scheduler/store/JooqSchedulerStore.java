@@ -814,25 +814,35 @@ public final class JooqSchedulerStore implements SchedulerStore {
     }
 
     @Override
-    public void registerWorker(WorkerRegistration worker) {
-        OffsetDateTime at = toOffset(worker.registeredAt());
-        dsl.insertInto(WORKER)
-                .set(WORKER.WORKER_ID, worker.workerId())
-                .set(WORKER.HOSTNAME, worker.hostname())
-                .set(WORKER.QUEUES, worker.queues().toArray(String[]::new))
-                .set(WORKER.CAPABILITIES, JSONB.valueOf(worker.capabilitiesJson()))
-                .set(WORKER.SOFTWARE_VERSION, worker.softwareVersion())
-                .set(WORKER.REGISTERED_AT, at)
-                .set(WORKER.LAST_HEARTBEAT_AT, at)
-                .onConflict(WORKER.WORKER_ID).doUpdate()
-                .set(WORKER.HOSTNAME, worker.hostname())
-                .set(WORKER.QUEUES, worker.queues().toArray(String[]::new))
-                .set(WORKER.CAPABILITIES, JSONB.valueOf(worker.capabilitiesJson()))
-                .set(WORKER.SOFTWARE_VERSION, worker.softwareVersion())
-                .set(WORKER.REGISTERED_AT, at)
-                .set(WORKER.LAST_HEARTBEAT_AT, at)
-                .set(WORKER.DISCONNECTED_AT, (OffsetDateTime) null)
-                .execute();
+    public boolean registerWorker(WorkerRegistration worker) {
+        return dsl.transactionResult(tx -> {
+            String previous = tx.dsl().select(WORKER.INCARNATION).from(WORKER)
+                    .where(WORKER.WORKER_ID.eq(worker.workerId())).forUpdate().fetchOne(WORKER.INCARNATION);
+            JooqWorkers.upsert(tx.dsl(), worker);
+            return previous != null && !previous.isEmpty() && !previous.equals(worker.incarnation());
+        });
+    }
+
+    @Override
+    public Optional<WorkerView> registeredWorker(String workerId) {
+        return JooqWorkers.find(dsl, workerId);
+    }
+
+    @Override
+    public int releaseAttemptsOf(String workerId, String reason, Instant now, Function<RunSnapshot, Decision> decide) {
+        List<TaskAttempt> held = dsl.select(TASK_INSTANCE.ID, TASK_INSTANCE.ATTEMPT).from(TASK_INSTANCE)
+                .where(TASK_INSTANCE.STATE.eq(TaskInstanceState.RUNNING.wireName()),
+                        TASK_INSTANCE.WORKER_ID.eq(workerId))
+                .fetch(r -> new TaskAttempt(r.value1(), r.value2()));
+        return failEach(held, now, reason, decide);
+    }
+
+    @Override
+    public Optional<TaskInstanceState> endedAttemptState(TaskAttempt attempt) {
+        return dsl.select(TASK_ATTEMPT.STATE).from(TASK_ATTEMPT)
+                .where(TASK_ATTEMPT.TASK_INSTANCE_ID.eq(attempt.taskInstanceId()),
+                        TASK_ATTEMPT.ATTEMPT.eq(attempt.attempt()))
+                .fetchOptional(r -> TaskInstanceState.fromWireName(r.value1()));
     }
 
     @Override

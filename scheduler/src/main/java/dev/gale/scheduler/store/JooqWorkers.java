@@ -4,6 +4,7 @@ import static dev.gale.scheduler.store.jooq.Tables.TASK_INSTANCE;
 import static dev.gale.scheduler.store.jooq.Tables.WORKER;
 
 import dev.gale.scheduler.engine.TaskInstanceState;
+import dev.gale.scheduler.service.WorkerRegistration;
 import dev.gale.scheduler.service.WorkerView;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,8 +13,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 import tools.jackson.databind.JsonNode;
@@ -25,6 +28,34 @@ final class JooqWorkers {
     private static final String RUNNING = TaskInstanceState.RUNNING.wireName();
 
     private JooqWorkers() {
+    }
+
+    static void upsert(DSLContext db, WorkerRegistration worker) {
+        OffsetDateTime at = worker.registeredAt().atOffset(ZoneOffset.UTC);
+        db.insertInto(WORKER)
+                .set(WORKER.WORKER_ID, worker.workerId())
+                .set(WORKER.HOSTNAME, worker.hostname())
+                .set(WORKER.QUEUES, worker.queues().toArray(String[]::new))
+                .set(WORKER.CAPABILITIES, JSONB.valueOf(worker.capabilitiesJson()))
+                .set(WORKER.SOFTWARE_VERSION, worker.softwareVersion())
+                .set(WORKER.REGISTERED_AT, at)
+                .set(WORKER.LAST_HEARTBEAT_AT, at)
+                .set(WORKER.INCARNATION, worker.incarnation())
+                .onConflict(WORKER.WORKER_ID).doUpdate()
+                .set(WORKER.HOSTNAME, worker.hostname())
+                .set(WORKER.QUEUES, worker.queues().toArray(String[]::new))
+                .set(WORKER.CAPABILITIES, JSONB.valueOf(worker.capabilitiesJson()))
+                .set(WORKER.SOFTWARE_VERSION, worker.softwareVersion())
+                .set(WORKER.REGISTERED_AT, at)
+                .set(WORKER.LAST_HEARTBEAT_AT, at)
+                .set(WORKER.DISCONNECTED_AT, (OffsetDateTime) null)
+                .set(WORKER.INCARNATION, worker.incarnation())
+                .execute();
+    }
+
+    static Optional<WorkerView> find(DSLContext db, String workerId) {
+        return db.select(WORKER.asterisk()).from(WORKER).where(WORKER.WORKER_ID.eq(workerId))
+                .fetchOptional(r -> toView(r, 0, 0));
     }
 
     static void seen(DSLContext db, List<String> workerIds, Instant now) {

@@ -210,6 +210,6 @@ class GpuRoutingIT {
     private static void register(String workerId, List<String> queues, int gpus, long memoryMb, Instant at) {
         store.registerWorker(new WorkerRegistration(workerId, "host", queues, "{\"slots\":4,\"gpuCount\":" + gpus
                 + ",\"gpuModel\":\"declared\",\"gpuMemoryMb\":" + memoryMb + ",\"takesCpuTasks\":false,\"labels\":{}}",
-                "test", at));
+                "test", at, ""));
     }
 }

@@ -16,6 +16,7 @@ import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -39,6 +40,8 @@ public final class Worker implements AutoCloseable {
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final WorkerOptions options;
+    /** Made once per process, so that the server tells a restart (release its attempts) from a reconnect. */
+    private final String incarnation = UUID.randomUUID().toString();
     private final DagRegistry dags;
     private final JsonMapper json = JsonMapper.builder().build();
     private final ManagedChannel channel;
@@ -132,6 +135,7 @@ public final class Worker implements AutoCloseable {
                 .setHostname(options.hostname())
                 .addAllQueues(options.queues())
                 .setSoftwareVersion(version == null ? "dev" : version)
+                .setIncarnation(incarnation)
                 .setCapabilities(WorkerCapabilities.newBuilder()
                         .setSlots(options.slots())
                         .setMemoryMb(options.memoryMb())

@@ -5,7 +5,6 @@ import dev.gale.sdk.runtime.Worker;
 import dev.gale.sdk.runtime.WorkerOptions;
 import dev.gale.sdk.runtime.cli.WorkerOptionsMixin;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -17,7 +16,7 @@ public final class CpuWorkerCommand implements Callable<Integer> {
     WorkerOptionsMixin options;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new CpuWorkerCommand()).execute(args));
+        System.exit(WorkerOptionsMixin.execute(new CpuWorkerCommand(), "gale worker", args));
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.gale.sdk.runtime.Worker;
 import dev.gale.sdk.runtime.WorkerOptions;
 import dev.gale.sdk.runtime.cli.WorkerOptionsMixin;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,7 +31,7 @@ public final class GpuWorkerCommand implements Callable<Integer> {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "gale-worker-gpu-logback.xml");
         }
-        System.exit(new CommandLine(new GpuWorkerCommand()).execute(args));
+        System.exit(WorkerOptionsMixin.execute(new GpuWorkerCommand(), "gale worker-gpu", args));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.gale.api.grpc.v1;
 
+import dev.gale.api.faults.DatabaseOutage;
 import dev.gale.api.security.TaskTokens;
 import dev.gale.scheduler.service.LlmCallRecord;
 import dev.gale.assets.AssetVersion;
@@ -10,9 +11,9 @@ import dev.gale.scheduler.service.TaskAssetService;
 import dev.gale.scheduler.service.TaskAttempt;
 import dev.gale.scheduler.service.TaskExecutionService;
 import dev.gale.scheduler.service.TaskLogLine;
-import dev.gale.scheduler.engine.WorkerOffer;
 import dev.gale.scheduler.service.WorkerDirectory;
 import dev.gale.scheduler.service.WorkerRegistration;
+import dev.gale.scheduler.service.WorkerView;
 import dev.gale.tei.v1.AppendLogsRequest;
 import dev.gale.tei.v1.AppendLogsResponse;
 import dev.gale.tei.v1.Assignment;
@@ -53,7 +54,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import tools.jackson.core.JacksonException;
@@ -70,7 +70,6 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     private final Duration heartbeatInterval;
     private final AssignmentDispatcher dispatcher;
     private final JsonMapper json = JsonMapper.builder().build();
-    private final Map<String, WorkerOffer> registered = new ConcurrentHashMap<>();
     private final LlmCalls llm;
 
     public TaskExecutionGrpcService(TaskExecutionService tasks, WorkerDirectory workers, TaskAssetService assets,
@@ -110,10 +109,14 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
                 "gpuMemoryMb", capabilities.getGpuMemoryMb(),
                 "takesCpuTasks", capabilities.getTakesCpuTasks(),
                 "labels", capabilities.getLabelsMap());
-        tasks.registerWorker(new WorkerRegistration(request.getWorkerId(), request.getHostname(), queues,
-                json.writeValueAsString(caps), request.getSoftwareVersion(), clock.instant()));
-        registered.put(request.getWorkerId(), new WorkerOffer(request.getWorkerId(), queues,
-                capabilities.getGpuCount(), capabilities.getGpuMemoryMb(), capabilities.getTakesCpuTasks()));
+        try {
+            tasks.registerWorker(new WorkerRegistration(request.getWorkerId(), request.getHostname(), queues,
+                    json.writeValueAsString(caps), request.getSoftwareVersion(), clock.instant(),
+                    request.getIncarnation()));
+        } catch (RuntimeException e) {
+            response.onError(failure(e));
+            return;
+        }
         response.onNext(RegisterResponse.newBuilder().setHeartbeatIntervalMs(heartbeatInterval.toMillis()).build());
         response.onCompleted();
     }
@@ -134,14 +137,21 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
             @Override
             public void onNext(PullRequest request) {
                 if (connection == null) {
-                    WorkerOffer offer = registered.get(request.getWorkerId());
-                    if (offer == null) {
+                    // Read from the database, not from this replica: the worker may have registered on another.
+                    Optional<WorkerView> worker;
+                    try {
+                        worker = tasks.registeredWorker(request.getWorkerId());
+                    } catch (RuntimeException e) {
+                        stream.onError(failure(e));
+                        return;
+                    }
+                    if (worker.isEmpty()) {
                         stream.onError(Status.FAILED_PRECONDITION.withDescription(
                                 "worker " + request.getWorkerId() + " must call Register before PullAssignments")
                                 .asRuntimeException());
                         return;
                     }
-                    connection = new WorkerConnection(offer, stream);
+                    connection = new WorkerConnection(worker.get().offer(), worker.get().slots(), stream);
                     current.set(connection);
                     connection.addCredits(request.getFreeSlots());
                     dispatcher.connected(connection);
@@ -377,9 +387,17 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
         try {
             call.run(attempt);
         } catch (RuntimeException e) {
-            response.onError(Status.INTERNAL.withDescription("the server could not record the call: " + e.getMessage())
-                    .withCause(e).asRuntimeException());
+            response.onError(failure(e));
         }
+    }
+
+    /** A database outage is UNAVAILABLE, which workers retry; anything else is a server bug. */
+    private static RuntimeException failure(RuntimeException e) {
+        if (DatabaseOutage.isOutage(e)) {
+            return Status.UNAVAILABLE.withDescription(DatabaseOutage.ADVICE).withCause(e).asRuntimeException();
+        }
+        return Status.INTERNAL.withDescription("the server could not record the call: " + e.getMessage())
+                .withCause(e).asRuntimeException();
     }
 
     private static <T> void answer(ReportOutcome outcome, T ok, StreamObserver<T> response) {

@@ -5,14 +5,19 @@ import dev.gale.tei.v1.Assignment;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** One worker's open assignment stream, what the worker offers, and how many more assignments it asked for. */
+/**
+ * One worker's open assignment stream, what the worker offers, and how many more assignments it asked for,
+ * never more than the slots it registered (a worker that sends more credits than it has slots gets no more).
+ */
 final class WorkerConnection {
     private final WorkerOffer offer;
+    private final int slots;
     private final ServerCallStreamObserver<Assignment> stream;
     private final AtomicInteger credits = new AtomicInteger();
 
-    WorkerConnection(WorkerOffer offer, ServerCallStreamObserver<Assignment> stream) {
+    WorkerConnection(WorkerOffer offer, int slots, ServerCallStreamObserver<Assignment> stream) {
         this.offer = offer;
+        this.slots = Math.max(1, slots);
         this.stream = stream;
     }
 
@@ -29,7 +34,7 @@ final class WorkerConnection {
     }
 
     void addCredits(int n) {
-        credits.addAndGet(n);
+        credits.accumulateAndGet(n, (held, added) -> Math.min(slots, held + added));
     }
 
     /** Sends one assignment; false when the stream is gone. */

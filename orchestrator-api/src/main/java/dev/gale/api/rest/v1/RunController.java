@@ -1,6 +1,7 @@
 package dev.gale.api.rest.v1;
 
 import dev.gale.api.config.GaleSettings;
+import dev.gale.api.faults.DatabaseOutage;
 import dev.gale.api.security.Role;
 import dev.gale.scheduler.engine.DagRunState;
 import dev.gale.scheduler.service.DagRunView;
@@ -166,8 +167,7 @@ class RunController {
     private ResponseEntity<DagRunResponse> awaited(String dagId, DagRunView run, Duration requestedWait,
                                                    TriggeredRun triggered) throws InterruptedException {
         Duration effective = Waits.clamp(requestedWait, maxWait);
-        DagRunView latest = run.state().isFinished() || effective.isZero() ? run
-                : waiter.await(dagId, run.runId(), effective).orElse(run);
+        DagRunView latest = run.state().isFinished() || effective.isZero() ? run : awaitOrAsItWas(dagId, run, effective);
         var response = ResponseEntity.status(latest.state().isFinished() ? HttpStatus.OK : HttpStatus.ACCEPTED);
         if (!latest.state().isFinished()) {
             response.location(location(dagId, run.runId()));
@@ -177,6 +177,21 @@ class RunController {
             replayed(response, triggered);
         }
         return response.body(DagRunResponse.of(latest, json));
+    }
+
+    /**
+     * The run exists, so an outage while waiting for it is no reason for a 5xx (the client would trigger
+     * again and make a second run): the run as it was created is answered, 202 with its Location.
+     */
+    private DagRunView awaitOrAsItWas(String dagId, DagRunView run, Duration wait) throws InterruptedException {
+        try {
+            return waiter.await(dagId, run.runId(), wait).orElse(run);
+        } catch (RuntimeException e) {
+            if (!DatabaseOutage.isOutage(e)) {
+                throw e;
+            }
+            return run;
+        }
     }
 
     private RunRequest request(String dagId, JsonNode body, String idempotencyKey) {

@@ -6,7 +6,7 @@ import dev.gale.sdk.runtime.WorkerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -54,20 +54,32 @@ public class WorkerOptionsMixin {
         return registry;
     }
 
-    /** Starts the worker and blocks until SIGTERM or SIGINT, then drains it. */
+    /** Starts the worker and blocks until SIGTERM or SIGINT, then drains it; 0 once drained. */
     public static int runUntilStopped(Worker worker, WorkerOptions options, DagRegistry dags)
             throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            worker.close();
-            stopped.countDown();
-        }));
         worker.start();
         System.out.printf("Gale worker %s: queues %s, %d slots, API %s, DAGs %s%n", options.workerId(),
                 options.queues(), options.slots(), options.apiTarget(),
                 dags.dags().stream().map(d -> d.dagId()).toList());
-        stopped.await();
+        StopSignals.awaitStopThen(worker::close);
+        System.out.printf("Gale worker %s stopped%n", options.workerId());
         return 0;
+    }
+
+    /**
+     * Runs a worker command: a mistake in its options or DAG bundles ends in one line on stderr saying what
+     * to fix, and exit status 2, rather than a stack trace.
+     */
+    public static int execute(Object command, String name, String[] args) {
+        CommandLine cli = new CommandLine(command);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                commandLine.getErr().println(name + ": " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
     }
 
     static String env(String name, String fallback) {
