@@ -8,6 +8,7 @@ import dev.gale.api.grpc.v1.TaskExecutionGrpcService;
 import dev.gale.api.rest.v1.ApiTokenFilter;
 import dev.gale.api.rest.v1.RequestBodyLimitFilter;
 import dev.gale.api.rest.v1.RoleInterceptor;
+import dev.gale.api.rest.v1.UnsafeInputFilter;
 import dev.gale.api.rest.v1.RunChanges;
 import dev.gale.api.security.ApiTokens;
 import dev.gale.api.security.TaskTokens;
@@ -129,6 +130,18 @@ public class GaleServerConfiguration {
                 new FilterRegistrationBean<>(new RequestBodyLimitFilter(settings.maxBodySize()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<UnsafeInputFilter> unsafeInputFilter() {
+        FilterRegistrationBean<UnsafeInputFilter> registration = new FilterRegistrationBean<>(new UnsafeInputFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 15);
+        return registration;
+    }
+
+    @Bean
+    TomcatHardening tomcatHardening() {
+        return new TomcatHardening();
     }
 
     @Bean

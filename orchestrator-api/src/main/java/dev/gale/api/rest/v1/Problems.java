@@ -6,10 +6,13 @@ import dev.gale.scheduler.service.IdempotencyConflictException;
 import dev.gale.scheduler.service.InvalidConfException;
 import dev.gale.scheduler.service.RunStateConflictException;
 import dev.gale.scheduler.service.UnknownDagException;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jooq.exception.DataException;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -20,6 +23,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.databind.DatabindException;
 
 /** Turns every refused request into RFC 9457 {@code application/problem+json} with an actionable detail. */
 @RestControllerAdvice
@@ -37,7 +41,7 @@ class Problems extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(ApiException.class)
-    ResponseEntity<ProblemDetail> api(ApiException e) {
+    static ResponseEntity<ProblemDetail> api(ApiException e) {
         ResponseEntity<ProblemDetail> response = problem(e.status(), e.type(), e.title(), e.getMessage());
         if (!e.errors().isEmpty()) {
             response.getBody().setProperty("errors", e.errors().stream()
@@ -93,6 +97,11 @@ class Problems extends ResponseEntityExceptionHandler {
                         tooLarge.getMessage()).getBody());
             }
         }
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof DatabindException wrongType && !wrongType.getPath().isEmpty()) {
+                return ResponseEntity.badRequest().headers(headers).body(wrongType(wrongType).getBody());
+            }
+        }
         Throwable cause = ex.getMostSpecificCause();
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 "The request body is not valid JSON (" + firstLine(cause.getMessage()) + "). Send a JSON object,"
@@ -114,6 +123,41 @@ class Problems extends ResponseEntityExceptionHandler {
             problem.setType(type(reason.toLowerCase(Locale.ROOT).replace('_', '-')));
         }
         return response;
+    }
+
+    /**
+     * A JSON value of the wrong type for its field ({@code {"isPaused": 1}}): no value is coerced, and the
+     * refusal names the field without echoing the value, which may be a secret.
+     */
+    private static ResponseEntity<ProblemDetail> wrongType(DatabindException e) {
+        String field = String.join(".", e.getPath().stream()
+                .map(r -> r.getPropertyName() != null ? r.getPropertyName() : String.valueOf(r.getIndex())).toList());
+        return api(ApiException.invalid("invalid-body", List.of(new ApiException.FieldError(field,
+                "has the wrong type or shape; values are not converted (send true, not 1 or \"true\")"))));
+    }
+
+    /**
+     * A value PostgreSQL refused as data (SQLSTATE class 22: out of range, not text...) that no check before
+     * it caught: still the client's value, so a 400, and never the SQL in the answer.
+     */
+    @ExceptionHandler(DataException.class)
+    ResponseEntity<ProblemDetail> unstorable(DataException e, HttpServletRequest request) {
+        LoggerFactory.getLogger(Problems.class).warn("{} {}: the database refused a value of the request: {}",
+                request.getMethod(), request.getRequestURI(), e.getCause() == null ? "" : e.getCause().getMessage());
+        return problem(HttpStatus.BAD_REQUEST, "unstorable-value", "A value cannot be stored", "A value in the request"
+                + " is out of the range the database stores, or is not text it can keep (a NUL character, an"
+                + " instant past the year 9999). Check the request's strings, numbers and instants.");
+    }
+
+    /** A fault of the server: problem+json like every answer, with nothing of its cause (which is in the log). */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) throws Exception {
+        if (e instanceof org.springframework.web.ErrorResponse) {
+            throw e;
+        }
+        LoggerFactory.getLogger(Problems.class).error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal Server Error",
+                "The server failed to answer this request; the cause is in its log.");
     }
 
     private static String firstLine(String message) {

@@ -237,7 +237,12 @@ class RunController {
             return null;
         }
         try {
-            return Instant.parse(value);
+            Instant parsed = Instant.parse(value);
+            if (Instants.storable(parsed)) {
+                return parsed;
+            }
+            errors.add(new ApiException.FieldError(field, "must be " + Instants.RANGE + ", got '" + value + "'"));
+            return null;
         } catch (DateTimeParseException e) {
             errors.add(new ApiException.FieldError(field, "must be an ISO-8601 instant such as"
                     + " \"2026-01-31T00:00:00Z\", got '" + value + "'"));

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,6 +22,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/tokens")
 class TokenController {
+    /** Names that are one safe URL path segment each, so that every token can be revoked by name. */
+    private static final Pattern TOKEN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
     private final ApiTokens tokens;
 
     TokenController(ApiTokens tokens) {
@@ -45,8 +49,9 @@ class TokenController {
     @RequiresRole(Role.ADMIN)
     ResponseEntity<IssuedTokenResponse> create(@RequestBody NewTokenRequest request) {
         List<ApiException.FieldError> errors = new ArrayList<>();
-        if (request.name() == null || request.name().isBlank() || request.name().length() > 100) {
-            errors.add(new ApiException.FieldError("name", "is required, 1 to 100 characters"));
+        if (request.name() == null || !TOKEN_NAME.matcher(request.name()).matches()) {
+            errors.add(new ApiException.FieldError("name", "is required: 1 to 100 of A-Z a-z 0-9 . _ -, starting with"
+                    + " a letter or digit (so that the token can be revoked by DELETE /api/v1/tokens/{name})"));
         }
         Role role = null;
         try {

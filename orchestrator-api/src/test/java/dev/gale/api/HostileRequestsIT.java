@@ -1,0 +1,150 @@
+package dev.gale.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Each kind of malformed request that once reached the database or Tomcat's HTML pages: now a 4xx
+ * problem+json that names what is wrong, with nothing stored.
+ */
+class HostileRequestsIT {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    @RegisterExtension
+    static final GaleTestServer gale = GaleTestServer.perClass(Map.of());
+
+    private static JsonNode problem(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).get().asString()
+                .startsWith("application/problem+json");
+        return JSON.readTree(response.body());
+    }
+
+    private static String query(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static int runCount() throws Exception {
+        return JSON.readTree(gale.get("/api/v1/runs?limit=1000").body()).get("runs").size();
+    }
+
+    @Test
+    void aNulInABodyOrAQueryParameterIs400NamingTheFieldAndStoresNothing() throws Exception {
+        int runs = runCount();
+        assertThat(problem(gale.post("/api/v1/dags/hello/runs", "{\"conf\": {\"name\": \"A\\u0000da\"}}"), 400)
+                .get("errors").get(0).get("field").asString()).isEqualTo("conf.name");
+        assertThat(problem(gale.post("/api/v1/dags/hello/runs", "{\"note\": \"x\\u0000\"}"), 400)
+                .get("detail").asString()).contains("note").contains("NUL");
+        assertThat(problem(gale.post("/api/v1/tokens", "{\"name\": \"ci\\u0000\", \"role\": \"viewer\"}"), 400)
+                .get("errors").get(0).get("field").asString()).isEqualTo("name");
+        for (String path : new String[] {"/api/v1/runs?dagId=", "/api/v1/runs?runType=", "/api/v1/assets?namePrefix=",
+                "/api/v1/dags?tag=", "/api/v1/lineage?run="}) {
+            assertThat(problem(gale.get(path + query("a\u0000b")), 400).get("detail").asString())
+                    .contains("'" + path.substring(path.indexOf('?') + 1, path.length() - 1) + "'").contains("NUL");
+        }
+        assertThat(runCount()).isEqualTo(runs);
+        assertThat(gale.get("/api/v1/tokens").body()).doesNotContain("ci\\u0000");
+    }
+
+    @Test
+    void anInstantPostgresCannotStoreIs400() throws Exception {
+        String tooLate = "+294277-01-01T00:00:00Z";
+        assertThat(problem(gale.post("/api/v1/dags/hello/runs", "{\"logicalDate\": \"" + tooLate + "\"}"), 400)
+                .get("errors").get(0).get("field").asString()).isEqualTo("logicalDate");
+        assertThat(problem(gale.get("/api/v1/runs?queuedFrom=" + query(tooLate)), 400).get("detail").asString())
+                .contains("queuedFrom must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+        assertThat(problem(gale.get("/api/v1/runs?queuedTo=" + query("-290000-01-01T00:00:00Z")), 400)
+                .get("detail").asString()).contains("queuedTo");
+        String cursor = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((tooLate + "|5").getBytes(StandardCharsets.UTF_8));
+        assertThat(problem(gale.get("/api/v1/runs?cursor=" + cursor), 400).get("type").asString())
+                .isEqualTo("urn:gale:problem:invalid-cursor");
+    }
+
+    @Test
+    void theErrorPathAndActuatorPathsReachedOddlyAre404Or401() throws Exception {
+        assertThat(problem(gale.get("/error"), 404).get("type").asString()).isEqualTo("urn:gale:problem:not-found");
+        var traversal = RawHttp.sendHeadOnly(gale.httpPort(), "GET /actuator/health/../env HTTP/1.1\r\nHost: x\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(traversal.status()).isEqualTo(404);
+        assertThat(traversal.contentType()).startsWith("application/problem+json");
+        assertThat(gale.send(gale.request("/actuator/env", null).GET().build()).statusCode()).isEqualTo(401);
+        problem(gale.get("/actuator/env"), 404);
+    }
+
+    @Test
+    void tomcatsOwnRefusalsAndTraceAreProblemJson() throws Exception {
+        for (String target : new String[] {"/api/v1/dags/a%2fb", "/api/v1/dags/a%5cb", "/api/v1/dags/a%zzb",
+                "/api/v1/dags/a%00b"}) {
+            var answer = RawHttp.sendHeadOnly(gale.httpPort(), "GET " + target + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Authorization: Bearer " + gale.adminToken + "\r\nConnection: close\r\n\r\n");
+            assertThat(answer.status()).as(target).isEqualTo(400);
+            assertThat(answer.contentType()).as(target).startsWith("application/problem+json");
+            assertThat(answer.body()).as(target).contains("\"status\":400").doesNotContain("<html");
+        }
+        var trace = RawHttp.sendHeadOnly(gale.httpPort(), "TRACE /api/v1/dags HTTP/1.1\r\nHost: x\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(trace.status()).isEqualTo(405);
+        assertThat(trace.contentType()).startsWith("application/problem+json");
+        var badEscape = RawHttp.sendHeadOnly(gale.httpPort(), "GET /api/v1/runs?dagId=%zz HTTP/1.1\r\nHost: x\r\n"
+                + "Authorization: Bearer " + gale.adminToken + "\r\nConnection: close\r\n\r\n");
+        assertThat(badEscape.status()).isEqualTo(400);
+        assertThat(badEscape.body()).contains("malformed %-escape");
+    }
+
+    @Test
+    void invalidUtf8AndLoneSurrogatesAreRefusedNotStoredAltered() throws Exception {
+        int runs = runCount();
+        byte[] invalid = "{\"conf\": {\"name\": \"\u00ff\"}}".getBytes(StandardCharsets.ISO_8859_1);
+        var response = gale.send(gale.request("/api/v1/dags/hello/runs", gale.adminToken)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(invalid))
+                .build());
+        assertThat(problem(response, 400).get("detail").asString()).contains("UTF-8");
+        var surrogate = problem(gale.post("/api/v1/dags/hello/runs", "{\"conf\": {\"name\": \"\\ud800\"}}"), 400);
+        assertThat(surrogate.get("errors").get(0).get("field").asString()).isEqualTo("conf.name");
+        assertThat(surrogate.get("errors").get(0).get("message").asString()).contains("lone UTF-16 surrogate");
+        assertThat(runCount()).isEqualTo(runs);
+    }
+
+    @Test
+    void typesAreStrictSoOneIsNotTrue() throws Exception {
+        for (String body : new String[] {"{\"isPaused\": 1}", "{\"isPaused\": \"true\"}", "{\"isPaused\": [true]}"}) {
+            var response = gale.send(gale.request("/api/v1/dags/hello", gale.adminToken)
+                    .header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build());
+            assertThat(problem(response, 400).get("errors").get(0).get("field").asString()).as(body)
+                    .isEqualTo("isPaused");
+        }
+        assertThat(JSON.readTree(gale.get("/api/v1/dags/hello").body()).get("isPaused").asBoolean()).isFalse();
+    }
+
+    @Test
+    void expect100ContinueWithABodyOverTheLimitIs413BeforeContinue() throws Exception {
+        var answer = RawHttp.sendHeadOnly(gale.httpPort(), "POST /api/v1/dags/hello/runs HTTP/1.1\r\nHost: x\r\n"
+                + "Authorization: Bearer " + gale.adminToken + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 3000000\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void tokenNamesAreOneSafePathSegmentSoEveryTokenCanBeRevoked() throws Exception {
+        for (String name : new String[] {"a/b", "../admin", "with space", "", "x".repeat(101), ".hidden"}) {
+            var refused = gale.post("/api/v1/tokens", JSON.writeValueAsString(Map.of("name", name, "role", "viewer")));
+            assertThat(problem(refused, 400).get("errors").get(0).get("field").asString()).as(name).isEqualTo("name");
+        }
+        assertThat(gale.post("/api/v1/tokens", "{\"name\": \"ci.bot_2-x\", \"role\": \"viewer\"}").statusCode())
+                .isEqualTo(201);
+        assertThat(gale.send(gale.request("/api/v1/tokens/ci.bot_2-x", gale.adminToken).DELETE().build())
+                .statusCode()).isEqualTo(204);
+    }
+}
