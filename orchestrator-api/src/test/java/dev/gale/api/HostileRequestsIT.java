@@ -147,4 +147,17 @@ class HostileRequestsIT {
         assertThat(gale.send(gale.request("/api/v1/tokens/ci.bot_2-x", gale.adminToken).DELETE().build())
                 .statusCode()).isEqualTo(204);
     }
+
+    @Test
+    void aTaskThatReturnsANulFailsAtOnceWithTheReasonAndOneThatLogsANulSucceeds() throws Exception {
+        JsonNode returned = JSON.readTree(gale.post("/api/v1/dags/nul_output_for_tests/runs?wait=PT30S", "{}").body());
+        assertThat(returned.get("state").asString()).isEqualTo("failed");
+        assertThat(returned.toString()).contains("output").contains("NUL").doesNotContain("presumed dead");
+
+        JsonNode logged = JSON.readTree(gale.post("/api/v1/dags/nul_log_for_tests/runs?wait=PT30S", "{}").body());
+        assertThat(logged.get("state").asString()).isEqualTo("success");
+        String logs = gale.get("/api/v1/dags/nul_log_for_tests/runs/" + logged.get("runId").asString()
+                + "/tasks/logs_nul/logs").body();
+        assertThat(logs).contains("left\\\\u0000right");
+    }
 }

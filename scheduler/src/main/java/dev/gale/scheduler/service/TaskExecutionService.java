@@ -64,6 +64,11 @@ public final class TaskExecutionService {
         return store.failTask(attempt, error, noRetry, clock.instant(), RunDecider::decide);
     }
 
+    /** Whether the attempt's task instance exists (a token outlives a deleted run, and can be forged with the key). */
+    public boolean exists(TaskAttempt attempt) {
+        return store.runIdOf(attempt.taskInstanceId()).isPresent();
+    }
+
     public String runIdOf(TaskAttempt attempt) {
         return store.runIdOf(attempt.taskInstanceId()).orElseThrow(() ->
                 new IllegalStateException("task instance " + attempt.taskInstanceId() + " does not exist"));

@@ -15,8 +15,10 @@ public final class GrpcServer implements AutoCloseable {
     private final Server server;
 
     public GrpcServer(int port, TaskExecutionGrpcService service, String workerSecret) {
-        var definition = workerSecret.isEmpty() ? ServerInterceptors.intercept(service)
-                : ServerInterceptors.intercept(service, new WorkerSecretInterceptor(workerSecret));
+        // The last interceptor runs first: the worker secret, then the check of what the worker sent.
+        var definition = workerSecret.isEmpty() ? ServerInterceptors.intercept(service, new TeiInputValidator())
+                : ServerInterceptors.intercept(service, new TeiInputValidator(),
+                        new WorkerSecretInterceptor(workerSecret));
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(port))
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .addService(definition)

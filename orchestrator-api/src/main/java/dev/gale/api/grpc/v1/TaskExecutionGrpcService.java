@@ -204,6 +204,10 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     @Override
     public void getXCom(GetXComRequest request, StreamObserver<GetXComResponse> response) {
         withAttempt(request.getTaskToken(), response, attempt -> {
+            if (!tasks.exists(attempt)) {
+                response.onError(unknownTaskInstance(attempt));
+                return;
+            }
             String runId = tasks.runIdOf(attempt);
             String key = request.getKey().isEmpty() ? "return_value" : request.getKey();
             var value = tasks.xcom(runId, request.getTaskId(), request.getMapIndex(), key);
@@ -304,6 +308,10 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
                 return;
             }
             // Recorded whether or not the attempt is still current: the call was paid for either way.
+            if (!tasks.exists(attempt)) {
+                response.onError(unknownTaskInstance(attempt));
+                return;
+            }
             llm.usage().record(attempt, new LlmCallRecord(null, 0, attempt.attempt(), request.getProvider(),
                     request.getModel(), request.getInputTokens(), request.getOutputTokens(),
                     request.getCostMicroUsd(), request.getLatencyMs(), outcome, request.getChoiceReasons(),
@@ -380,6 +388,11 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
             response.onError(Status.INTERNAL.withDescription("the server could not record the call: " + e.getMessage())
                     .withCause(e).asRuntimeException());
         }
+    }
+
+    private static RuntimeException unknownTaskInstance(TaskAttempt attempt) {
+        return Status.NOT_FOUND.withDescription("task instance " + attempt.taskInstanceId() + " does not exist (its"
+                + " run may have been deleted); nothing was recorded").asRuntimeException();
     }
 
     private static <T> void answer(ReportOutcome outcome, T ok, StreamObserver<T> response) {
