@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -36,28 +37,36 @@ final class RawHttp {
         return send(port, head, new byte[0]);
     }
 
+    /** Reads until the server closes the connection (every request here says {@code Connection: close}). */
     private static Answer read(InputStream in) throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-            all.write(buffer, 0, n);
-            String text = all.toString(StandardCharsets.UTF_8);
-            int end = text.indexOf("\r\n\r\n");
-            if (end > 0) {
-                String length = header(text.substring(0, end), "content-length");
-                boolean complete = length.isEmpty() ? text.endsWith("0\r\n\r\n")
-                        : all.size() >= end + 4 + Integer.parseInt(length);
-                if (complete) {
-                    break;
-                }
-            }
-        }
-        String text = all.toString(StandardCharsets.UTF_8);
+        byte[] all = in.readAllBytes();
+        String text = new String(all, StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
         String head = end < 0 ? text : text.substring(0, end);
         int status = Integer.parseInt(head.substring(9, 12));
+        byte[] body = end < 0 ? new byte[0] : Arrays.copyOfRange(all, end + 4, all.length);
+        if (header(head, "transfer-encoding").equalsIgnoreCase("chunked")) {
+            body = unchunked(body);
+        }
         return new Answer(status, header(head, "content-type").toLowerCase(Locale.ROOT),
-                end < 0 ? "" : text.substring(end + 4));
+                new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static byte[] unchunked(byte[] chunked) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        String text = new String(chunked, StandardCharsets.ISO_8859_1);
+        int at = 0;
+        while (at < text.length()) {
+            int lineEnd = text.indexOf("\r\n", at);
+            int size = lineEnd < 0 ? 0 : Integer.parseInt(text.substring(at, lineEnd).split(";")[0].trim(), 16);
+            if (size == 0) {
+                break;
+            }
+            int start = lineEnd + 2;
+            body.write(chunked, start, Math.min(size, chunked.length - start));
+            at = start + size + 2;
+        }
+        return body.toByteArray();
     }
 
     private static String header(String head, String name) {

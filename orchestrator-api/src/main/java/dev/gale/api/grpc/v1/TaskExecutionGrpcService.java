@@ -56,6 +56,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -385,8 +386,10 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
         try {
             call.run(attempt);
         } catch (RuntimeException e) {
-            response.onError(Status.INTERNAL.withDescription("the server could not record the call: " + e.getMessage())
-                    .withCause(e).asRuntimeException());
+            // The cause (SQL, stack) stays in the server's log; the worker learns only that it was the server.
+            LoggerFactory.getLogger(TaskExecutionGrpcService.class).error("A TEI call failed", e);
+            response.onError(Status.INTERNAL.withDescription("the server could not record the call; the cause is in"
+                    + " the server's log").asRuntimeException());
         }
     }
 

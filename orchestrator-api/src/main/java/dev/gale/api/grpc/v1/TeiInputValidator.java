@@ -5,7 +5,9 @@ import com.google.protobuf.Message;
 import dev.gale.api.security.UnsafeText;
 import dev.gale.tei.v1.FailTaskRequest;
 import dev.gale.tei.v1.LogLine;
+import dev.gale.tei.v1.PutXComRequest;
 import dev.gale.tei.v1.RecordLlmUsageRequest;
+import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -30,11 +32,27 @@ final class TeiInputValidator implements ServerInterceptor {
             LogLine.getDescriptor().findFieldByName("stream"),
             FailTaskRequest.getDescriptor().findFieldByName("error"),
             RecordLlmUsageRequest.getDescriptor().findFieldByName("error"));
+    /** Descriptions travel in HTTP/2 trailers, which a client bounds (8 KiB by default): longer ones are cut. */
+    private static final int MAX_DESCRIPTION = 1000;
+    private static final FieldDescriptor LOG_TIME = LogLine.getDescriptor().findFieldByName("timestamp_ms");
+    /** Epoch milliseconds of 0001-01-01 and 9999-12-31T23:59:59.999Z: the instants PostgreSQL keeps and prints. */
+    private static final long EARLIEST_MS = -62_135_596_800_000L;
+    private static final long LATEST_MS = 253_402_300_799_999L;
+    /** The one JSON field that may not be empty: an XCom is a value (other empty ones mean "none" or {}). */
+    private static final FieldDescriptor XCOM_VALUE = PutXComRequest.getDescriptor().findFieldByName("value_json");
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                        ServerCallHandler<Q, R> next) {
-        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+        ServerCall<Q, R> bounded = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                String description = status.getDescription();
+                super.close(description == null || description.length() <= MAX_DESCRIPTION ? status
+                        : status.withDescription(description.substring(0, MAX_DESCRIPTION) + "..."), trailers);
+            }
+        };
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(bounded, headers)) {
             private boolean refused;
 
             @Override
@@ -70,8 +88,12 @@ final class TeiInputValidator implements ServerInterceptor {
             List<?> values = descriptor.isRepeated() ? (List<?>) field.getValue() : List.of(field.getValue());
             for (int i = 0; i < values.size(); i++) {
                 String name = prefix + descriptor.getName() + (descriptor.isRepeated() ? "[" + i + "]" : "");
-                String problem = values.get(i) instanceof Message nested ? problem(nested, name + ".")
-                        : values.get(i) instanceof String text ? textProblem(descriptor, name, text) : null;
+                Object value = values.get(i);
+                String problem = value instanceof Message nested ? problem(nested, name + ".")
+                        : value instanceof String text ? textProblem(descriptor, name, text)
+                        : descriptor.equals(LOG_TIME) && ((Long) value < EARLIEST_MS || (Long) value > LATEST_MS)
+                        ? name + " must be milliseconds since 1970-01-01T00:00:00Z of an instant in the years 1 to 9999"
+                        : null;
                 if (problem != null) {
                     return problem;
                 }
@@ -84,6 +106,9 @@ final class TeiInputValidator implements ServerInterceptor {
         String unsafe = UnsafeText.problem(text);
         if (unsafe != null) {
             return name + " " + unsafe;
+        }
+        if (text.isEmpty() && descriptor.equals(XCOM_VALUE)) {
+            return name + " is required: the XCom's value as JSON, such as 3 or \"text\"";
         }
         if (!descriptor.getName().endsWith("_json") || text.isEmpty()) {
             return null;

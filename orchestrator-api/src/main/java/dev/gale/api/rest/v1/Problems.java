@@ -21,6 +21,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.databind.DatabindException;
@@ -147,6 +148,12 @@ class Problems extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, "unstorable-value", "A value cannot be stored", "A value in the request"
                 + " is out of the range the database stores, or is not text it can keep (a NUL character, an"
                 + " instant past the year 9999). Check the request's strings, numbers and instants.");
+    }
+
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> multipart(MultipartException e) {
+        return problem(HttpStatus.BAD_REQUEST, "malformed-multipart", "Malformed multipart body", "The multipart body"
+                + " cannot be read; this API reads JSON bodies (Content-Type: application/json).");
     }
 
     /** A fault of the server: problem+json like every answer, with nothing of its cause (which is in the log). */
