@@ -160,4 +160,34 @@ class HostileRequestsIT {
                 + "/tasks/logs_nul/logs").body();
         assertThat(logs).contains("left\\\\u0000right");
     }
+
+    @Test
+    void aSecretIsScrubbedFromErrorsResultsAndXComsAndItsDefaultIsNeverShown() throws Exception {
+        String failing = "fail-hunter2-secret";
+        JsonNode failed = JSON.readTree(gale.post("/api/v1/dags/leaky_secret_for_tests/runs?wait=PT30S",
+                "{\"conf\": {\"password\": \"" + failing + "\"}}").body());
+        assertThat(failed.get("state").asString()).isEqualTo("failed");
+        assertThat(failed.get("error").asString()).contains("login refused for password ***");
+        String runPath = "/api/v1/dags/leaky_secret_for_tests/runs/" + failed.get("runId").asString();
+        for (String path : new String[] {runPath, runPath + "/tasks", runPath + "/tasks/leak/attempts",
+                "/api/v1/runs", "/api/v1/dags/leaky_secret_for_tests/runs"}) {
+            assertThat(gale.get(path).body()).as(path).doesNotContain(failing);
+        }
+
+        String used = "ok-correct-horse-battery";
+        JsonNode succeeded = JSON.readTree(gale.post("/api/v1/dags/leaky_secret_for_tests/runs?wait=PT30S",
+                "{\"conf\": {\"password\": \"" + used + "\"}}").body());
+        assertThat(succeeded.get("state").asString()).isEqualTo("success");
+        assertThat(succeeded.get("result").asString()).isEqualTo("used ***");
+        String xcom = gale.get("/api/v1/dags/leaky_secret_for_tests/runs/" + succeeded.get("runId").asString()
+                + "/tasks/leak/xcom").body();
+        assertThat(xcom).contains("the password is ***").doesNotContain(used);
+
+        JsonNode pin = JSON.readTree(gale.get("/api/v1/dags/leaky_secret_for_tests").body()).get("params").get(1);
+        assertThat(pin.get("name").asString()).isEqualTo("pin");
+        assertThat(pin.get("defaultValue").isNull()).isTrue();
+        var tooBig = problem(gale.post("/api/v1/dags/leaky_secret_for_tests/runs",
+                "{\"conf\": {\"password\": \"x\", \"pin\": 123456}}"), 400);
+        assertThat(tooBig.get("detail").asString()).contains("pin must be at most 9999").doesNotContain("123456");
+    }
 }

@@ -53,15 +53,21 @@ public final class TaskExecutionService {
 
     /** Queues the attempt again at once: its worker shut down before the task finished. */
     public ReportOutcome requeueAfterWorkerShutdown(TaskAttempt attempt, String reason) {
-        return store.requeueAfterWorkerShutdown(attempt, reason, clock.instant());
+        return store.requeueAfterWorkerShutdown(attempt, scrubbed(attempt, reason), clock.instant());
     }
 
     public ReportOutcome complete(TaskAttempt attempt, String outputJson) {
         return store.completeTask(attempt, outputJson, RunDecider::decide);
     }
 
+    /** Records the failure with the run's secret values in {@code error} replaced by {@code ***}, as in logs. */
     public ReportOutcome fail(TaskAttempt attempt, String error, boolean noRetry) {
-        return store.failTask(attempt, error, noRetry, clock.instant(), RunDecider::decide);
+        return store.failTask(attempt, scrubbed(attempt, error), noRetry, clock.instant(), RunDecider::decide);
+    }
+
+    private String scrubbed(TaskAttempt attempt, String text) {
+        List<String> secrets = store.secretParamValues(attempt.taskInstanceId());
+        return secrets.isEmpty() || text == null ? text : SecretParams.scrub(text, secrets);
     }
 
     /** Whether the attempt's task instance exists (a token outlives a deleted run, and can be forged with the key). */

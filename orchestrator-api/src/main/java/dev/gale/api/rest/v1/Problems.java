@@ -11,7 +11,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jooq.exception.DataException;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -135,19 +134,6 @@ class Problems extends ResponseEntityExceptionHandler {
                 .map(r -> r.getPropertyName() != null ? r.getPropertyName() : String.valueOf(r.getIndex())).toList());
         return api(ApiException.invalid("invalid-body", List.of(new ApiException.FieldError(field,
                 "has the wrong type or shape; values are not converted (send true, not 1 or \"true\")"))));
-    }
-
-    /**
-     * A value PostgreSQL refused as data (SQLSTATE class 22: out of range, not text...) that no check before
-     * it caught: still the client's value, so a 400, and never the SQL in the answer.
-     */
-    @ExceptionHandler(DataException.class)
-    ResponseEntity<ProblemDetail> unstorable(DataException e, HttpServletRequest request) {
-        LoggerFactory.getLogger(Problems.class).warn("{} {}: the database refused a value of the request: {}",
-                request.getMethod(), request.getRequestURI(), e.getCause() == null ? "" : e.getCause().getMessage());
-        return problem(HttpStatus.BAD_REQUEST, "unstorable-value", "A value cannot be stored", "A value in the request"
-                + " is out of the range the database stores, or is not text it can keep (a NUL character, an"
-                + " instant past the year 9999). Check the request's strings, numbers and instants.");
     }
 
     @ExceptionHandler(MultipartException.class)
