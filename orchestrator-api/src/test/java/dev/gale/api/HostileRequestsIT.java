@@ -190,4 +190,27 @@ class HostileRequestsIT {
                 "{\"conf\": {\"password\": \"x\", \"pin\": 123456}}"), 400);
         assertThat(tooBig.get("detail").asString()).contains("pin must be at most 9999").doesNotContain("123456");
     }
+
+    @Test
+    void aTokenWithExpiresAtIsRefusedFromThenOnWithAMessageThatSaysSo() throws Exception {
+        String expiresAt = java.time.Instant.now().plusSeconds(4).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .toString();
+        var created = gale.post("/api/v1/tokens", "{\"name\": \"short-lived\", \"role\": \"viewer\", \"expiresAt\": \""
+                + expiresAt + "\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String token = JSON.readTree(created.body()).get("token").asString();
+        assertThat(JSON.readTree(created.body()).get("expiresAt").asString()).isEqualTo(expiresAt);
+        assertThat(gale.send(gale.request("/api/v1/dags", token).GET().build()).statusCode()).isEqualTo(200);
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+            var refused = problem(gale.send(gale.request("/api/v1/dags", token).GET().build()), 401);
+            assertThat(refused.get("type").asString()).isEqualTo("urn:gale:problem:token-expired");
+            assertThat(refused.get("detail").asString()).contains("'short-lived' expired at " + expiresAt);
+        });
+        assertThat(problem(gale.post("/api/v1/tokens", "{\"name\": \"past\", \"role\": \"viewer\","
+                + " \"expiresAt\": \"2020-01-01T00:00:00Z\"}"), 400).get("errors").get(0).get("field").asString())
+                .isEqualTo("expiresAt");
+        assertThat(problem(gale.post("/api/v1/tokens", "{\"name\": \"bad\", \"role\": \"viewer\","
+                + " \"expiresAt\": \"tomorrow\"}"), 400).get("detail").asString()).contains("expiresAt");
+    }
 }

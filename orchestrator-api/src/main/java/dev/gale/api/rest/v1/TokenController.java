@@ -5,7 +5,10 @@ import dev.gale.api.security.IssuedToken;
 import dev.gale.api.security.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -26,25 +29,29 @@ class TokenController {
     private static final Pattern TOKEN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private final ApiTokens tokens;
+    private final Clock clock;
 
-    TokenController(ApiTokens tokens) {
+    TokenController(ApiTokens tokens, Clock clock) {
         this.tokens = tokens;
+        this.clock = clock;
     }
 
-    record NewTokenRequest(String name, String role) {
+    /** {@code expiresAt}: an ISO-8601 instant after which the token is refused (401); absent for never. */
+    record NewTokenRequest(String name, String role, String expiresAt) {
     }
 
-    record TokenResponse(String name, String role, Instant createdAt) {
+    record TokenResponse(String name, String role, Instant createdAt, Instant expiresAt) {
     }
 
-    record IssuedTokenResponse(String name, String role, String token, Instant createdAt) {
+    record IssuedTokenResponse(String name, String role, String token, Instant createdAt, Instant expiresAt) {
     }
 
     record TokenListResponse(List<TokenResponse> tokens) {
     }
 
     @Operation(summary = "Create an API token", description = "The answer holds the token itself; it is not shown"
-            + " again. Roles: viewer (read), operator (trigger, cancel, clear), admin (tokens, pause).")
+            + " again. Roles: viewer (read), operator (trigger, cancel, clear), admin (tokens, pause). With expiresAt"
+            + " (an ISO-8601 instant) the token is refused with 401 from then on.")
     @PostMapping
     @RequiresRole(Role.ADMIN)
     ResponseEntity<IssuedTokenResponse> create(@RequestBody NewTokenRequest request) {
@@ -59,24 +66,45 @@ class TokenController {
         } catch (IllegalArgumentException e) {
             errors.add(new ApiException.FieldError("role", "must be viewer, operator or admin"));
         }
+        Instant expiresAt = expiresAt(request.expiresAt(), errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalid("invalid-body", errors);
         }
         IssuedToken issued;
         try {
-            issued = tokens.create(request.name(), role);
+            issued = tokens.create(request.name(), role, expiresAt);
         } catch (IllegalArgumentException e) {
             throw ApiException.conflict("token-exists", e.getMessage());
         }
         return ResponseEntity.created(URI.create("/api/v1/tokens/" + issued.name())).body(new IssuedTokenResponse(
-                issued.name(), issued.role().wireName(), issued.token(), issued.createdAt()));
+                issued.name(), issued.role().wireName(), issued.token(), issued.createdAt(), issued.expiresAt()));
     }
 
     @GetMapping
     @RequiresRole(Role.ADMIN)
     TokenListResponse list() {
         return new TokenListResponse(tokens.list().stream()
-                .map(t -> new TokenResponse(t.name(), t.role(), t.createdAt())).toList());
+                .map(t -> new TokenResponse(t.name(), t.role(), t.createdAt(), t.expiresAt())).toList());
+    }
+
+    private Instant expiresAt(String value, List<ApiException.FieldError> errors) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            // PostgreSQL keeps microseconds: the answer shows the instant as stored.
+            Instant parsed = Instant.parse(value).truncatedTo(ChronoUnit.MICROS);
+            if (!Instants.storable(parsed) || !parsed.isAfter(clock.instant())) {
+                errors.add(new ApiException.FieldError("expiresAt", "must be an instant in the future, up to"
+                        + " 9999-12-31T23:59:59Z"));
+                return null;
+            }
+            return parsed;
+        } catch (DateTimeParseException e) {
+            errors.add(new ApiException.FieldError("expiresAt", "must be an ISO-8601 instant such as"
+                    + " \"2027-01-31T00:00:00Z\""));
+            return null;
+        }
     }
 
     @Operation(summary = "Revoke an API token")
