@@ -213,4 +213,25 @@ class HostileRequestsIT {
         assertThat(problem(gale.post("/api/v1/tokens", "{\"name\": \"bad\", \"role\": \"viewer\","
                 + " \"expiresAt\": \"tomorrow\"}"), 400).get("detail").asString()).contains("expiresAt");
     }
+
+    @Test
+    void adminActionsAreWrittenToAnAuditLogThatOnlyAdminsRead() throws Exception {
+        String admin = gale.token("auditing-admin", dev.gale.api.security.Role.ADMIN);
+        assertThat(gale.post("/api/v1/tokens", "{\"name\": \"audited\", \"role\": \"viewer\"}", admin).statusCode())
+                .isEqualTo(201);
+        var patch = gale.send(gale.request("/api/v1/dags/hello", admin).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"isPaused\": false}")).build());
+        assertThat(patch.statusCode()).isEqualTo(200);
+        assertThat(gale.send(gale.request("/api/v1/tokens/audited", admin).DELETE().build()).statusCode())
+                .isEqualTo(204);
+        assertThat(gale.send(gale.request("/api/v1/tokens/nobody", admin).DELETE().build()).statusCode())
+                .isEqualTo(404);
+
+        JsonNode entries = JSON.readTree(gale.get("/api/v1/audit-log?limit=3").body()).get("entries");
+        assertThat(entries).extracting(e -> e.get("actor").asString() + " " + e.get("action").asString() + " "
+                + e.get("target").asString()).containsExactly("auditing-admin token.revoke /api/v1/tokens/audited",
+                "auditing-admin dag.set-paused /api/v1/dags/hello", "auditing-admin token.create /api/v1/tokens/audited");
+        String viewer = gale.token("audit-reader", dev.gale.api.security.Role.VIEWER);
+        assertThat(gale.send(gale.request("/api/v1/audit-log", viewer).GET().build()).statusCode()).isEqualTo(403);
+    }
 }

@@ -6,6 +6,7 @@ import dev.gale.api.grpc.v1.GrpcServer;
 import dev.gale.api.grpc.v1.LlmCalls;
 import dev.gale.api.grpc.v1.TaskExecutionGrpcService;
 import dev.gale.api.rest.v1.ApiTokenFilter;
+import dev.gale.api.rest.v1.AuditInterceptor;
 import dev.gale.api.rest.v1.RequestBodyLimitFilter;
 import dev.gale.api.rest.v1.RoleInterceptor;
 import dev.gale.api.rest.v1.UnsafeInputFilter;
@@ -20,6 +21,7 @@ import dev.gale.scheduler.loop.CronSchedules;
 import dev.gale.scheduler.loop.SchedulingLoop;
 import dev.gale.scheduler.service.AssetService;
 import dev.gale.scheduler.service.AssetTriggers;
+import dev.gale.scheduler.service.AuditLog;
 import dev.gale.scheduler.service.DagService;
 import dev.gale.scheduler.service.InvalidConfException;
 import dev.gale.scheduler.service.LlmUsageStore;
@@ -31,6 +33,7 @@ import dev.gale.scheduler.service.TaskAssetService;
 import dev.gale.scheduler.service.TaskExecutionService;
 import dev.gale.scheduler.service.WorkerDirectory;
 import dev.gale.scheduler.store.JooqApiTokenStore;
+import dev.gale.scheduler.store.JooqAuditLog;
 import dev.gale.scheduler.store.JooqLlmUsageStore;
 import dev.gale.scheduler.store.JooqRunHistory;
 import dev.gale.scheduler.store.JooqSchedulerStore;
@@ -152,11 +155,17 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    WebMvcConfigurer roleChecks() {
+    AuditLog auditLog(DSLContext dsl) {
+        return new JooqAuditLog(dsl);
+    }
+
+    @Bean
+    WebMvcConfigurer roleChecks(AuditLog auditLog, Clock clock) {
         return new WebMvcConfigurer() {
             @Override
             public void addInterceptors(InterceptorRegistry registry) {
                 registry.addInterceptor(new RoleInterceptor()).addPathPatterns("/api/**");
+                registry.addInterceptor(new AuditInterceptor(auditLog, clock)).addPathPatterns("/api/**");
             }
         };
     }

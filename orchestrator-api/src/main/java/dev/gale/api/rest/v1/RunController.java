@@ -148,6 +148,7 @@ class RunController {
             + " failed and their workers told to stop at their next heartbeat. 409 if the run has ended.")
     @PostMapping("/dags/{dagId}/runs/{runId}/cancel")
     @RequiresRole(Role.OPERATOR)
+    @Audited("run.cancel")
     DagRunResponse cancel(@PathVariable String dagId, @PathVariable String runId) {
         return runs.cancel(dagId, runId).map(r -> DagRunResponse.of(r, json))
                 .orElseThrow(() -> unknownRun(dagId, runId));
@@ -157,6 +158,7 @@ class RunController {
             description = "Clears failed and upstream_failed task instances and everything downstream of them.")
     @PostMapping("/dags/{dagId}/runs/{runId}/clear")
     @RequiresRole(Role.OPERATOR)
+    @Audited("run.clear")
     DagRunResponse clear(@PathVariable String dagId, @PathVariable String runId) {
         return runs.clearFailedTasks(dagId, runId).map(r -> DagRunResponse.of(r, json))
                 .orElseThrow(() -> unknownRun(dagId, runId));

@@ -54,6 +54,7 @@ class TokenController {
             + " (an ISO-8601 instant) the token is refused with 401 from then on.")
     @PostMapping
     @RequiresRole(Role.ADMIN)
+    @Audited("token.create")
     ResponseEntity<IssuedTokenResponse> create(@RequestBody NewTokenRequest request) {
         List<ApiException.FieldError> errors = new ArrayList<>();
         if (request.name() == null || !TOKEN_NAME.matcher(request.name()).matches()) {
@@ -110,6 +111,7 @@ class TokenController {
     @Operation(summary = "Revoke an API token")
     @DeleteMapping("/{name}")
     @RequiresRole(Role.ADMIN)
+    @Audited("token.revoke")
     ResponseEntity<Void> revoke(@PathVariable String name) {
         if (!tokens.revoke(name)) {
             throw ApiException.notFound("unknown-token", "There is no token named '" + name + "'.");
