@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.gale.api.grpc.v1.GrpcServer;
 import dev.gale.api.grpc.v1.LlmCalls;
 import dev.gale.api.grpc.v1.TaskExecutionGrpcService;
+import dev.gale.api.grpc.v1.TeiBinding;
 import dev.gale.api.rest.v1.ApiTokenFilter;
 import dev.gale.api.rest.v1.AuditInterceptor;
 import dev.gale.api.rest.v1.RequestBodyLimitFilter;
@@ -266,8 +267,9 @@ public class GaleServerConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "gale.grpc.enabled", matchIfMissing = true)
-    GrpcServer grpcServer(GaleSettings settings, TaskExecutionGrpcService service) {
-        return new GrpcServer(settings.grpcPort(), service, settings.workerSecret()).start();
+    GrpcServer grpcServer(GaleSettings settings, TaskExecutionGrpcService service, Environment environment) {
+        return new GrpcServer(TeiBinding.address(environment.getProperty("gale.grpc.bind", ""), settings.grpcPort(),
+                settings.workerSecret()), service, settings.workerSecret()).start();
     }
 
     @Bean(destroyMethod = "close")
