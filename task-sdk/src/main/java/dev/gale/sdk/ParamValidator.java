@@ -53,19 +53,20 @@ public final class ParamValidator {
         List<String> problems = new ArrayList<>();
         ParamType type = ParamType.fromWireName(param.type());
         if (!hasType(type, value)) {
-            problems.add("must be " + article(type) + ", got " + describe(value));
+            problems.add("must be " + article(type) + ", got " + (param.secret() ? kind(value) : describe(value)));
             return problems;
         }
         if (!param.allowedValues().isEmpty() && param.allowedValues().stream().noneMatch(a -> sameValue(a, value))) {
-            problems.add("must be one of " + param.allowedValues() + ", got " + describe(value));
+            problems.add(param.secret() ? "must be one of the allowed values"
+                    : "must be one of " + param.allowedValues() + ", got " + describe(value));
         }
         if (value instanceof Number n) {
             double d = n.doubleValue();
             if (param.minimum() != null && d < param.minimum()) {
-                problems.add("must be at least " + format(param.minimum()) + ", got " + value);
+                problems.add("must be at least " + format(param.minimum()) + got(param, value));
             }
             if (param.maximum() != null && d > param.maximum()) {
-                problems.add("must be at most " + format(param.maximum()) + ", got " + value);
+                problems.add("must be at most " + format(param.maximum()) + got(param, value));
             }
         }
         return problems;
@@ -98,14 +99,28 @@ public final class ParamValidator {
         };
     }
 
+    /** A secret's value is never repeated, not even in the message that refuses it. */
+    private static String got(ParamSpec param, Object value) {
+        return param.secret() ? "" : ", got " + value;
+    }
+
+    private static String kind(Object value) {
+        return switch (value) {
+            case String s -> "a string";
+            case Boolean b -> "a boolean";
+            case Number n -> "a number";
+            case List<?> l -> "an array";
+            case Map<?, ?> m -> "an object";
+            default -> value.getClass().getSimpleName();
+        };
+    }
+
     private static String describe(Object value) {
         return switch (value) {
             case String s -> "the string \"" + s + "\"";
             case Boolean b -> "the boolean " + b;
             case Number n -> "the number " + n;
-            case List<?> l -> "an array";
-            case Map<?, ?> m -> "an object";
-            default -> value.getClass().getSimpleName();
+            default -> kind(value);
         };
     }
 

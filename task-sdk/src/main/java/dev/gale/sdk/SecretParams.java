@@ -5,10 +5,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.StringNode;
 
-/** Keeps the values of params marked {@link Param#secret()} out of what people see: conf and logs. */
+/** Keeps the values of params marked {@link Param#secret()} out of what people see: conf, logs, errors, results. */
 public final class SecretParams {
     public static final String MASK = "***";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private SecretParams() {
     }
@@ -37,5 +43,34 @@ public final class SecretParams {
             scrubbed = scrubbed.replace(secret, MASK);
         }
         return scrubbed;
+    }
+
+    /**
+     * A JSON document with each of {@code secrets} replaced by {@value #MASK} inside its strings (property
+     * names too), so that what is shown stays JSON; {@code json} itself when there is nothing to scrub.
+     */
+    public static String scrubJson(String json, List<String> secrets) {
+        if (secrets.isEmpty() || secrets.stream().noneMatch(json::contains) && !json.contains("\\")) {
+            return json;
+        }
+        JsonNode scrubbed = scrubbed(JSON.readTree(json), secrets);
+        return JSON.writeValueAsString(scrubbed);
+    }
+
+    private static JsonNode scrubbed(JsonNode node, List<String> secrets) {
+        if (node.isString()) {
+            return StringNode.valueOf(scrub(node.asString(), secrets));
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode copy = JSON.createArrayNode();
+            array.forEach(element -> copy.add(scrubbed(element, secrets)));
+            return copy;
+        }
+        if (node instanceof ObjectNode object) {
+            ObjectNode copy = JSON.createObjectNode();
+            object.properties().forEach(e -> copy.set(scrub(e.getKey(), secrets), scrubbed(e.getValue(), secrets)));
+            return copy;
+        }
+        return node;
     }
 }

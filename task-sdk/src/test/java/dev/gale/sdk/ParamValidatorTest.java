@@ -39,4 +39,16 @@ class ParamValidatorTest {
         assertThat(ParamValidator.validate(PARAMS, Map.of("epochs", 101)).violations())
                 .extracting(ParamValidator.Violation::message).containsExactly("must be at most 100, got 101");
     }
+
+    @Test
+    void aSecretsValueIsNeverRepeatedInTheMessageThatRefusesIt() {
+        var pin = new ParamSpec("pin", "integer", null, false, null, List.of(), null, 9999.0, true);
+        var code = new ParamSpec("code", "string", null, false, null, List.of("a1", "b2"), null, null, true);
+
+        assertThat(ParamValidator.validate(List.of(pin, code), Map.of("pin", 123456, "code", "zz9")).violations())
+                .extracting(v -> v.field() + ": " + v.message())
+                .containsExactly("pin: must be at most 9999", "code: must be one of the allowed values");
+        assertThat(ParamValidator.validate(List.of(pin), Map.of("pin", "sk-live-1")).violations())
+                .extracting(ParamValidator.Violation::message).containsExactly("must be an integer, got a string");
+    }
 }

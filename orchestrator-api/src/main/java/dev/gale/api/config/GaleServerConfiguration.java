@@ -6,9 +6,12 @@ import dev.gale.api.faults.DatabaseOutageFilter;
 import dev.gale.api.grpc.v1.GrpcServer;
 import dev.gale.api.grpc.v1.LlmCalls;
 import dev.gale.api.grpc.v1.TaskExecutionGrpcService;
+import dev.gale.api.grpc.v1.TeiBinding;
 import dev.gale.api.rest.v1.ApiTokenFilter;
+import dev.gale.api.rest.v1.AuditInterceptor;
 import dev.gale.api.rest.v1.RequestBodyLimitFilter;
 import dev.gale.api.rest.v1.RoleInterceptor;
+import dev.gale.api.rest.v1.UnsafeInputFilter;
 import dev.gale.api.rest.v1.RunChanges;
 import dev.gale.api.security.ApiTokens;
 import dev.gale.api.security.TaskTokens;
@@ -20,6 +23,7 @@ import dev.gale.scheduler.loop.CronSchedules;
 import dev.gale.scheduler.loop.SchedulingLoop;
 import dev.gale.scheduler.service.AssetService;
 import dev.gale.scheduler.service.AssetTriggers;
+import dev.gale.scheduler.service.AuditLog;
 import dev.gale.scheduler.service.DagService;
 import dev.gale.scheduler.service.InvalidConfException;
 import dev.gale.scheduler.service.LlmUsageStore;
@@ -31,6 +35,7 @@ import dev.gale.scheduler.service.TaskAssetService;
 import dev.gale.scheduler.service.TaskExecutionService;
 import dev.gale.scheduler.service.WorkerDirectory;
 import dev.gale.scheduler.store.JooqApiTokenStore;
+import dev.gale.scheduler.store.JooqAuditLog;
 import dev.gale.scheduler.store.JooqLlmUsageStore;
 import dev.gale.scheduler.store.JooqRunHistory;
 import dev.gale.scheduler.store.JooqSchedulerStore;
@@ -145,6 +150,18 @@ public class GaleServerConfiguration {
     }
 
     @Bean
+    FilterRegistrationBean<UnsafeInputFilter> unsafeInputFilter() {
+        FilterRegistrationBean<UnsafeInputFilter> registration = new FilterRegistrationBean<>(new UnsafeInputFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 15);
+        return registration;
+    }
+
+    @Bean
+    TomcatHardening tomcatHardening() {
+        return new TomcatHardening();
+    }
+
+    @Bean
     FilterRegistrationBean<ApiTokenFilter> apiTokenFilter(ApiTokens tokens) {
         FilterRegistrationBean<ApiTokenFilter> registration = new FilterRegistrationBean<>(new ApiTokenFilter(tokens));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
@@ -152,11 +169,17 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    WebMvcConfigurer roleChecks() {
+    AuditLog auditLog(DSLContext dsl) {
+        return new JooqAuditLog(dsl);
+    }
+
+    @Bean
+    WebMvcConfigurer roleChecks(AuditLog auditLog, Clock clock) {
         return new WebMvcConfigurer() {
             @Override
             public void addInterceptors(InterceptorRegistry registry) {
                 registry.addInterceptor(new RoleInterceptor()).addPathPatterns("/api/**");
+                registry.addInterceptor(new AuditInterceptor(auditLog, clock)).addPathPatterns("/api/**");
             }
         };
     }
@@ -260,8 +283,9 @@ public class GaleServerConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "gale.grpc.enabled", matchIfMissing = true)
-    GrpcServer grpcServer(GaleSettings settings, TaskExecutionGrpcService service) {
-        return new GrpcServer(settings.grpcPort(), service, settings.workerSecret()).start();
+    GrpcServer grpcServer(GaleSettings settings, TaskExecutionGrpcService service, Environment environment) {
+        return new GrpcServer(TeiBinding.address(environment.getProperty("gale.grpc.bind", ""), settings.grpcPort(),
+                settings.workerSecret()), service, settings.workerSecret()).start();
     }
 
     @Bean(destroyMethod = "close")

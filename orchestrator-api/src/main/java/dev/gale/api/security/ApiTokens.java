@@ -40,8 +40,23 @@ public final class ApiTokens {
         this.clock = clock;
     }
 
-    /** @throws IllegalArgumentException when the name is blank or taken */
+    /** A token that never expires. */
     public IssuedToken create(String name, Role role) {
+        return create(name, role, null);
+    }
+
+    /** A token that was valid but expired; its holder must ask for a new one. */
+    public static final class ExpiredTokenException extends RuntimeException {
+        public ExpiredTokenException(String name, Instant expiredAt) {
+            super("The API token '" + name + "' expired at " + expiredAt + ". Ask an admin for a new token.");
+        }
+    }
+
+    /**
+     * @param expiresAt when the token stops working; null for never
+     * @throws IllegalArgumentException when the name is blank or taken
+     */
+    public IssuedToken create(String name, Role role, Instant expiresAt) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a token needs a name, such as \"ci\" or \"alice\"");
         }
@@ -49,11 +64,11 @@ public final class ApiTokens {
         random.nextBytes(secret);
         String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         Instant now = clock.instant();
-        if (!store.create(new StoredApiToken(name, role.wireName(), hash(token), now))) {
+        if (!store.create(new StoredApiToken(name, role.wireName(), hash(token), now, expiresAt))) {
             throw new IllegalArgumentException("a token named '" + name + "' exists already; revoke it first or"
                     + " choose another name");
         }
-        return new IssuedToken(name, role, token, now);
+        return new IssuedToken(name, role, token, now, expiresAt);
     }
 
     /** Stores a token chosen by the deployment as the admin token, unless an admin token exists already. */
@@ -61,13 +76,18 @@ public final class ApiTokens {
         if (store.anyWithRole(Role.ADMIN.wireName())) {
             return false;
         }
-        return store.create(new StoredApiToken("admin", Role.ADMIN.wireName(), hash(token), clock.instant()));
+        return store.create(new StoredApiToken("admin", Role.ADMIN.wireName(), hash(token), clock.instant(), null));
     }
 
     public boolean anyAdmin() {
         return store.anyWithRole(Role.ADMIN.wireName());
     }
 
+    /**
+     * The principal of a valid token; empty for an unknown or revoked one.
+     *
+     * @throws ExpiredTokenException when the token is known but past its {@code expiresAt}
+     */
     public Optional<ApiPrincipal> authenticate(String token) {
         String hash = hash(token);
         Instant now = clock.instant();
@@ -75,17 +95,24 @@ public final class ApiTokens {
         if (cached != null && cached.until().isAfter(now)) {
             return Optional.of(cached.principal());
         }
-        Optional<ApiPrincipal> principal = store.findByHash(hash)
-                .map(t -> new ApiPrincipal(t.name(), Role.fromWireName(t.role())));
-        if (principal.isPresent()) {
-            if (verified.size() >= CACHE_LIMIT) {
-                verified.clear();
-            }
-            verified.put(hash, new Verified(principal.get(), now.plus(CACHE_TTL)));
-        } else {
+        Optional<StoredApiToken> stored = store.findByHash(hash);
+        if (stored.isEmpty()) {
             verified.remove(hash);
+            return Optional.empty();
         }
-        return principal;
+        StoredApiToken found = stored.get();
+        if (found.expiresAt() != null && !found.expiresAt().isAfter(now)) {
+            verified.remove(hash);
+            throw new ExpiredTokenException(found.name(), found.expiresAt());
+        }
+        ApiPrincipal principal = new ApiPrincipal(found.name(), Role.fromWireName(found.role()));
+        if (verified.size() >= CACHE_LIMIT) {
+            verified.clear();
+        }
+        Instant until = now.plus(CACHE_TTL);
+        verified.put(hash, new Verified(principal, found.expiresAt() != null && found.expiresAt().isBefore(until)
+                ? found.expiresAt() : until));
+        return Optional.of(principal);
     }
 
     public List<StoredApiToken> list() {

@@ -66,7 +66,7 @@ public final class TaskExecutionService {
 
     /** Queues the attempt again at once: its worker shut down before the task finished. */
     public ReportOutcome requeueAfterWorkerShutdown(TaskAttempt attempt, String reason) {
-        return store.requeueAfterWorkerShutdown(attempt, reason, clock.instant());
+        return store.requeueAfterWorkerShutdown(attempt, scrubbed(attempt, reason), clock.instant());
     }
 
     /** A repeat of a completion already recorded for the attempt (its answer was lost) is accepted again. */
@@ -74,10 +74,13 @@ public final class TaskExecutionService {
         return repeatable(store.completeTask(attempt, outputJson, RunDecider::decide), attempt, true);
     }
 
-    /** A repeat of a failure already recorded for the attempt is accepted again; a failure after success is not. */
+    /**
+     * Records the failure with the run's secret values in {@code error} replaced by {@code ***}, as in logs.
+     * A repeat of a failure already recorded for the attempt is accepted again; a failure after success is not.
+     */
     public ReportOutcome fail(TaskAttempt attempt, String error, boolean noRetry) {
-        return repeatable(store.failTask(attempt, error, noRetry, clock.instant(), RunDecider::decide), attempt,
-                false);
+        return repeatable(store.failTask(attempt, scrubbed(attempt, error), noRetry, clock.instant(),
+                RunDecider::decide), attempt, false);
     }
 
     private ReportOutcome repeatable(ReportOutcome outcome, TaskAttempt attempt, boolean succeeded) {
@@ -88,6 +91,16 @@ public final class TaskExecutionService {
                 .map(ended -> (ended == TaskInstanceState.SUCCESS) == succeeded)
                 .orElse(false);
         return same ? ReportOutcome.ACCEPTED : ReportOutcome.STALE;
+    }
+
+    private String scrubbed(TaskAttempt attempt, String text) {
+        List<String> secrets = store.secretParamValues(attempt.taskInstanceId());
+        return secrets.isEmpty() || text == null ? text : SecretParams.scrub(text, secrets);
+    }
+
+    /** Whether the attempt's task instance exists (a token outlives a deleted run, and can be forged with the key). */
+    public boolean exists(TaskAttempt attempt) {
+        return store.runIdOf(attempt.taskInstanceId()).isPresent();
     }
 
     public String runIdOf(TaskAttempt attempt) {

@@ -25,6 +25,7 @@ public final class JooqApiTokenStore implements ApiTokenStore {
                 .set(API_TOKEN.ROLE, token.role())
                 .set(API_TOKEN.TOKEN_HASH, token.tokenHash())
                 .set(API_TOKEN.CREATED_AT, toOffset(token.createdAt()))
+                .set(API_TOKEN.EXPIRES_AT, token.expiresAt() == null ? null : toOffset(token.expiresAt()))
                 .onConflictDoNothing()
                 .execute() == 1;
     }
@@ -51,6 +52,7 @@ public final class JooqApiTokenStore implements ApiTokenStore {
     }
 
     private static StoredApiToken toToken(ApiTokenRecord r) {
-        return new StoredApiToken(r.getName(), r.getRole(), r.getTokenHash(), r.getCreatedAt().toInstant());
+        return new StoredApiToken(r.getName(), r.getRole(), r.getTokenHash(), r.getCreatedAt().toInstant(),
+                r.getExpiresAt() == null ? null : r.getExpiresAt().toInstant());
     }
 }

@@ -14,8 +14,10 @@ import dev.gale.scheduler.engine.TaskInstanceState;
 import dev.gale.scheduler.engine.TaskStates;
 import dev.gale.scheduler.store.jooq.tables.records.DagRunRecord;
 import dev.gale.scheduler.store.jooq.tables.records.TaskInstanceRecord;
+import dev.gale.sdk.SecretParams;
 import dev.gale.sdk.spec.DagSpec;
 import dev.gale.sdk.spec.MapSpec;
+import dev.gale.sdk.spec.ParamSpec;
 import dev.gale.sdk.spec.TaskSpec;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.impl.DSL;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,6 +55,7 @@ final class RunDecisions {
     private final LongFunction<DagSpec> specOfVersion;
     private final Supplier<OffsetDateTime> now;
     private final JsonMapper json = JsonMapper.builder().build();
+    private static final TypeReference<Map<String, Object>> PARAMS = new TypeReference<>() { };
 
     RunDecisions(LongFunction<DagSpec> specOfVersion, Supplier<OffsetDateTime> now) {
         this.specOfVersion = specOfVersion;
@@ -210,7 +214,11 @@ final class RunDecisions {
                 List<String> values = outputs(db, run.getId(), spec.resultTaskId());
                 if (!values.isEmpty()) {
                     boolean mapped = spec.task(spec.resultTaskId()).expand() != null;
-                    run.setResult(JSONB.valueOf(mapped ? "[" + String.join(",", values) + "]" : values.getFirst()));
+                    // The result is for people: the run's secret values are scrubbed, as in logs and errors.
+                    String result = mapped ? "[" + String.join(",", values) + "]" : values.getFirst();
+                    run.setResult(JSONB.valueOf(spec.params().stream().noneMatch(ParamSpec::secret) ? result
+                            : SecretParams.scrubJson(result, SecretParams.values(spec.params(),
+                            json.readValue(run.getParams().data(), PARAMS)))));
                 }
             }
             if (after == DagRunState.FAILED) {

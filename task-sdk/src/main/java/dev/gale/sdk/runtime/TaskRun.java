@@ -10,6 +10,7 @@ import dev.gale.tei.v1.FailTaskRequest;
 import dev.gale.tei.v1.HeartbeatRequest;
 import dev.gale.tei.v1.HeartbeatResponse;
 import dev.gale.tei.v1.StartTaskRequest;
+import io.grpc.Status;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -198,6 +199,11 @@ final class TaskRun {
                         .setTaskToken(session.token()).setError(outcome.error()).setNoRetry(outcome.noRetry()).build()));
             }
         } catch (TeiClient.CallFailedException e) {
+            if (outcome.error() == null && e.status().getCode() == Status.Code.INVALID_ARGUMENT) {
+                // An output the server cannot store (e.g. a NUL in a string) fails the attempt now, with the reason.
+                report(Outcome.failure("the task's output was refused: " + e.status().getDescription(), false));
+                return;
+            }
             log.warn("Worker {}: the outcome of {} was not recorded: {}", workerId, describe(), e.getMessage());
         }
     }

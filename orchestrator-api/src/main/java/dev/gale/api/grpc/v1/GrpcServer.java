@@ -14,10 +14,13 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcServer implements AutoCloseable {
     private final Server server;
 
-    public GrpcServer(int port, TaskExecutionGrpcService service, String workerSecret) {
-        var definition = workerSecret.isEmpty() ? ServerInterceptors.intercept(service)
-                : ServerInterceptors.intercept(service, new WorkerSecretInterceptor(workerSecret));
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(port))
+    /** @param address where to listen ({@link TeiBinding}) */
+    public GrpcServer(InetSocketAddress address, TaskExecutionGrpcService service, String workerSecret) {
+        // The last interceptor runs first: the worker secret, then the check of what the worker sent.
+        var definition = workerSecret.isEmpty() ? ServerInterceptors.intercept(service, new TeiInputValidator())
+                : ServerInterceptors.intercept(service, new TeiInputValidator(),
+                        new WorkerSecretInterceptor(workerSecret));
+        this.server = NettyServerBuilder.forAddress(address)
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .addService(definition)
                 .maxInboundMessageSize(Worker.MAX_MESSAGE_BYTES)

@@ -56,6 +56,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -214,6 +215,10 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     @Override
     public void getXCom(GetXComRequest request, StreamObserver<GetXComResponse> response) {
         withAttempt(request.getTaskToken(), response, attempt -> {
+            if (!tasks.exists(attempt)) {
+                response.onError(unknownTaskInstance(attempt));
+                return;
+            }
             String runId = tasks.runIdOf(attempt);
             String key = request.getKey().isEmpty() ? "return_value" : request.getKey();
             var value = tasks.xcom(runId, request.getTaskId(), request.getMapIndex(), key);
@@ -314,6 +319,10 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
                 return;
             }
             // Recorded whether or not the attempt is still current: the call was paid for either way.
+            if (!tasks.exists(attempt)) {
+                response.onError(unknownTaskInstance(attempt));
+                return;
+            }
             llm.usage().record(attempt, new LlmCallRecord(null, 0, attempt.attempt(), request.getProvider(),
                     request.getModel(), request.getInputTokens(), request.getOutputTokens(),
                     request.getCostMicroUsd(), request.getLatencyMs(), outcome, request.getChoiceReasons(),
@@ -396,8 +405,15 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
         if (DatabaseOutage.isOutage(e)) {
             return Status.UNAVAILABLE.withDescription(DatabaseOutage.ADVICE).withCause(e).asRuntimeException();
         }
-        return Status.INTERNAL.withDescription("the server could not record the call: " + e.getMessage())
-                .withCause(e).asRuntimeException();
+        // The cause (SQL, stack) stays in the server's log; the worker learns only that it was the server.
+        LoggerFactory.getLogger(TaskExecutionGrpcService.class).error("A TEI call failed", e);
+        return Status.INTERNAL.withDescription("the server could not record the call; the cause is in"
+                + " the server's log").asRuntimeException();
+    }
+
+    private static RuntimeException unknownTaskInstance(TaskAttempt attempt) {
+        return Status.NOT_FOUND.withDescription("task instance " + attempt.taskInstanceId() + " does not exist (its"
+                + " run may have been deleted); nothing was recorded").asRuntimeException();
     }
 
     private static <T> void answer(ReportOutcome outcome, T ok, StreamObserver<T> response) {

@@ -38,8 +38,16 @@ public final class ApiTokenFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String header = request.getHeader("Authorization");
-        Optional<ApiPrincipal> principal = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? tokens.authenticate(header.substring(7).trim()) : Optional.empty();
+        Optional<ApiPrincipal> principal;
+        try {
+            principal = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? tokens.authenticate(header.substring(7).trim()) : Optional.empty();
+        } catch (ApiTokens.ExpiredTokenException e) {
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"gale\", error=\"invalid_token\"");
+            ProblemWriter.write(response, 401, "token-expired", "Unauthorized", e.getMessage(),
+                    request.getRequestURI());
+            return;
+        }
         if (principal.isEmpty()) {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"gale\"");
             ProblemWriter.write(response, 401, "unauthorized", "Unauthorized", header == null

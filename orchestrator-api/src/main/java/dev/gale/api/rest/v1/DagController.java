@@ -64,6 +64,7 @@ class DagController {
             + " runs already started go on.")
     @PatchMapping("/{dagId}")
     @RequiresRole(Role.ADMIN)
+    @Audited("dag.set-paused")
     DagResponse patch(@PathVariable String dagId, @RequestBody DagPatch patch) {
         if (patch.isPaused() == null) {
             throw ApiException.invalid("invalid-body", List.of(new ApiException.FieldError("isPaused",

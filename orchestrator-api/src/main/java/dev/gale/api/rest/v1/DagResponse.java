@@ -21,7 +21,13 @@ record DagResponse(
     static DagResponse of(DagSummary dag) {
         var spec = dag.currentVersion().spec();
         return new DagResponse(dag.dagId(), spec.description(), spec.owner(), spec.tags(), dag.paused(),
-                dag.currentVersion().versionNumber(), dag.currentVersion().hash(), spec.params(), spec.tasks(),
+                dag.currentVersion().versionNumber(), dag.currentVersion().hash(), shown(spec.params()), spec.tasks(),
                 spec.resultTaskId());
+    }
+
+    /** A secret param's default and allowed values are never shown; that it is secret, and its type, are. */
+    static List<ParamSpec> shown(List<ParamSpec> params) {
+        return params.stream().map(p -> !p.secret() ? p : new ParamSpec(p.name(), p.type(), null, p.required(),
+                p.description(), List.of(), p.minimum(), p.maximum(), true)).toList();
     }
 }

@@ -44,7 +44,11 @@ final class Paging {
         try {
             String plain = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             int bar = plain.indexOf('|');
-            return new RunCursor(Instant.parse(plain.substring(0, bar)), Long.parseLong(plain.substring(bar + 1)));
+            Instant queuedAt = Instant.parse(plain.substring(0, bar));
+            if (!Instants.storable(queuedAt)) {
+                throw new IllegalArgumentException("out of range");
+            }
+            return new RunCursor(queuedAt, Long.parseLong(plain.substring(bar + 1)));
         } catch (RuntimeException e) {
             throw ApiException.badRequest("invalid-cursor", "cursor '" + cursor + "' is not one this API gave out;"
                     + " pass the nextCursor of the previous page unchanged.");

@@ -6,10 +6,12 @@ import dev.gale.scheduler.service.IdempotencyConflictException;
 import dev.gale.scheduler.service.InvalidConfException;
 import dev.gale.scheduler.service.RunStateConflictException;
 import dev.gale.scheduler.service.UnknownDagException;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -18,8 +20,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.databind.DatabindException;
 
 /** Turns every refused request into RFC 9457 {@code application/problem+json} with an actionable detail. */
 @RestControllerAdvice
@@ -37,7 +41,7 @@ class Problems extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(ApiException.class)
-    ResponseEntity<ProblemDetail> api(ApiException e) {
+    static ResponseEntity<ProblemDetail> api(ApiException e) {
         ResponseEntity<ProblemDetail> response = problem(e.status(), e.type(), e.title(), e.getMessage());
         if (!e.errors().isEmpty()) {
             response.getBody().setProperty("errors", e.errors().stream()
@@ -93,6 +97,11 @@ class Problems extends ResponseEntityExceptionHandler {
                         tooLarge.getMessage()).getBody());
             }
         }
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof DatabindException wrongType && !wrongType.getPath().isEmpty()) {
+                return ResponseEntity.badRequest().headers(headers).body(wrongType(wrongType).getBody());
+            }
+        }
         Throwable cause = ex.getMostSpecificCause();
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 "The request body is not valid JSON (" + firstLine(cause.getMessage()) + "). Send a JSON object,"
@@ -114,6 +123,34 @@ class Problems extends ResponseEntityExceptionHandler {
             problem.setType(type(reason.toLowerCase(Locale.ROOT).replace('_', '-')));
         }
         return response;
+    }
+
+    /**
+     * A JSON value of the wrong type for its field ({@code {"isPaused": 1}}): no value is coerced, and the
+     * refusal names the field without echoing the value, which may be a secret.
+     */
+    private static ResponseEntity<ProblemDetail> wrongType(DatabindException e) {
+        String field = String.join(".", e.getPath().stream()
+                .map(r -> r.getPropertyName() != null ? r.getPropertyName() : String.valueOf(r.getIndex())).toList());
+        return api(ApiException.invalid("invalid-body", List.of(new ApiException.FieldError(field,
+                "has the wrong type or shape; values are not converted (send true, not 1 or \"true\")"))));
+    }
+
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> multipart(MultipartException e) {
+        return problem(HttpStatus.BAD_REQUEST, "malformed-multipart", "Malformed multipart body", "The multipart body"
+                + " cannot be read; this API reads JSON bodies (Content-Type: application/json).");
+    }
+
+    /** A fault of the server: problem+json like every answer, with nothing of its cause (which is in the log). */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) throws Exception {
+        if (e instanceof org.springframework.web.ErrorResponse) {
+            throw e;
+        }
+        LoggerFactory.getLogger(Problems.class).error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal Server Error",
+                "The server failed to answer this request; the cause is in its log.");
     }
 
     private static String firstLine(String message) {

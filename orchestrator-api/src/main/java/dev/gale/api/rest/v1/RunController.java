@@ -149,6 +149,7 @@ class RunController {
             + " failed and their workers told to stop at their next heartbeat. 409 if the run has ended.")
     @PostMapping("/dags/{dagId}/runs/{runId}/cancel")
     @RequiresRole(Role.OPERATOR)
+    @Audited("run.cancel")
     DagRunResponse cancel(@PathVariable String dagId, @PathVariable String runId) {
         return runs.cancel(dagId, runId).map(r -> DagRunResponse.of(r, json))
                 .orElseThrow(() -> unknownRun(dagId, runId));
@@ -158,6 +159,7 @@ class RunController {
             description = "Clears failed and upstream_failed task instances and everything downstream of them.")
     @PostMapping("/dags/{dagId}/runs/{runId}/clear")
     @RequiresRole(Role.OPERATOR)
+    @Audited("run.clear")
     DagRunResponse clear(@PathVariable String dagId, @PathVariable String runId) {
         return runs.clearFailedTasks(dagId, runId).map(r -> DagRunResponse.of(r, json))
                 .orElseThrow(() -> unknownRun(dagId, runId));
@@ -252,7 +254,12 @@ class RunController {
             return null;
         }
         try {
-            return Instant.parse(value);
+            Instant parsed = Instant.parse(value);
+            if (Instants.storable(parsed)) {
+                return parsed;
+            }
+            errors.add(new ApiException.FieldError(field, "must be " + Instants.RANGE + ", got '" + value + "'"));
+            return null;
         } catch (DateTimeParseException e) {
             errors.add(new ApiException.FieldError(field, "must be an ISO-8601 instant such as"
                     + " \"2026-01-31T00:00:00Z\", got '" + value + "'"));

@@ -2,8 +2,10 @@ package dev.gale.api.rest.v1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gale.scheduler.service.RunHistory;
+import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskInstancePage;
 import dev.gale.scheduler.service.TaskInstanceView;
+import dev.gale.sdk.SecretParams;
 import io.swagger.v3.oas.annotations.Operation;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,10 +24,13 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/api/v1/dags/{dagId}/runs/{runId}/tasks")
 class TaskInstanceController {
     private final RunHistory history;
+    /** For the run's secret values, scrubbed from the XComs shown (tasks still read them whole over the TEI). */
+    private final SchedulerStore store;
     private final JsonMapper json;
 
-    TaskInstanceController(RunHistory history, JsonMapper json) {
+    TaskInstanceController(RunHistory history, SchedulerStore store, JsonMapper json) {
         this.history = history;
+        this.store = store;
         this.json = json;
     }
 
@@ -88,9 +93,9 @@ class TaskInstanceController {
     @GetMapping("/{taskId}/xcom")
     XComListResponse xcom(@PathVariable String dagId, @PathVariable String runId, @PathVariable String taskId,
                           @RequestParam(name = "mapIndex", defaultValue = "-1") int mapIndex) {
-        find(dagId, runId, taskId, mapIndex);
+        List<String> secrets = store.secretParamValues(find(dagId, runId, taskId, mapIndex).id());
         return new XComListResponse(history.listXComs(dagId, runId, taskId, mapIndex).stream()
-                .map(x -> new XComResponse(x.key(), json.readTree(x.valueJson())))
+                .map(x -> new XComResponse(x.key(), json.readTree(SecretParams.scrubJson(x.valueJson(), secrets))))
                 .toList());
     }
 
