@@ -38,6 +38,7 @@ import dev.gale.scheduler.store.jooq.tables.records.DagVersionRecord;
 import dev.gale.scheduler.store.jooq.tables.records.TaskInstanceRecord;
 import dev.gale.sdk.spec.DagSpec;
 import dev.gale.sdk.spec.DagSpecJson;
+import dev.gale.sdk.spec.IsolationSpec;
 import dev.gale.sdk.spec.MapSpec;
 import dev.gale.sdk.spec.TaskSpec;
 import java.time.Clock;
@@ -396,6 +397,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
             Record run = runs.get(ti.getDagRunId());
             DagVersion version = version(db, run.get(DAG_RUN.DAG_VERSION_ID));
             Map<String, List<String>> ofRun = outputs.getOrDefault(ti.getDagRunId(), Map.of());
+            TaskSpec task = version.spec().task(ti.getTaskId());
             Map<String, String> upstream = new LinkedHashMap<>();
             for (String up : upstreamOf.get(i)) {
                 List<String> values = ofRun.getOrDefault(up, List.of());
@@ -408,7 +410,8 @@ public final class JooqSchedulerStore implements SchedulerStore {
             tasks.add(new ClaimedTask(ti.getId(), ti.getAttempt(), run.get(DAG_RUN.DAG_ID), version.hash(),
                     run.get(DAG_RUN.RUN_ID), ti.getTaskId(), ti.getMapIndex(),
                     ti.getMapItem() == null ? "" : ti.getMapItem().data(), run.get(DAG_RUN.PARAMS).data(), upstream,
-                    version.spec().task(ti.getTaskId()).executionTimeoutMs(), ti.getGpuCount(), ti.getGpuMemoryMb()));
+                    task.executionTimeoutMs(), ti.getGpuCount(), ti.getGpuMemoryMb(),
+                    IsolationSpec.taskKind(task.isolation()), DagSpecJson.toJson(task)));
         }
         return tasks;
     }

@@ -1,0 +1,107 @@
+package dev.gale.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A DAG of Java and Python tasks against a real server: the Java tasks on the in-process Java worker,
+ * the Python task on queue {@code py} on a Python worker process ({@code python3 -m gale_sdk.worker})
+ * that speaks the TEI over gRPC.
+ */
+class PythonWorkerIT {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static GaleTestServer gale;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        PythonProcesses.interpreter();
+        gale = new GaleTestServer(Map.of("gale.heartbeat.interval", "PT0.5S", "gale.scheduler.interval", "PT0.2S"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gale != null) {
+            gale.close();
+        }
+    }
+
+    private static JsonNode json(String body) {
+        return JSON.readTree(body);
+    }
+
+    private static String trigger(Map<String, Object> conf) throws Exception {
+        return json(gale.post("/api/v1/dags/" + TestDagsPython.MIXED + "/runs",
+                JSON.writeValueAsString(Map.of("conf", conf))).body()).get("runId").asString();
+    }
+
+    private static JsonNode run(String runId) throws Exception {
+        return json(gale.get("/api/v1/dags/" + TestDagsPython.MIXED + "/runs/" + runId).body());
+    }
+
+    private static JsonNode task(String runId, String taskId, String what) throws Exception {
+        return json(gale.get("/api/v1/dags/" + TestDagsPython.MIXED + "/runs/" + runId + "/tasks/" + taskId + what)
+                .body());
+    }
+
+    private static JsonNode awaitEnded(String runId) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> !List.of("queued", "running")
+                .contains(run(runId).get("state").asString()));
+        try {
+            return run(runId);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aPythonTaskOnAPythonWorkerReadsJavaOutputAndHandsItsOwnToAJavaTask() throws Exception {
+        try (PythonProcesses python = new PythonProcesses(dir)) {
+            python.startWorker("py-1", gale.grpcPort(), "--queues", "py");
+            await().atMost(Duration.ofSeconds(30)).until(() -> python.output("py-1").contains("connected to"));
+
+            String runId = trigger(Map.of("text", "retrieval augmented generation"));
+            JsonNode run = awaitEnded(runId);
+
+            assertThat(run.get("state").asString()).as(run + "\n" + python.output("py-1")).isEqualTo("success");
+            assertThat(run.get("result").asString()).isEqualTo("3 words, first RETRIEVAL");
+            assertThat(task(runId, "split", "").get("workerId").asString()).isEqualTo("py-1");
+            List<String> xcoms = new ArrayList<>();
+            task(runId, "split", "/xcom").get("entries").forEach(x -> xcoms.add(x.get("key").asString() + "="
+                    + x.get("value")));
+            assertThat(xcoms).contains("longest=\"GENERATION\"", "return_value=[\"RETRIEVAL\",\"AUGMENTED\",\"GENERATION\"]");
+            List<String> lines = new ArrayList<>();
+            task(runId, "split", "/logs").get("lines").forEach(l -> lines.add(l.get("stream").asString() + ": "
+                    + l.get("line").asString()));
+            assertThat(lines).contains("task: splitting 30 characters in attempt 1", "stderr: INFO splitter: found 3 words");
+            assertThat(lines).anyMatch(l -> l.startsWith("stdout: python 3.") && l.endsWith("splits for split"));
+        }
+    }
+
+    @Test
+    void aPythonTaskThatRaisesFailsItsRunWithTheExceptionAsTheError() throws Exception {
+        try (PythonProcesses python = new PythonProcesses(dir)) {
+            python.startWorker("py-2", gale.grpcPort(), "--queues", "py");
+            String runId = trigger(Map.of("text", "boom", "fail", true));
+
+            assertThat(awaitEnded(runId).get("state").asString()).isEqualTo("failed");
+            JsonNode attempts = task(runId, "split", "/attempts").get("attempts");
+            assertThat(attempts.get(0).get("error").asString()).isEqualTo("ValueError: asked to fail on 'BOOM'");
+            assertThat(task(runId, "count", "").get("state").asString()).isEqualTo("upstream_failed");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.gale.api;
+
+import dev.gale.sdk.Dag;
+import dev.gale.sdk.DagBuilder;
+import dev.gale.sdk.DagBundle;
+import dev.gale.sdk.Param;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * DAGs with Python tasks (their functions are in {@code src/test/python/gale_test_tasks.py}) beside
+ * Java tasks, for the Python worker's tests.
+ */
+public final class TestDagsPython implements DagBundle {
+    static final String MIXED = "python_mixed_for_tests";
+
+    @Override
+    public List<Dag> dags() {
+        DagBuilder mixed = Dag.builder(MIXED).description("A Java task, a Python task on queue py, a Java task.")
+                .tags("test", "python")
+                .param(Param.string("text").defaultValue("gale runs python"))
+                .param(Param.bool("fail").defaultValue(false));
+        var prepare = mixed.task("prepare", ctx -> Map.of("text", ctx.param("text", String.class).toUpperCase()));
+        var split = mixed.python("split", "gale_test_tasks:split").queue("py");
+        var count = mixed.task("count", ctx -> {
+            @SuppressWarnings("unchecked")
+            List<String> words = ctx.input("split", List.class);
+            return words.size() + " words, first " + words.getFirst();
+        });
+        prepare.then(split).then(count);
+        return List.of(mixed.result(count).build());
+    }
+}

@@ -1,0 +1,18 @@
+"""Python tasks of the test DAGs in dev.gale.api.TestDagsPython."""
+import logging
+import sys
+
+from gale_sdk import task
+
+
+@task
+def split(ctx):
+    text = ctx.input("prepare")["text"]
+    if ctx.param("fail"):
+        raise ValueError(f"asked to fail on {text!r}")
+    words = text.split()
+    ctx.log(f"splitting {len(text)} characters in attempt {ctx.attempt}")
+    print("python", sys.version.split()[0], "splits for", ctx.task_id)
+    logging.getLogger("splitter").info("found %d words", len(words))
+    ctx.put_xcom("longest", max(words, key=len))
+    return words
