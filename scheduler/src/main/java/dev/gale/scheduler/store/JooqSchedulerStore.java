@@ -590,6 +590,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
         Map<Long, String> outputs = new LinkedHashMap<>();
         Map<Long, Completion> decideRuns = new LinkedHashMap<>();
         List<TaskInstanceRecord> accepted = new ArrayList<>();
+        Map<Completion, String> badBranches = new LinkedHashMap<>();
         for (Completion c : batch) {
             TaskInstanceRecord ti = completed.remove(c.attempt());
             // A second report of the same attempt in one batch is stale, as it would be after the first.
@@ -598,10 +599,21 @@ public final class JooqSchedulerStore implements SchedulerStore {
                 continue;
             }
             outcomes.add(ReportOutcome.ACCEPTED);
+            Optional<String> badBranch = branchProblem(db, runs.get(ti.getDagRunId()), ti, c.outputJson());
+            if (badBranch.isPresent()) {
+                badBranches.put(c, badBranch.get());
+                continue;
+            }
             accepted.add(ti);
             outputs.put(ti.getId(), c.outputJson() == null || c.outputJson().isBlank() ? "null" : c.outputJson());
             decideRuns.putIfAbsent(ti.getDagRunId(), c);
         }
+        // Recorded as the failure it is: back to running, inside this transaction, for the failure path.
+        badBranches.forEach((c, problem) -> {
+            db.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, TaskInstanceState.RUNNING.wireName())
+                    .setNull(TASK_INSTANCE.ENDED_AT).where(TASK_INSTANCE.ID.eq(c.attempt().taskInstanceId())).execute();
+            failInTransaction(db, c.attempt(), problem, true, clock.instant(), c.decide());
+        });
         if (accepted.isEmpty()) {
             return outcomes;
         }
@@ -643,6 +655,12 @@ public final class JooqSchedulerStore implements SchedulerStore {
             decisions.promoteScheduled(db);
         }
         return outcomes;
+    }
+
+    private Optional<String> branchProblem(DSLContext db, DagRunRecord run, TaskInstanceRecord ti, String outputJson) {
+        DagSpec spec = version(db, run.getDagVersionId()).spec();
+        return spec.task(ti.getTaskId()).branch() ? BranchOutputs.problem(spec, ti.getTaskId(), outputJson)
+                : Optional.empty();
     }
 
     @Override
