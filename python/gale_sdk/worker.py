@@ -173,7 +173,7 @@ class Worker:
         python = json.loads(a.task_spec_json)["isolation"]["python"]
         try:
             interpreter = self.environments.interpreter(python.get("requirements"), self.options.path,
-                                                        attempt.add_line)
+                                                        attempt.add_line, python.get("systemSitePackages", False))
         except Exception as e:
             self.tei.call("FailTask", pb.FailTaskRequest(task_token=attempt.token, no_retry=True, error=str(e)))
             return

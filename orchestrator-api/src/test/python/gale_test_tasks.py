@@ -16,3 +16,9 @@ def split(ctx):
     logging.getLogger("splitter").info("found %d words", len(words))
     ctx.put_xcom("longest", max(words, key=len))
     return words
+
+
+@task
+def toy_version(ctx):
+    import galetoy
+    return f"{ctx.task_id} sees galetoy {galetoy.VERSION}"

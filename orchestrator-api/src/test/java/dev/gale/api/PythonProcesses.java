@@ -76,6 +76,19 @@ final class PythonProcesses implements AutoCloseable {
         }
     }
 
+    /** Writes wheels of the test package galetoy, versions 1.0 and 2.0, into a new directory and returns it. */
+    Path toyWheels() throws IOException, InterruptedException {
+        Path wheels = Files.createDirectories(dir.resolve("wheels"));
+        Process make = new ProcessBuilder(interpreter(), "-c", "import sys; from tests.wheels import make_wheel;"
+                + " [make_wheel(sys.argv[1], 'galetoy', v) for v in ('1.0', '2.0')]", wheels.toString())
+                .directory(SDK.toFile()).redirectErrorStream(true).start();
+        String output = new String(make.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (make.waitFor() != 0) {
+            throw new IllegalStateException("making the test wheels failed: " + output);
+        }
+        return wheels;
+    }
+
     Path log(String workerId) {
         return dir.resolve(workerId + ".log");
     }

@@ -104,4 +104,21 @@ class PythonWorkerIT {
             assertThat(task(runId, "count", "").get("state").asString()).isEqualTo("upstream_failed");
         }
     }
+
+    @Test
+    void twoPythonTasksOfOneDagEachRunInTheirOwnEnvironmentWithTheirOwnVersionOfALibrary() throws Exception {
+        try (PythonProcesses python = new PythonProcesses(dir)) {
+            python.startWorker("py-envs", gale.grpcPort(), "--queues", "py", "--wheels", python.toyWheels().toString());
+            String runId = json(gale.post("/api/v1/dags/" + TestDagsPython.ENVIRONMENTS + "/runs", "{}").body())
+                    .get("runId").asString();
+
+            await().atMost(Duration.ofSeconds(120)).until(() -> !List.of("queued", "running").contains(json(
+                    gale.get("/api/v1/dags/" + TestDagsPython.ENVIRONMENTS + "/runs/" + runId).body())
+                    .get("state").asString()));
+            JsonNode run = json(gale.get("/api/v1/dags/" + TestDagsPython.ENVIRONMENTS + "/runs/" + runId).body());
+
+            assertThat(run.get("state").asString()).as(run + "\n" + python.output("py-envs")).isEqualTo("success");
+            assertThat(run.get("result").asString()).isEqualTo("old sees galetoy 1.0 and current sees galetoy 2.0");
+        }
+    }
 }

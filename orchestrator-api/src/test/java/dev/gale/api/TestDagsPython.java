@@ -13,6 +13,7 @@ import java.util.Map;
  */
 public final class TestDagsPython implements DagBundle {
     static final String MIXED = "python_mixed_for_tests";
+    static final String ENVIRONMENTS = "python_environments_for_tests";
 
     @Override
     public List<Dag> dags() {
@@ -28,6 +29,14 @@ public final class TestDagsPython implements DagBundle {
             return words.size() + " words, first " + words.getFirst();
         });
         prepare.then(split).then(count);
-        return List.of(mixed.result(count).build());
+
+        DagBuilder envs = Dag.builder(ENVIRONMENTS).description("Two Python tasks, each in its own environment.")
+                .tags("test", "python");
+        var old = envs.python("old", "gale_test_tasks:toy_version").queue("py").requirements("toy-1.txt");
+        var current = envs.python("current", "gale_test_tasks:toy_version").queue("py").requirements("toy-2.txt");
+        var compare = envs.task("compare", ctx -> ctx.input("old", String.class) + " and "
+                + ctx.input("current", String.class));
+        compare.after(old, current);
+        return List.of(mixed.result(count).build(), envs.result(compare).build());
     }
 }
