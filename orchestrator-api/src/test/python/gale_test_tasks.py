@@ -22,3 +22,8 @@ def split(ctx):
 def toy_version(ctx):
     import galetoy
     return f"{ctx.task_id} sees galetoy {galetoy.VERSION}"
+
+
+@task
+def shout(ctx):
+    return "HELLO"

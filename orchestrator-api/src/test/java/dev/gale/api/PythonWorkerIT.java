@@ -121,4 +121,25 @@ class PythonWorkerIT {
             assertThat(run.get("result").asString()).isEqualTo("old sees galetoy 1.0 and current sees galetoy 2.0");
         }
     }
+
+    @Test
+    void aPythonTaskWaitsWithAReasonUntilAWorkerRunsItsKindAndAPythonWorkerNeverTakesAJavaTask() throws Exception {
+        String runId = json(gale.post("/api/v1/dags/" + TestDagsPython.LATE + "/runs", "{}").body()).get("runId")
+                .asString();
+        String tasks = "/api/v1/dags/" + TestDagsPython.LATE + "/runs/" + runId + "/tasks/";
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(gale.get(tasks + "shout").body()).has("waitingReason"));
+        assertThat(json(gale.get(tasks + "shout").body()).get("waitingReason").asString()).isEqualTo(
+                "waiting for a worker that runs python tasks on queue 'late'; no worker on queue 'late' is connected");
+
+        try (PythonProcesses python = new PythonProcesses(dir)) {
+            python.startWorker("py-late", gale.grpcPort(), "--queues", "late");
+            await().atMost(Duration.ofSeconds(60)).until(() -> json(gale.get(tasks + "shout").body()).get("state")
+                    .asString().equals("success"));
+
+            assertThat(json(gale.get(tasks + "shout").body()).has("waitingReason")).isFalse();
+            JsonNode java = json(gale.get(tasks + "java_on_late").body());
+            assertThat(java.get("state").asString()).isEqualTo("queued");
+            assertThat(java.get("attempt").asInt()).isZero();
+        }
+    }
 }

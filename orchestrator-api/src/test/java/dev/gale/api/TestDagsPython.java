@@ -14,6 +14,7 @@ import java.util.Map;
 public final class TestDagsPython implements DagBundle {
     static final String MIXED = "python_mixed_for_tests";
     static final String ENVIRONMENTS = "python_environments_for_tests";
+    static final String LATE = "python_late_worker_for_tests";
 
     @Override
     public List<Dag> dags() {
@@ -37,6 +38,11 @@ public final class TestDagsPython implements DagBundle {
         var compare = envs.task("compare", ctx -> ctx.input("old", String.class) + " and "
                 + ctx.input("current", String.class));
         compare.after(old, current);
-        return List.of(mixed.result(count).build(), envs.result(compare).build());
+
+        DagBuilder late = Dag.builder(LATE).description("A Python and a Java task on a queue only a Python worker serves.")
+                .tags("test", "python");
+        late.python("shout", "gale_test_tasks:shout").queue("late");
+        late.task("java_on_late", ctx -> "ran").queue("late");
+        return List.of(mixed.result(count).build(), envs.result(compare).build(), late.build());
     }
 }

@@ -177,11 +177,12 @@ public final class JooqSchedulerStore implements SchedulerStore {
             var insert = db.insertInto(TASK_INSTANCE, TASK_INSTANCE.DAG_RUN_ID, TASK_INSTANCE.TASK_ID,
                     TASK_INSTANCE.STATE, TASK_INSTANCE.MAX_ATTEMPTS, TASK_INSTANCE.QUEUE, TASK_INSTANCE.PRIORITY_WEIGHT,
                     TASK_INSTANCE.POOL, TASK_INSTANCE.EXECUTION_TIMEOUT_MS, TASK_INSTANCE.GPU_COUNT,
-                    TASK_INSTANCE.GPU_MEMORY_MB);
+                    TASK_INSTANCE.GPU_MEMORY_MB, TASK_INSTANCE.TASK_KIND);
             for (TaskSpec task : spec.tasks()) {
                 insert = insert.values(record.getId(), task.taskId(), TaskInstanceState.NONE.wireName(),
                         task.retries() + 1, task.queue(), task.priorityWeight(), task.pool(), task.executionTimeoutMs(),
-                        task.resources().gpu(), task.resources().gpuMemoryMb());
+                        task.resources().gpu(), task.resources().gpuMemoryMb(),
+                        IsolationSpec.taskKind(task.isolation()));
             }
             insert.execute();
             if (spec.maxActiveRuns() == null) {
@@ -324,7 +325,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
             // GPU tasks one at a time, so that each claim sees the GPUs the one before took.
             while (tasks.size() < max && freeGpus > 0) {
                 List<ClaimedTask> one = claim(db, worker.workerId(), worker.queues(), 1,
-                        GpuRouting.fitsFreeGpus(worker, freeGpus));
+                        GpuRouting.fitsFreeGpus(worker, freeGpus).and(KindRouting.runsKind(worker)));
                 if (one.isEmpty()) {
                     break;
                 }
@@ -332,7 +333,8 @@ public final class JooqSchedulerStore implements SchedulerStore {
                 tasks.addAll(one);
             }
             if (worker.takesTasksWithoutGpu() && tasks.size() < max) {
-                tasks.addAll(claim(db, worker.workerId(), worker.queues(), max - tasks.size(), GpuRouting.NEEDS_NO_GPU));
+                tasks.addAll(claim(db, worker.workerId(), worker.queues(), max - tasks.size(),
+                        GpuRouting.NEEDS_NO_GPU.and(KindRouting.runsKind(worker))));
             }
             return tasks;
         });
@@ -873,6 +875,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
 
     @Override
     public int reviewGpuWaits(Instant now, Instant seenSince, Duration timeout, Function<RunSnapshot, Decision> decide) {
+        KindRouting.reviewWaits(dsl, seenSince, now);
         List<WorkerOffer> connected = connectedWorkers(seenSince).stream().map(WorkerView::offer).toList();
         var waiting = dsl.select(TASK_INSTANCE.ID, TASK_INSTANCE.QUEUE, TASK_INSTANCE.GPU_COUNT,
                         TASK_INSTANCE.GPU_MEMORY_MB, TASK_INSTANCE.WAITING_REASON, TASK_INSTANCE.WAITING_SINCE)

@@ -109,11 +109,13 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
                 "gpuModel", capabilities.getGpuModel(),
                 "gpuMemoryMb", capabilities.getGpuMemoryMb(),
                 "takesCpuTasks", capabilities.getTakesCpuTasks(),
-                "labels", capabilities.getLabelsMap());
+                "labels", capabilities.getLabelsMap(),
+                "taskKinds", request.getTaskKindsList());
         tasks.registerWorker(new WorkerRegistration(request.getWorkerId(), request.getHostname(), queues,
                 json.writeValueAsString(caps), request.getSoftwareVersion(), clock.instant()));
         registered.put(request.getWorkerId(), new WorkerOffer(request.getWorkerId(), queues,
-                capabilities.getGpuCount(), capabilities.getGpuMemoryMb(), capabilities.getTakesCpuTasks()));
+                capabilities.getGpuCount(), capabilities.getGpuMemoryMb(), capabilities.getTakesCpuTasks(),
+                request.getTaskKindsList()));
         response.onNext(RegisterResponse.newBuilder().setHeartbeatIntervalMs(heartbeatInterval.toMillis()).build());
         response.onCompleted();
     }
