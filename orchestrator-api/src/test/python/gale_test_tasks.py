@@ -1,6 +1,8 @@
 """Python tasks of the test DAGs in dev.gale.api.TestDagsPython."""
 import logging
+import os
 import sys
+import time
 
 from gale_sdk import task
 
@@ -27,3 +29,11 @@ def toy_version(ctx):
 @task
 def shout(ctx):
     return "HELLO"
+
+
+@task
+def nap(ctx):
+    with open(ctx.param("markerFile"), "w") as marker:
+        marker.write(f"{os.getpid()}\n")
+    time.sleep(ctx.param("seconds"))
+    return "rested"

@@ -3,6 +3,7 @@ package dev.gale.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,6 +141,57 @@ class PythonWorkerIT {
             JsonNode java = json(gale.get(tasks + "java_on_late").body());
             assertThat(java.get("state").asString()).isEqualTo("queued");
             assertThat(java.get("attempt").asInt()).isZero();
+        }
+    }
+
+    private static String nap(Path marker, double seconds) throws Exception {
+        return json(gale.post("/api/v1/dags/" + TestDagsPython.NAP + "/runs", JSON.writeValueAsString(Map.of("conf",
+                Map.of("markerFile", marker.toString(), "seconds", seconds)))).body()).get("runId").asString();
+    }
+
+    private static String napState(String runId) throws Exception {
+        return json(gale.get("/api/v1/dags/" + TestDagsPython.NAP + "/runs/" + runId).body()).get("state").asString();
+    }
+
+    @Test
+    void cancellingTheRunKillsThePythonTaskItsWorkerRuns() throws Exception {
+        try (PythonProcesses python = new PythonProcesses(dir)) {
+            python.startWorker("py-cancel", gale.grpcPort(), "--queues", "naps");
+            Path marker = dir.resolve("cancel-marker");
+            String runId = nap(marker, 60);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(marker)
+                    && Files.readString(marker).endsWith("\n"));
+            long pid = Long.parseLong(Files.readString(marker).strip());
+
+            gale.post("/api/v1/dags/" + TestDagsPython.NAP + "/runs/" + runId + "/cancel", "");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+            assertThat(napState(runId)).isEqualTo("cancelled");
+            await().atMost(Duration.ofSeconds(10)).until(() -> python.output("py-cancel").contains(
+                    "nap of run " + runId + " was stopped by the server"));
+        }
+    }
+
+    @Test
+    void onSigtermThePythonWorkerTakesNoMoreWorkLetsItsTaskFinishAndExits() throws Exception {
+        try (PythonProcesses python = new PythonProcesses(dir)) {
+            Process worker = python.startWorker("py-drain", gale.grpcPort(), "--queues", "naps", "--slots", "1");
+            Path marker = dir.resolve("drain-marker");
+            String runId = nap(marker, 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(marker));
+
+            worker.destroy();
+            String later = nap(dir.resolve("later-marker"), 0);
+
+            assertThat(worker.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as(python.output("py-drain")).isTrue();
+            assertThat(worker.exitValue()).isZero();
+            assertThat(napState(runId)).isEqualTo("success");
+            JsonNode untaken = json(gale.get("/api/v1/dags/" + TestDagsPython.NAP + "/runs/" + later + "/tasks/nap")
+                    .body());
+            assertThat(untaken.get("state").asString()).isEqualTo("queued");
+            assertThat(untaken.get("attempt").asInt()).isZero();
+            assertThat(python.output("py-drain")).contains("draining: taking no more work", "worker py-drain drained");
+            gale.post("/api/v1/dags/" + TestDagsPython.NAP + "/runs/" + later + "/cancel", "");
         }
     }
 }

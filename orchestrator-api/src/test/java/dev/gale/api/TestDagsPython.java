@@ -15,6 +15,7 @@ public final class TestDagsPython implements DagBundle {
     static final String MIXED = "python_mixed_for_tests";
     static final String ENVIRONMENTS = "python_environments_for_tests";
     static final String LATE = "python_late_worker_for_tests";
+    static final String NAP = "python_nap_for_tests";
 
     @Override
     public List<Dag> dags() {
@@ -43,6 +44,10 @@ public final class TestDagsPython implements DagBundle {
                 .tags("test", "python");
         late.python("shout", "gale_test_tasks:shout").queue("late");
         late.task("java_on_late", ctx -> "ran").queue("late");
-        return List.of(mixed.result(count).build(), envs.result(compare).build(), late.build());
+
+        DagBuilder nap = Dag.builder(NAP).description("A Python task that sleeps, to be cancelled or drained.")
+                .tags("test", "python").param(Param.string("markerFile")).param(Param.number("seconds"));
+        nap.python("nap", "gale_test_tasks:nap").queue("naps");
+        return List.of(mixed.result(count).build(), envs.result(compare).build(), late.build(), nap.build());
     }
 }
