@@ -41,11 +41,10 @@ class AttemptEnded(Exception):
 class Tei:
     """The TaskExecution stub with the worker secret, and retries through outages."""
 
-    def __init__(self, api, secret, stopping):
+    def __init__(self, api, secret):
         self.channel = grpc.insecure_channel(api)
         self.stub = pb_grpc.TaskExecutionStub(self.channel)
         self.metadata = (("authorization", "Bearer " + secret),) if secret else ()
-        self._stopping = stopping
 
     def call(self, method, request, give_up_at=None):
         """Calls until it succeeds; retryable errors back off up to 5 s. AttemptEnded when the attempt is over."""
@@ -90,7 +89,7 @@ class Worker:
         self.options = options
         self.draining = threading.Event()
         self.stopped = threading.Event()
-        self.tei = Tei(options.api, options.secret, self.draining)
+        self.tei = Tei(options.api, options.secret)
         self.environments = Environments(options.home, options.wheels)
         self.heartbeat_s = 10.0
         self.running = {}

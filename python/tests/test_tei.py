@@ -1,4 +1,3 @@
-import threading
 import unittest
 from concurrent import futures
 
@@ -37,7 +36,7 @@ class TeiTest(unittest.TestCase):
         port = server.add_insecure_port("127.0.0.1:0")
         server.start()
         self.addCleanup(server.stop, None)
-        return Tei(f"127.0.0.1:{port}", "s3cret", threading.Event())
+        return Tei(f"127.0.0.1:{port}", "s3cret")
 
     def test_a_report_is_retried_through_an_outage_until_the_server_records_it(self):
         servicer = FlakyServer(outages=3)

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * {@code this >> next} and returns {@code next}, so {@code a.then(b).then(c)} reads as a chain.
  */
 public final class TaskBuilder {
+    private static final Pattern PYTHON_FUNCTION = Pattern.compile("[A-Za-z_][\\w.]*:[A-Za-z_]\\w*");
     private final String id;
     private final TaskFunction function;
     private final Set<String> upstream = new LinkedHashSet<>();
@@ -33,7 +34,6 @@ public final class TaskBuilder {
     private MapSpec expand;
     private String pool;
     private ResourceSpec resources = ResourceSpec.NONE;
-    private static final Pattern PYTHON_FUNCTION = Pattern.compile("[A-Za-z_][\\w.]*:[A-Za-z_]\\w*");
     private IsolationSpec isolation;
     private dev.gale.sdk.spec.LlmSpec llm;
 
