@@ -1,6 +1,7 @@
 package dev.gale.sdk.runtime;
 
 import dev.gale.sdk.spec.PythonSpec;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The child process that runs a {@code python} task on the Java worker: the Python SDK's
@@ -28,23 +30,24 @@ final class PythonTaskCommand {
     private PythonTaskCommand() {
     }
 
-    static List<String> of(PythonSpec spec, ClassLoader bundle, Path taskDir) {
+    /** The command for {@code spec}, with the settings above read from {@code env} (the worker's environment). */
+    static List<String> of(PythonSpec spec, ClassLoader bundle, Path taskDir, Map<String, String> env) {
         String module = spec.function().substring(0, spec.function().indexOf(':'));
         copyResource(bundle, module.replace('.', '/') + ".py", taskDir);
         if (spec.requirements() != null) {
             copyResource(bundle, spec.requirements(), taskDir);
         }
-        List<String> command = new ArrayList<>(List.of(env("GALE_PYTHON", "python3"), "-c",
+        List<String> command = new ArrayList<>(List.of(setting(env, "GALE_PYTHON", "python3"), "-c",
                 "import sys; sys.path.insert(0, sys.argv[1]); from gale_sdk.launch import main; main(sys.argv[2:])",
                 sdk().toString(), "--path", taskDir.toString()));
-        for (String entry : env("GALE_PYTHON_PATH", "").split(java.io.File.pathSeparator)) {
+        for (String entry : setting(env, "GALE_PYTHON_PATH", "").split(File.pathSeparator)) {
             if (!entry.isBlank()) {
                 command.addAll(List.of("--path", entry));
             }
         }
-        command.addAll(List.of("--home", env("GALE_PYTHON_HOME",
+        command.addAll(List.of("--home", setting(env, "GALE_PYTHON_HOME",
                 Path.of(System.getProperty("user.home"), ".gale", "python-worker").toString())));
-        String wheels = env("GALE_PYTHON_WHEELS", "");
+        String wheels = setting(env, "GALE_PYTHON_WHEELS", "");
         if (!wheels.isBlank()) {
             command.addAll(List.of("--wheels", wheels));
         }
@@ -58,8 +61,8 @@ final class PythonTaskCommand {
         return command;
     }
 
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
+    private static String setting(Map<String, String> env, String name, String fallback) {
+        String value = env.get(name);
         return value == null || value.isBlank() ? fallback : value;
     }
 

@@ -189,7 +189,7 @@ final class TaskRun {
         try (URLClassLoader bundle = new URLClassLoader(dags.bundlePaths().stream().map(TaskRun::url)
                 .toArray(URL[]::new), TaskRun.class.getClassLoader())) {
             dir = Files.createTempDirectory("gale-python-task-");
-            return childProcess(PythonTaskCommand.of(isolation.python(), bundle, dir), identity);
+            return childProcess(PythonTaskCommand.of(isolation.python(), bundle, dir, System.getenv()), identity);
         } catch (IOException | UncheckedIOException e) {
             return Outcome.failure("worker " + workerId + " cannot prepare Python task '" + assignment.getTaskId()
                     + "': " + e.getMessage(), false);
