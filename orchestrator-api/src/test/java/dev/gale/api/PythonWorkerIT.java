@@ -194,4 +194,23 @@ class PythonWorkerIT {
             gale.post("/api/v1/dags/" + TestDagsPython.NAP + "/runs/" + later + "/cancel", "");
         }
     }
+
+    @Test
+    void aPythonTaskPastItsExecutionTimeoutIsStoppedAndFailed() throws Exception {
+        try (PythonProcesses python = new PythonProcesses(dir)) {
+            python.startWorker("py-timeout", gale.grpcPort(), "--queues", "naps");
+            Path marker = dir.resolve("timeout-marker");
+            String runId = json(gale.post("/api/v1/dags/" + TestDagsPython.BOUNDED_NAP + "/runs", JSON.writeValueAsString(
+                    Map.of("conf", Map.of("markerFile", marker.toString(), "seconds", 60)))).body()).get("runId").asString();
+            String run = "/api/v1/dags/" + TestDagsPython.BOUNDED_NAP + "/runs/" + runId;
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(marker)
+                    && Files.readString(marker).endsWith("\n"));
+            long pid = Long.parseLong(Files.readString(marker).strip());
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> json(gale.get(run).body()).get("state").asString()
+                    .equals("failed"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+            assertThat(json(gale.get(run + "/tasks/nap").body()).get("error").asString()).contains("execution timeout");
+        }
+    }
 }

@@ -4,6 +4,7 @@ import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.DagBundle;
 import dev.gale.sdk.Param;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,7 @@ public final class TestDagsPython implements DagBundle {
     static final String ENVIRONMENTS = "python_environments_for_tests";
     static final String LATE = "python_late_worker_for_tests";
     static final String NAP = "python_nap_for_tests";
+    static final String BOUNDED_NAP = "python_bounded_nap_for_tests";
 
     @Override
     public List<Dag> dags() {
@@ -48,6 +50,10 @@ public final class TestDagsPython implements DagBundle {
         DagBuilder nap = Dag.builder(NAP).description("A Python task that sleeps, to be cancelled or drained.")
                 .tags("test", "python").param(Param.string("markerFile")).param(Param.number("seconds"));
         nap.python("nap", "gale_test_tasks:nap").queue("naps");
-        return List.of(mixed.result(count).build(), envs.result(compare).build(), late.build(), nap.build());
+        DagBuilder bounded = Dag.builder(BOUNDED_NAP).description("A Python task with an execution timeout.")
+                .tags("test", "python").param(Param.string("markerFile")).param(Param.number("seconds"));
+        bounded.python("nap", "gale_test_tasks:nap").queue("naps").executionTimeout(Duration.ofSeconds(2));
+        return List.of(mixed.result(count).build(), envs.result(compare).build(), late.build(), nap.build(),
+                bounded.build());
     }
 }
