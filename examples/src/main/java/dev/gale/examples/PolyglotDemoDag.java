@@ -4,17 +4,13 @@ import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.Param;
 import dev.gale.sdk.TaskBuilder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A Python task and a Java task in one DAG: {@code embed} runs plain {@code python3} as a child
- * process of the worker, reads the {@code text} param and writes its output (an XCom) through the
- * worker; {@code summarize}, in Java, reads that output.
+ * The three kinds of task in one DAG: {@code announce}, a command (a shell one-liner); {@code embed} is a @task function of Gale's Python SDK
+ * ({@code polyglot_embed.py}, shipped in this jar), run by the worker as a child process, that reads
+ * the {@code text} param and returns its output; {@code summarize}, in Java, reads that output.
  */
 public final class PolyglotDemoDag {
     private PolyglotDemoDag() {
@@ -22,12 +18,13 @@ public final class PolyglotDemoDag {
 
     public static Dag dag() {
         DagBuilder dag = Dag.builder("polyglot_demo")
-                .description("A python3 task embeds a text; a Java task reads its output.")
+                .description("A command announces, a Python task embeds a text, a Java task reads its output.")
                 .owner("gale")
                 .tags("example", "polyglot")
                 .param(Param.string("text").defaultValue("Gale runs Python too").description("Text to embed"));
-        // The script travels inside the DAG's version: changing it makes a new version.
-        TaskBuilder embed = dag.command("embed", "python3", "-c", script("embed.py"));
+        TaskBuilder announce = dag.command("announce", "sh", "-c",
+                "echo \"$GALE_TASK_ID: a command task of run $GALE_RUN_ID\"");
+        TaskBuilder embed = dag.python("embed", "polyglot_embed:embed");
         TaskBuilder summarize = dag.task("summarize", ctx -> {
             @SuppressWarnings("unchecked")
             Map<String, Object> embedding = ctx.input("embed", Map.class);
@@ -36,18 +33,7 @@ public final class PolyglotDemoDag {
             return "'" + embedding.get("text") + "': " + embedding.get("words") + " words, vector of "
                     + vector.size();
         });
-        embed.then(summarize);
+        announce.then(embed).then(summarize);
         return dag.result(summarize).build();
-    }
-
-    private static String script(String name) {
-        try (InputStream in = PolyglotDemoDag.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is missing from the examples jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + name, e);
-        }
     }
 }

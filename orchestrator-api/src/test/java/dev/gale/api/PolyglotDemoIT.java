@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The polyglot_demo example in standalone: a plain python3 task hands its output to a Java task. */
+/** The polyglot_demo example in standalone: a command, then a Python SDK task that hands its output to a Java task. */
 class PolyglotDemoIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -48,6 +48,10 @@ class PolyglotDemoIT {
             logs.get("lines").forEach(l -> lines.add(l.get("stream").asString() + ": " + l.get("line").asString()));
             assertThat(lines).contains("task: embedding 30 characters in attempt 1");
             assertThat(lines).anyMatch(l -> l.startsWith("stdout: python 3.") && l.endsWith("hello from embed"));
+            JsonNode announced = send(HttpRequest.newBuilder(URI.create(base + "/" + run.get("runId").asString()
+                    + "/tasks/announce/logs")).header("Authorization", auth).GET().build());
+            assertThat(announced.get("lines").get(0).get("line").asString())
+                    .isEqualTo("announce: a command task of run " + run.get("runId").asString());
         }
     }
 }

@@ -89,6 +89,18 @@ public final class DagBuilder {
         return task;
     }
 
+    /**
+     * Declares a task that runs a Python function of the Python task SDK ({@code gale_sdk}), named
+     * {@code module:function}, e.g. {@code python("split", "splitter:split")}: on a Python worker
+     * ({@code python3 -m gale_sdk.worker}) serving the task's queue, or on a Java worker as a child
+     * process. Give it its own environment with {@link TaskBuilder#requirements}.
+     */
+    public TaskBuilder python(String taskId, String function) {
+        TaskBuilder task = TaskBuilder.python(taskId, function);
+        tasks.add(task);
+        return task;
+    }
+
     /** Starts a task group: its tasks get ids prefixed with {@code groupId.}. */
     public TaskGroup group(String groupId) {
         return new TaskGroup(groupId, this);

@@ -1,6 +1,7 @@
 package dev.gale.sdk;
 
 import dev.gale.sdk.spec.IsolationSpec;
+import dev.gale.sdk.spec.PythonSpec;
 import dev.gale.sdk.spec.MapSpec;
 import dev.gale.sdk.spec.ResourceSpec;
 import java.time.Duration;
@@ -8,12 +9,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A task being declared in a {@link DagBuilder}. Options chain; {@link #then(TaskBuilder)} declares
  * {@code this >> next} and returns {@code next}, so {@code a.then(b).then(c)} reads as a chain.
  */
 public final class TaskBuilder {
+    private static final Pattern PYTHON_FUNCTION = Pattern.compile("[A-Za-z_][\\w.]*:[A-Za-z_]\\w*");
     private final String id;
     private final TaskFunction function;
     private final Set<String> upstream = new LinkedHashSet<>();
@@ -40,12 +43,12 @@ public final class TaskBuilder {
         this.branch = branch;
     }
 
-    /** A task without Java code: the worker runs {@code command} as a child process. */
-    private TaskBuilder(String id, List<String> command) {
+    /** A task without Java code: the worker runs {@code isolation}'s command or Python function. */
+    private TaskBuilder(String id, IsolationSpec isolation) {
         this.id = Objects.requireNonNull(id, "task id");
         this.function = null;
         this.branch = false;
-        this.isolation = new IsolationSpec(IsolationSpec.COMMAND, command, List.of());
+        this.isolation = isolation;
     }
 
     static TaskBuilder command(String id, List<String> command) {
@@ -53,7 +56,44 @@ public final class TaskBuilder {
             throw new IllegalArgumentException("task '" + id + "': a command task needs a program to run,"
                     + " e.g. command(\"" + id + "\", \"python3\", \"embed.py\")");
         }
-        return new TaskBuilder(id, command);
+        return new TaskBuilder(id, new IsolationSpec(IsolationSpec.COMMAND, command, List.of()));
+    }
+
+    static TaskBuilder python(String id, String function) {
+        if (function == null || !PYTHON_FUNCTION.matcher(function).matches()) {
+            throw new IllegalArgumentException("task '" + id + "': a Python task names its @task function as"
+                    + " module:function, e.g. python(\"" + id + "\", \"splitter:split\"); got '" + function + "'");
+        }
+        return new TaskBuilder(id, new IsolationSpec(IsolationSpec.PYTHON, List.of(), List.of(),
+                new PythonSpec(function, null, false)));
+    }
+
+    /**
+     * Runs this Python task in a virtual environment built from {@code requirementsFile} (a path on the
+     * worker's task path, e.g. shipped beside the task's module) instead of the worker's interpreter;
+     * environments are cached by the file's hash, so tasks with the same file share one.
+     */
+    public TaskBuilder requirements(String requirementsFile) {
+        PythonSpec python = pythonSpec("requirements");
+        this.isolation = new IsolationSpec(IsolationSpec.PYTHON, List.of(), List.of(),
+                new PythonSpec(python.function(), requirementsFile, python.systemSitePackages()));
+        return this;
+    }
+
+    /** Lets this Python task's environment see the packages of the interpreter it was built from. */
+    public TaskBuilder systemSitePackages() {
+        PythonSpec python = pythonSpec("systemSitePackages");
+        this.isolation = new IsolationSpec(IsolationSpec.PYTHON, List.of(), List.of(),
+                new PythonSpec(python.function(), python.requirements(), true));
+        return this;
+    }
+
+    private PythonSpec pythonSpec(String option) {
+        if (isolation == null || isolation.python() == null) {
+            throw new IllegalStateException("task '" + id + "' is not a Python task; " + option + "() is for tasks"
+                    + " declared with python(...)");
+        }
+        return isolation.python();
     }
 
     public String id() {
@@ -185,8 +225,8 @@ public final class TaskBuilder {
      */
     public TaskBuilder childJvm(String... classpathEntries) {
         if (function == null) {
-            throw new IllegalStateException("task '" + id + "' runs a command; it has no Java code to run in a child"
-                    + " JVM");
+            throw new IllegalStateException("task '" + id + "' runs a command or a Python function; it has no Java"
+                    + " code to run in a child JVM");
         }
         this.isolation = new IsolationSpec(IsolationSpec.CHILD_JVM, List.of(), List.of(classpathEntries));
         return this;

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A connected worker as the server knows it: what it announced at registration, when it was last
- * seen, and how many task instances (and GPUs) its running attempts hold now.
+ * seen, how many task instances (and GPUs) its running attempts hold now, and the task kinds it runs
+ * (empty: what Gale's Java worker runs).
  */
 public record WorkerView(
         String workerId,
@@ -24,9 +25,10 @@ public record WorkerView(
         Instant registeredAt,
         Instant lastHeartbeatAt,
         int slotsInUse,
-        int gpusInUse) {
+        int gpusInUse,
+        List<String> taskKinds) {
 
     public WorkerOffer offer() {
-        return new WorkerOffer(workerId, queues, gpuCount, gpuMemoryMb, takesCpuTasks);
+        return new WorkerOffer(workerId, queues, gpuCount, gpuMemoryMb, takesCpuTasks, taskKinds);
     }
 }

@@ -38,6 +38,7 @@ import dev.gale.scheduler.store.jooq.tables.records.DagVersionRecord;
 import dev.gale.scheduler.store.jooq.tables.records.TaskInstanceRecord;
 import dev.gale.sdk.spec.DagSpec;
 import dev.gale.sdk.spec.DagSpecJson;
+import dev.gale.sdk.spec.IsolationSpec;
 import dev.gale.sdk.spec.MapSpec;
 import dev.gale.sdk.spec.TaskSpec;
 import java.time.Clock;
@@ -176,11 +177,12 @@ public final class JooqSchedulerStore implements SchedulerStore {
             var insert = db.insertInto(TASK_INSTANCE, TASK_INSTANCE.DAG_RUN_ID, TASK_INSTANCE.TASK_ID,
                     TASK_INSTANCE.STATE, TASK_INSTANCE.MAX_ATTEMPTS, TASK_INSTANCE.QUEUE, TASK_INSTANCE.PRIORITY_WEIGHT,
                     TASK_INSTANCE.POOL, TASK_INSTANCE.EXECUTION_TIMEOUT_MS, TASK_INSTANCE.GPU_COUNT,
-                    TASK_INSTANCE.GPU_MEMORY_MB);
+                    TASK_INSTANCE.GPU_MEMORY_MB, TASK_INSTANCE.TASK_KIND);
             for (TaskSpec task : spec.tasks()) {
                 insert = insert.values(record.getId(), task.taskId(), TaskInstanceState.NONE.wireName(),
                         task.retries() + 1, task.queue(), task.priorityWeight(), task.pool(), task.executionTimeoutMs(),
-                        task.resources().gpu(), task.resources().gpuMemoryMb());
+                        task.resources().gpu(), task.resources().gpuMemoryMb(),
+                        IsolationSpec.taskKind(task.isolation()));
             }
             insert.execute();
             if (spec.maxActiveRuns() == null) {
@@ -323,7 +325,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
             // GPU tasks one at a time, so that each claim sees the GPUs the one before took.
             while (tasks.size() < max && freeGpus > 0) {
                 List<ClaimedTask> one = claim(db, worker.workerId(), worker.queues(), 1,
-                        GpuRouting.fitsFreeGpus(worker, freeGpus));
+                        GpuRouting.fitsFreeGpus(worker, freeGpus).and(KindRouting.runsKind(worker)));
                 if (one.isEmpty()) {
                     break;
                 }
@@ -331,7 +333,8 @@ public final class JooqSchedulerStore implements SchedulerStore {
                 tasks.addAll(one);
             }
             if (worker.takesTasksWithoutGpu() && tasks.size() < max) {
-                tasks.addAll(claim(db, worker.workerId(), worker.queues(), max - tasks.size(), GpuRouting.NEEDS_NO_GPU));
+                tasks.addAll(claim(db, worker.workerId(), worker.queues(), max - tasks.size(),
+                        GpuRouting.NEEDS_NO_GPU.and(KindRouting.runsKind(worker))));
             }
             return tasks;
         });
@@ -396,6 +399,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
             Record run = runs.get(ti.getDagRunId());
             DagVersion version = version(db, run.get(DAG_RUN.DAG_VERSION_ID));
             Map<String, List<String>> ofRun = outputs.getOrDefault(ti.getDagRunId(), Map.of());
+            TaskSpec task = version.spec().task(ti.getTaskId());
             Map<String, String> upstream = new LinkedHashMap<>();
             for (String up : upstreamOf.get(i)) {
                 List<String> values = ofRun.getOrDefault(up, List.of());
@@ -408,7 +412,8 @@ public final class JooqSchedulerStore implements SchedulerStore {
             tasks.add(new ClaimedTask(ti.getId(), ti.getAttempt(), run.get(DAG_RUN.DAG_ID), version.hash(),
                     run.get(DAG_RUN.RUN_ID), ti.getTaskId(), ti.getMapIndex(),
                     ti.getMapItem() == null ? "" : ti.getMapItem().data(), run.get(DAG_RUN.PARAMS).data(), upstream,
-                    version.spec().task(ti.getTaskId()).executionTimeoutMs(), ti.getGpuCount(), ti.getGpuMemoryMb()));
+                    task.executionTimeoutMs(), ti.getGpuCount(), ti.getGpuMemoryMb(),
+                    IsolationSpec.taskKind(task.isolation()), DagSpecJson.toJson(task)));
         }
         return tasks;
     }
@@ -587,6 +592,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
         Map<Long, String> outputs = new LinkedHashMap<>();
         Map<Long, Completion> decideRuns = new LinkedHashMap<>();
         List<TaskInstanceRecord> accepted = new ArrayList<>();
+        Map<Completion, String> badBranches = new LinkedHashMap<>();
         for (Completion c : batch) {
             TaskInstanceRecord ti = completed.remove(c.attempt());
             // A second report of the same attempt in one batch is stale, as it would be after the first.
@@ -595,10 +601,21 @@ public final class JooqSchedulerStore implements SchedulerStore {
                 continue;
             }
             outcomes.add(ReportOutcome.ACCEPTED);
+            Optional<String> badBranch = branchProblem(db, runs.get(ti.getDagRunId()), ti, c.outputJson());
+            if (badBranch.isPresent()) {
+                badBranches.put(c, badBranch.get());
+                continue;
+            }
             accepted.add(ti);
             outputs.put(ti.getId(), c.outputJson() == null || c.outputJson().isBlank() ? "null" : c.outputJson());
             decideRuns.putIfAbsent(ti.getDagRunId(), c);
         }
+        // Recorded as the failure it is: back to running, inside this transaction, for the failure path.
+        badBranches.forEach((c, problem) -> {
+            db.update(TASK_INSTANCE).set(TASK_INSTANCE.STATE, TaskInstanceState.RUNNING.wireName())
+                    .setNull(TASK_INSTANCE.ENDED_AT).where(TASK_INSTANCE.ID.eq(c.attempt().taskInstanceId())).execute();
+            failInTransaction(db, c.attempt(), problem, true, clock.instant(), c.decide());
+        });
         if (accepted.isEmpty()) {
             return outcomes;
         }
@@ -640,6 +657,12 @@ public final class JooqSchedulerStore implements SchedulerStore {
             decisions.promoteScheduled(db);
         }
         return outcomes;
+    }
+
+    private Optional<String> branchProblem(DSLContext db, DagRunRecord run, TaskInstanceRecord ti, String outputJson) {
+        DagSpec spec = version(db, run.getDagVersionId()).spec();
+        return spec.task(ti.getTaskId()).branch() ? BranchOutputs.problem(spec, ti.getTaskId(), outputJson)
+                : Optional.empty();
     }
 
     @Override
@@ -862,6 +885,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
 
     @Override
     public int reviewGpuWaits(Instant now, Instant seenSince, Duration timeout, Function<RunSnapshot, Decision> decide) {
+        KindRouting.reviewWaits(dsl, seenSince, now);
         List<WorkerOffer> connected = connectedWorkers(seenSince).stream().map(WorkerView::offer).toList();
         var waiting = dsl.select(TASK_INSTANCE.ID, TASK_INSTANCE.QUEUE, TASK_INSTANCE.GPU_COUNT,
                         TASK_INSTANCE.GPU_MEMORY_MB, TASK_INSTANCE.WAITING_REASON, TASK_INSTANCE.WAITING_SINCE)

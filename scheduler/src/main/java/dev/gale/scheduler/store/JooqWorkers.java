@@ -9,6 +9,7 @@ import dev.gale.scheduler.service.WorkerView;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,12 +90,14 @@ final class JooqWorkers {
         Map<String, String> labels = new LinkedHashMap<>();
         JsonNode labelNode = caps.path("labels");
         labelNode.propertyNames().forEach(name -> labels.put(name, labelNode.get(name).asString()));
+        List<String> taskKinds = new ArrayList<>();
+        caps.path("taskKinds").forEach(kind -> taskKinds.add(kind.asString()));
         return new WorkerView(r.get(WORKER.WORKER_ID), r.get(WORKER.HOSTNAME), Arrays.asList(r.get(WORKER.QUEUES)),
                 caps.path("slots").asInt(), caps.path("memoryMb").asLong(), caps.path("gpuCount").asInt(),
                 caps.path("gpuModel").asString(""), caps.path("gpuMemoryMb").asLong(),
                 caps.path("takesCpuTasks").asBoolean(false), labels, r.get(WORKER.SOFTWARE_VERSION),
                 instant(r.get(WORKER.REGISTERED_AT)), instant(r.get(WORKER.LAST_HEARTBEAT_AT)),
-                slotsInUse == null ? 0 : slotsInUse, gpusInUse == null ? 0 : gpusInUse);
+                slotsInUse == null ? 0 : slotsInUse, gpusInUse == null ? 0 : gpusInUse, taskKinds);
     }
 
     private static Instant instant(OffsetDateTime time) {

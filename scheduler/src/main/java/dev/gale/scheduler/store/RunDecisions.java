@@ -16,6 +16,7 @@ import dev.gale.scheduler.store.jooq.tables.records.DagRunRecord;
 import dev.gale.scheduler.store.jooq.tables.records.TaskInstanceRecord;
 import dev.gale.sdk.SecretParams;
 import dev.gale.sdk.spec.DagSpec;
+import dev.gale.sdk.spec.IsolationSpec;
 import dev.gale.sdk.spec.MapSpec;
 import dev.gale.sdk.spec.ParamSpec;
 import dev.gale.sdk.spec.TaskSpec;
@@ -164,11 +165,12 @@ final class RunDecisions {
                     TASK_INSTANCE.MAP_INDEX, TASK_INSTANCE.MAP_ITEM, TASK_INSTANCE.STATE, TASK_INSTANCE.MAX_ATTEMPTS,
                     TASK_INSTANCE.QUEUE, TASK_INSTANCE.PRIORITY_WEIGHT, TASK_INSTANCE.POOL,
                     TASK_INSTANCE.EXECUTION_TIMEOUT_MS, TASK_INSTANCE.QUEUED_AT, TASK_INSTANCE.GPU_COUNT,
-                    TASK_INSTANCE.GPU_MEMORY_MB);
+                    TASK_INSTANCE.GPU_MEMORY_MB, TASK_INSTANCE.TASK_KIND);
             for (int i = start; i < Math.min(list.size(), start + INSERT_CHUNK); i++) {
                 insert = insert.values(run.getId(), task.taskId(), i, JSONB.valueOf(list.get(i).toString()), state,
                         task.retries() + 1, task.queue(), task.priorityWeight(), task.pool(),
-                        task.executionTimeoutMs(), at, task.resources().gpu(), task.resources().gpuMemoryMb());
+                        task.executionTimeoutMs(), at, task.resources().gpu(), task.resources().gpuMemoryMb(),
+                        IsolationSpec.taskKind(task.isolation()));
             }
             insert.execute();
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gale.assets.store.AssetMigrations;
 import dev.gale.assets.store.JooqAssetRegistry;
 import dev.gale.scheduler.engine.DagRunState;
+import dev.gale.scheduler.engine.TaskInstanceState;
 import dev.gale.scheduler.engine.RunDecider;
 import dev.gale.scheduler.service.ClaimedTask;
 import dev.gale.scheduler.service.DagRunView;
@@ -207,6 +208,29 @@ class EngineFeaturesIT {
         }
         assertThat(ran).containsExactly("choose", "left", "join");
         assertThat(run("branching", run.runId()).state()).isEqualTo(DagRunState.SUCCESS);
+    }
+
+    @Test
+    void aBranchThatReturnsAnythingButAListOfItsDownstreamTasksFailsTheRunSayingWhatItReturned() {
+        Map<String, String> outputs = Map.of("\"left\"", "branch task 'choose' returned \"left\"; a branch task"
+                        + " returns a JSON array of the ids of the direct downstream tasks to follow, among [left, right]"
+                        + " (an empty array follows none)",
+                "[\"join\"]", "branch task 'choose' chose \"join\", which is not one of its direct downstream tasks;");
+        outputs.forEach((output, error) -> {
+            DagRunView run = runs.trigger("branching", Map.of(), "manual", null);
+            List<String> ran = new java.util.ArrayList<>();
+            while (runQueued(run.runId(), t -> {
+                ran.add(t.taskId());
+                return output;
+            }) > 0) {
+                // drain
+            }
+            assertThat(ran).as(output).containsExactly("choose");
+            assertThat(run("branching", run.runId()).state()).isEqualTo(DagRunState.FAILED);
+            var choose = store.findTaskInstance(run.runId(), "choose", -1).orElseThrow();
+            assertThat(choose.state()).isEqualTo(TaskInstanceState.FAILED);
+            assertThat(choose.error()).startsWith(error);
+        });
     }
 
     @Test

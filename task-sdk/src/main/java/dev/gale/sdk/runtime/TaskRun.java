@@ -12,12 +12,20 @@ import dev.gale.tei.v1.HeartbeatResponse;
 import dev.gale.tei.v1.StartTaskRequest;
 import io.grpc.Status;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -145,6 +153,9 @@ final class TaskRun {
         if (isolation == null) {
             return inProcess(dag.taskFunction(spec.taskId()).orElseThrow(), identity, spec);
         }
+        if (isolation.kind().equals(IsolationSpec.PYTHON)) {
+            return pythonTask(isolation, identity);
+        }
         List<String> command = isolation.kind().equals(IsolationSpec.COMMAND) ? isolation.command()
                 : ChildJvmCommand.of(isolation.classpath(), dags.bundlePaths(), assignment.getDagId(),
                         assignment.getTaskId(), assignment.getDagVersionHash());
@@ -170,6 +181,40 @@ final class TaskRun {
         } catch (Exception | LinkageError | AssertionError e) {
             session.log("task", "Task failed: " + e);
             return Outcome.failure(e.getClass().getName() + ": " + e.getMessage(), false);
+        }
+    }
+
+    /** A python task as a child process, with its module and requirements file from the DAG bundle. */
+    private Outcome pythonTask(IsolationSpec isolation, TaskIdentity identity) {
+        Path dir = null;
+        try (URLClassLoader bundle = new URLClassLoader(dags.bundlePaths().stream().map(TaskRun::url)
+                .toArray(URL[]::new), TaskRun.class.getClassLoader())) {
+            dir = Files.createTempDirectory("gale-python-task-");
+            return childProcess(PythonTaskCommand.of(isolation.python(), bundle, dir, System.getenv()), identity);
+        } catch (IOException | UncheckedIOException e) {
+            return Outcome.failure("worker " + workerId + " cannot prepare Python task '" + assignment.getTaskId()
+                    + "': " + e.getMessage(), false);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static URL url(Path path) {
+        try {
+            return path.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException(path + " is not a valid bundle path", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A task directory left in the temp directory is harmless.
         }
     }
 

@@ -25,6 +25,11 @@ public final class DagSpecJson {
         return MAPPER.writeValueAsString(spec);
     }
 
+    /** One task's spec, as a worker that runs it by its spec (a command, a Python function) reads it. */
+    public static String toJson(TaskSpec spec) {
+        return MAPPER.writeValueAsString(spec);
+    }
+
     public static DagSpec fromJson(String json) {
         return MAPPER.readValue(json, DagSpec.class);
     }

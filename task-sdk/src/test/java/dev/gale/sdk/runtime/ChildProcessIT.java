@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import dev.gale.sdk.spec.PythonSpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Child processes (plain python3, and a child JVM with its own classpath) talking JSON lines to their worker. */
@@ -101,6 +103,29 @@ class ChildProcessIT {
         assertThat(channel.logs).contains("task: hello Ada", "stderr: no token 2",
                 "stdout: unknown op 'fly'; the ops are get_params, get_item, get_xcom, put_xcom, log,"
                         + " llm_catalog, llm_prepare, llm_record, read_asset and emit_asset");
+    }
+
+    @Test
+    void aPythonSdkTaskRunsFromTheBundleInTheEnvironmentItsRequirementsFileNames(@TempDir Path dir) throws Exception {
+        String python = System.getenv().getOrDefault("GALE_PYTHON", "python3");
+        Path sdk = Path.of("..", "python").toAbsolutePath().normalize();
+        Path wheels = Files.createDirectories(dir.resolve("wheels"));
+        Process make = new ProcessBuilder(python, "-c", "import sys; from tests.wheels import make_wheel;"
+                + " make_wheel(sys.argv[1], 'galetoy', '2.0')", wheels.toString()).directory(sdk.toFile())
+                .inheritIO().start();
+        assertThat(make.waitFor()).isZero();
+        RecordingChannel channel = new RecordingChannel();
+
+        List<String> command = PythonTaskCommand.of(new PythonSpec("gale_sdk_test_tasks:greet", "toy-2.txt", false),
+                getClass().getClassLoader(), Files.createDirectories(dir.resolve("task")),
+                Map.of("GALE_PYTHON", python, "GALE_PYTHON_HOME", dir.resolve("home").toString(),
+                        "GALE_PYTHON_WHEELS", wheels.toString()));
+        int exitCode = ChildProcess.run(command, IDENTITY, channel, JSON);
+
+        assertThat(exitCode).as(String.join("\n", channel.logs)).isZero();
+        assertThat(channel.xcoms.get("return_value")).isEqualTo("\"Ada, extract, galetoy 2.0\"");
+        assertThat(channel.logs).contains("task: greeting in attempt 2");
+        assertThat(channel.logs).anyMatch(l -> l.startsWith("stderr: building the environment for"));
     }
 
     @Test

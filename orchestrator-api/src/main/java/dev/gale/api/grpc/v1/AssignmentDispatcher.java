@@ -131,6 +131,8 @@ final class AssignmentDispatcher implements AutoCloseable {
                 .setExecutionTimeoutMs(task.executionTimeoutMs() == null ? 0 : task.executionTimeoutMs())
                 .setGpuCount(task.gpuCount())
                 .setGpuMemoryMb(task.gpuMemoryMb())
+                .setTaskKind(task.taskKind())
+                .setTaskSpecJson(task.taskSpecJson())
                 .build();
     }
 

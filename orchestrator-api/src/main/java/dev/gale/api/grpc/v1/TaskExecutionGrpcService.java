@@ -109,7 +109,8 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
                 "gpuModel", capabilities.getGpuModel(),
                 "gpuMemoryMb", capabilities.getGpuMemoryMb(),
                 "takesCpuTasks", capabilities.getTakesCpuTasks(),
-                "labels", capabilities.getLabelsMap());
+                "labels", capabilities.getLabelsMap(),
+                "taskKinds", request.getTaskKindsList());
         try {
             tasks.registerWorker(new WorkerRegistration(request.getWorkerId(), request.getHostname(), queues,
                     json.writeValueAsString(caps), request.getSoftwareVersion(), clock.instant(),
