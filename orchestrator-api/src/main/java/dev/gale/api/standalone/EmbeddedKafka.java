@@ -28,6 +28,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.port = port;
     }
 
+    /** Standalone's broker: data in {@code $GALE_HOME/kafka}, clients on {@code port}, its controller on the next. */
+    public static EmbeddedKafka startInHome(Path home, int port) {
+        Preflight.requireFreePort(port, "GALE_KAFKA_PORT");
+        Preflight.requireFreePort(port + 1, "GALE_KAFKA_PORT (plus one, the controller's port)");
+        return start(home.resolve("kafka"), port, port + 1);
+    }
+
     /** Starts the broker on {@code port} (clients) and {@code controllerPort} (KRaft), logs in {@code directory}. */
     public static EmbeddedKafka start(Path directory, int port, int controllerPort) {
         try {
