@@ -16,6 +16,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -118,13 +122,12 @@ public final class GaleCommand implements Runnable {
             description = "Run the API server and scheduler against an external PostgreSQL (GALE_DB_URL).")
     static final class ServerCommand implements Callable<Integer> {
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             Preflight.requireFreePort(Integer.parseInt(env("GALE_HTTP_PORT", "8080")), "GALE_HTTP_PORT");
             Preflight.requireFreePort(Integer.parseInt(env("GALE_GRPC_PORT", "9090")), "GALE_GRPC_PORT");
             Preflight.requireDatabase(System.getenv("GALE_DB_URL"), env("GALE_DB_USER", "postgres"),
                     env("GALE_DB_PASSWORD", ""));
-            new SpringApplicationBuilder(GaleServerApplication.class).run();
-            return 0;
+            return untilClosed(new SpringApplicationBuilder(GaleServerApplication.class).run());
         }
     }
 
@@ -133,14 +136,27 @@ public final class GaleCommand implements Runnable {
                     + " Run several for high availability: they coordinate through row locks.")
     static final class SchedulerCommand implements Callable<Integer> {
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             Preflight.requireDatabase(System.getenv("GALE_DB_URL"), env("GALE_DB_USER", "postgres"),
                     env("GALE_DB_PASSWORD", ""));
-            new SpringApplicationBuilder(GaleServerApplication.class)
+            return untilClosed(new SpringApplicationBuilder(GaleServerApplication.class)
                     .properties(Map.of("spring.main.web-application-type", "none", "gale.grpc.enabled", "false"))
-                    .run();
-            return 0;
+                    .run());
         }
+    }
+
+    /** Blocks until the context closes (on SIGTERM, by Spring's shutdown hook), since main exits once a command returns. */
+    private static int untilClosed(ConfigurableApplicationContext context) throws InterruptedException {
+        CountDownLatch closed = new CountDownLatch(1);
+        context.addApplicationListener((ApplicationListener<ApplicationEvent>) event -> {
+            if (event instanceof ContextClosedEvent) {
+                closed.countDown();
+            }
+        });
+        if (context.isActive()) {
+            closed.await();
+        }
+        return 0;
     }
 
     private static String env(String name, String fallback) {

@@ -60,10 +60,10 @@ class EventTriggeredRunsIT {
         }
 
         await().atMost(Duration.ofSeconds(60)).until(() -> produced.keySet().stream()
-                .allMatch(KafkaTestDags.INDEX::containsKey));
+                .allMatch(TestDagsKafka.INDEX::containsKey));
         for (var entry : produced.entrySet()) {
             @SuppressWarnings("unchecked")
-            Map<String, Object> indexed = (Map<String, Object>) KafkaTestDags.INDEX.get(entry.getKey());
+            Map<String, Object> indexed = (Map<String, Object>) TestDagsKafka.INDEX.get(entry.getKey());
             assertThat(indexed.get("partition")).isEqualTo(entry.getValue().partition());
             assertThat(indexed.get("offset")).isEqualTo(entry.getValue().offset());
             assertThat(indexed.get("timestamp")).isEqualTo(entry.getValue().timestamp());
@@ -95,8 +95,8 @@ class EventTriggeredRunsIT {
             producer.send(new ProducerRecord<>("test-events", 0, "alive-1", "{\"fine\":true}")).get();
         }
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> KafkaTestDags.INDEX.containsKey("alive-1"));
-        assertThat(KafkaTestDags.INDEX).doesNotContainKey("dead-1");
+        await().atMost(Duration.ofSeconds(60)).until(() -> TestDagsKafka.INDEX.containsKey("alive-1"));
+        assertThat(TestDagsKafka.INDEX).doesNotContainKey("dead-1");
         List<ConsumerRecord<String, String>> letters = kafka.readAll("test-events.dead-letter", 1,
                 Duration.ofSeconds(30));
         ConsumerRecord<String, String> letter = letters.stream().filter(r -> "dead-1".equals(r.key())).findFirst()
@@ -127,16 +127,16 @@ class EventTriggeredRunsIT {
             }
         }
 
-        await().atMost(Duration.ofSeconds(90)).until(() -> KafkaTestDags.INDEX.containsKey("ord-9"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> TestDagsKafka.INDEX.containsKey("ord-9"));
         assertThat(seen("ord-2")).as("two failed runs, then the one that succeeded").isEqualTo(3);
-        List<String> writes = new ArrayList<>(KafkaTestDags.WRITES);
+        List<String> writes = new ArrayList<>(TestDagsKafka.WRITES);
         int second = writes.indexOf("ord-2");
         for (int i = 5; i < 10; i++) {
             assertThat(writes.indexOf("ord-" + i)).as("ord-%d is written after the failed batch succeeded", i)
                     .isGreaterThan(second);
         }
         for (int i = 0; i < 10; i++) {
-            assertThat(KafkaTestDags.INDEX).containsKey("ord-" + i);
+            assertThat(TestDagsKafka.INDEX).containsKey("ord-" + i);
         }
         JsonNode runs = json(gale.get("/api/v1/runs?dagId=ordered_events_for_tests&limit=100")).get("runs");
         List<String> states = new ArrayList<>();
@@ -161,7 +161,7 @@ class EventTriggeredRunsIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> {
             AtomicInteger indexed = new AtomicInteger();
             for (int i = 0; i < 20; i++) {
-                if (KafkaTestDags.INDEX.containsKey("restart-" + i)) {
+                if (TestDagsKafka.INDEX.containsKey("restart-" + i)) {
                     indexed.incrementAndGet();
                 }
             }
@@ -170,7 +170,7 @@ class EventTriggeredRunsIT {
     }
 
     private static int seen(String key) {
-        AtomicInteger count = KafkaTestDags.SEEN.get(key);
+        AtomicInteger count = TestDagsKafka.SEEN.get(key);
         return count == null ? 0 : count.get();
     }
 }

@@ -1,10 +1,15 @@
 package dev.gale.api;
 
+import dev.gale.llm.rag.LuceneEmbeddingStore;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.DagBundle;
 import dev.gale.sdk.EventRecords;
 import dev.gale.sdk.Triggers;
+import dev.langchain4j.data.document.Metadata;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * an upsert as a vector index does), every key in the order it was written, and how often each key was
  * seen; a record whose value says {@code "failTimes": n} fails its run the first n times it is seen.
  */
-public final class KafkaTestDags implements DagBundle {
+public final class TestDagsKafka implements DagBundle {
     static final Map<String, Object> INDEX = new ConcurrentHashMap<>();
     static final List<String> WRITES = new CopyOnWriteArrayList<>();
     static final Map<String, AtomicInteger> SEEN = new ConcurrentHashMap<>();
@@ -25,7 +30,42 @@ public final class KafkaTestDags implements DagBundle {
 
     @Override
     public List<Dag> dags() {
-        return List.of(dag("events_for_tests", "test-events"), dag("ordered_events_for_tests", "test-ordered"));
+        return List.of(dag("events_for_tests", "test-events"), dag("ordered_events_for_tests", "test-ordered"),
+                crashDag());
+    }
+
+    /** Where crash_events_for_tests keeps its index: the same directory for the test and every worker process. */
+    static Path crashIndex() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "gale-test-crash-index");
+    }
+
+    /**
+     * Upserts each record into a real Lucene index by record key, as support_stream does, with a vector
+     * made from the key instead of a model's, so that worker processes need no model. The task takes a
+     * moment, so that a worker killed while events flow is killed in the middle of one.
+     */
+    private static Dag crashDag() {
+        DagBuilder dag = Dag.builder("crash_events_for_tests").description("Upserts test-crash into a Lucene index.")
+                .tags("test").schedule(Triggers.kafka("test-crash").maxRecords(50).maxWait(Duration.ofMillis(200)))
+                .maxActiveRuns(1);
+        dag.task("upsert", ctx -> {
+            List<EventRecords.EventRecord> records = EventRecords.of(ctx);
+            Thread.sleep(300);
+            try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForWriting(crashIndex())) {
+                store.addAll(records.stream().map(EventRecords.EventRecord::key).toList(),
+                        records.stream().map(r -> Embedding.from(vectorOf(r.key()))).toList(),
+                        records.stream().map(r -> TextSegment.from(String.valueOf(r.value()),
+                                Metadata.from("eventKey", r.key()))).toList());
+                store.commit();
+            }
+            return records.size();
+        }).retries(3, Duration.ofMillis(200));
+        return dag.build();
+    }
+
+    private static float[] vectorOf(String key) {
+        int hash = key.hashCode();
+        return new float[] {1 + (hash & 0xff), 1 + ((hash >> 8) & 0xff), 1 + ((hash >> 16) & 0xff), 1};
     }
 
     private static Dag dag(String dagId, String topic) {
