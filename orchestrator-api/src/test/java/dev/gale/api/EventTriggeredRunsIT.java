@@ -86,6 +86,19 @@ class EventTriggeredRunsIT {
                 assertThat(partition.get("owner").asString()).startsWith("gale-events_for_tests-");
             }
         });
+        JsonNode all = json(gale.get("/api/v1/event-triggers"));
+        assertThat(all.get("eventTriggers").findValuesAsString("dagId"))
+                .contains("events_for_tests", "ordered_events_for_tests", "support_stream").doesNotContain("hello");
+    }
+
+    @Test
+    void aDagThatIsNotScheduledOnATopicHasNoEventTriggerAndTheProblemSaysWhereToLook() throws Exception {
+        HttpResponse<String> hello = gale.get("/api/v1/dags/hello/event-trigger");
+
+        assertThat(hello.statusCode()).isEqualTo(404);
+        assertThat(hello.headers().firstValue("Content-Type").orElseThrow()).contains("problem+json");
+        assertThat(json(hello).get("detail").asString()).contains("not scheduled on a Kafka topic")
+                .contains("/api/v1/event-triggers");
     }
 
     @Test

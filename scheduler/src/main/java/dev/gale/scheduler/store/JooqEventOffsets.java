@@ -6,6 +6,7 @@ import static dev.gale.scheduler.store.jooq.Tables.EVENT_OFFSET;
 import dev.gale.scheduler.kafka.EventOffsets;
 import java.util.List;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /** The offsets event-triggered DAGs committed, in table {@code event_offset}. */
 public final class JooqEventOffsets implements EventOffsets {
@@ -31,8 +32,8 @@ public final class JooqEventOffsets implements EventOffsets {
                         .onConflict(EVENT_OFFSET.DAG_ID, EVENT_OFFSET.TOPIC, EVENT_OFFSET.PARTITION)
                         .doUpdate()
                         // A replayed batch that an older owner committed first must not move the offset back.
-                        .set(EVENT_OFFSET.COMMITTED_OFFSET, org.jooq.impl.DSL.greatest(EVENT_OFFSET.COMMITTED_OFFSET,
-                                org.jooq.impl.DSL.excluded(EVENT_OFFSET.COMMITTED_OFFSET)))
+                        .set(EVENT_OFFSET.COMMITTED_OFFSET, DSL.greatest(EVENT_OFFSET.COMMITTED_OFFSET,
+                                DSL.excluded(EVENT_OFFSET.COMMITTED_OFFSET)))
                         .set(EVENT_OFFSET.RUN_ID, p.runId())
                         .set(EVENT_OFFSET.RECORDS, EVENT_OFFSET.RECORDS.plus(p.records()))
                         .set(EVENT_OFFSET.DEAD_LETTERS, EVENT_OFFSET.DEAD_LETTERS.plus(p.deadLetters()))
