@@ -1,5 +1,7 @@
 package dev.gale.examples;
 
+import dev.gale.examples.support.SupportAnswer;
+import dev.gale.examples.support.SupportStream;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBundle;
 import java.util.List;
@@ -10,6 +12,6 @@ public final class ExampleDags implements DagBundle {
     public List<Dag> dags() {
         return List.of(HelloDag.dag(), BranchingDemo.dag(), MappingDemo.dag(), RetryDemo.dag(), CronDemo.dag(),
                 PolyglotDemoDag.dag(), GpuDemo.dag(), LlmRoutingDemo.dag(), ExperimentDemo.dag(),
-                ReportDemo.dag(), RagIngest.dag(), RagAnswer.dag());
+                ReportDemo.dag(), RagIngest.dag(), RagAnswer.dag(), SupportStream.dag(), SupportAnswer.dag());
     }
 }

@@ -2,9 +2,11 @@ package dev.gale.api;
 
 import dev.gale.api.cli.CliException;
 import dev.gale.api.cli.DagsCommand;
+import dev.gale.api.cli.DemoCommand;
 import dev.gale.api.cli.RagCommand;
 import dev.gale.api.cli.RunsCommand;
 import dev.gale.api.cli.TasksCommand;
+import dev.gale.api.standalone.EmbeddedKafka;
 import dev.gale.api.standalone.Preflight;
 import dev.gale.api.standalone.Standalone;
 import dev.gale.api.standalone.StandaloneException;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Option;
         description = "An Airflow-style workflow orchestrator for the JVM, built for Gen AI pipelines.",
         subcommands = {GaleCommand.StandaloneCommand.class, GaleCommand.ServerCommand.class,
                 GaleCommand.SchedulerCommand.class, DagsCommand.class, RunsCommand.class,
-                TasksCommand.class, RagCommand.class})
+                TasksCommand.class, RagCommand.class, DemoCommand.class})
 public final class GaleCommand implements Runnable {
 
     public static void main(String[] args) {
@@ -64,12 +66,25 @@ public final class GaleCommand implements Runnable {
                 + " 1x24576 (env GALE_WORKER_GPU_INVENTORY), to try GPU routing (gpu_demo) without a GPU.")
         String gpuInventory = env("GALE_WORKER_GPU_INVENTORY", "");
 
+        @Option(names = "--kafka", description = "Also run a single-node Kafka broker (KRaft) with its data in"
+                + " $GALE_HOME/kafka, for the event-triggered DAGs (support_stream).")
+        boolean kafka;
+
+        @Option(names = "--kafka-port", description = "The broker's port with --kafka (env GALE_KAFKA_PORT, default"
+                + " 9092); its controller listens on the next port.")
+        int kafkaPort = Integer.parseInt(env("GALE_KAFKA_PORT", "9092"));
+
         @Override
         public Integer call() throws InterruptedException {
             // The embedded worker's tasks keep their files (e.g. RAG indexes) in the same home.
             System.setProperty("gale.home", home.toAbsolutePath().toString());
-            Standalone gale = Standalone.start(new Standalone.Options(home, httpPort, grpcPort, workerSlots, Map.of(),
-                    gpuInventory));
+            EmbeddedKafka broker = kafka ? EmbeddedKafka.startInHome(home, kafkaPort) : null;
+            Standalone gale = Standalone.start(new Standalone.Options(home, httpPort, grpcPort, workerSlots,
+                    broker == null ? Map.of() : Map.of("gale.kafka.bootstrap", broker.bootstrapServers()), gpuInventory));
+            if (broker != null) {
+                System.out.printf("Kafka (KRaft, data in %s/kafka): %s   (try: ./gale demo support-events --bootstrap %s)%n",
+                        gale.home(), broker.bootstrapServers(), broker.bootstrapServers());
+            }
             String dags = gale.dags().dags().stream().map(d -> d.dagId()).collect(Collectors.joining(", "));
             gale.createdAdminToken().ifPresent(token -> System.out.printf("""
                     Created an admin API token. It is shown only this once, and kept in %s/admin-token (mode 600):
@@ -85,7 +100,12 @@ public final class GaleCommand implements Runnable {
                     Press Ctrl+C to stop.
                     """, gale.home(), gale.httpPort(), gale.home(), gale.httpPort(), gale.home(), gale.httpPort(),
                     gale.grpcPort(), dags);
-            StopSignals.awaitStopThen(gale::close);
+            StopSignals.awaitStopThen(() -> {
+                gale.close();
+                if (broker != null) {
+                    broker.close();
+                }
+            });
             return 0;
         }
     }

@@ -1,6 +1,7 @@
 package dev.gale.api;
 
 import dev.gale.api.config.GaleServerConfiguration;
+import dev.gale.api.config.KafkaConfiguration;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.ComponentScan;
@@ -10,6 +11,6 @@ import org.springframework.context.annotation.Import;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @ComponentScan(basePackages = "dev.gale.api.rest")
-@Import(GaleServerConfiguration.class)
+@Import({GaleServerConfiguration.class, KafkaConfiguration.class})
 public class GaleServerApplication {
 }

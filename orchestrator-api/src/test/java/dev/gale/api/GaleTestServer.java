@@ -59,7 +59,12 @@ final class GaleTestServer implements AutoCloseable, BeforeAllCallback, AfterAll
      * {@code @RegisterExtension static final GaleTestServer gale = GaleTestServer.perClass(Map.of(...));}
      */
     static GaleTestServer perClass(Map<String, String> extraProperties) {
-        return new GaleTestServer(extraProperties, true, false);
+        return perClass(extraProperties, true);
+    }
+
+    /** As {@link #perClass(Map)}; without {@code withWorker}, the tests connect their own workers. */
+    static GaleTestServer perClass(Map<String, String> extraProperties, boolean withWorker) {
+        return new GaleTestServer(extraProperties, withWorker, false);
     }
 
     /** A server on a database of the caller's, e.g. an {@link ExternalPostgres} the test restarts. */

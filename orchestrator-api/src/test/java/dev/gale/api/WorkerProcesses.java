@@ -26,6 +26,11 @@ final class WorkerProcesses implements AutoCloseable {
         this.bundle = testBundleJar(dir.resolve("test-dags.jar"));
     }
 
+    /** The jar of the test DAGs that the worker processes load. */
+    Path bundle() {
+        return bundle;
+    }
+
     static Path workerJar() {
         return packagedJar("worker-cpu", "gale-worker.jar");
     }

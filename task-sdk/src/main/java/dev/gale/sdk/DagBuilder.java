@@ -30,6 +30,7 @@ public final class DagBuilder {
     private final List<String> scheduleAssets = new ArrayList<>();
     private boolean scheduleOnAllAssets;
     private boolean catchup;
+    private KafkaTrigger kafka;
     private Integer maxActiveRuns;
     private Integer maxActiveTasks;
     private boolean pausedOnCreation;
@@ -135,6 +136,15 @@ public final class DagBuilder {
         return this;
     }
 
+    /**
+     * Runs the DAG on the records of a Kafka topic, one run per micro-batch (run type
+     * {@code event_triggered}); e.g. {@code schedule(Triggers.kafka("support-events").maxRecords(500))}.
+     */
+    public DagBuilder schedule(KafkaTrigger trigger) {
+        this.kafka = Objects.requireNonNull(trigger, "trigger");
+        return this;
+    }
+
     /** Creates the scheduled runs missed while Gale was down or the DAG paused. Off by default. */
     public DagBuilder catchup(boolean enabled) {
         this.catchup = enabled;
@@ -212,8 +222,9 @@ public final class DagBuilder {
         validateParams();
         validateMapping(byId);
         validateSchedule();
-        ScheduleSpec schedule = cron == null && scheduleAssets.isEmpty() ? null
-                : new ScheduleSpec(cron, timezone, scheduleAssets, scheduleOnAllAssets, catchup);
+        ScheduleSpec schedule = cron == null && scheduleAssets.isEmpty() && kafka == null ? null
+                : new ScheduleSpec(cron, timezone, scheduleAssets, scheduleOnAllAssets, catchup,
+                        kafka == null ? null : kafka.toSpec(dagId));
         return new Dag(new DagSpec(dagId, description, owner, List.copyOf(tags),
                 params.stream().map(Param::toSpec).toList(),
                 byId.values().stream().map(TaskBuilder::toSpec).sorted(Comparator.comparing(TaskSpec::taskId)).toList(),

@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * When a DAG runs by itself: on a cron expression (five fields, or a preset such as {@code @daily})
- * in a time zone, and/or when assets are updated. {@code catchup} creates the runs missed while
- * Gale was down or the DAG paused; off by default.
+ * in a time zone, and/or when assets are updated, or on the records of a Kafka topic.
+ * {@code catchup} creates the runs missed while Gale was down or the DAG paused; off by default.
  */
-public record ScheduleSpec(String cron, String timezone, List<String> assets, boolean assetsAll, boolean catchup) {
+public record ScheduleSpec(String cron, String timezone, List<String> assets, boolean assetsAll, boolean catchup,
+                           KafkaTriggerSpec kafka) {
     public ScheduleSpec {
         assets = assets == null ? List.of() : List.copyOf(assets);
     }
