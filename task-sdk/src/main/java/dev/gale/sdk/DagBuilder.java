@@ -4,6 +4,7 @@ import dev.gale.sdk.spec.DagSpec;
 import dev.gale.sdk.spec.MapSpec;
 import dev.gale.sdk.spec.ScheduleSpec;
 import dev.gale.sdk.spec.TaskSpec;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -30,6 +31,8 @@ public final class DagBuilder {
     private final List<String> scheduleAssets = new ArrayList<>();
     private boolean scheduleOnAllAssets;
     private boolean catchup;
+    private Instant startDate;
+    private Instant endDate;
     private Integer maxActiveRuns;
     private Integer maxActiveTasks;
     private boolean pausedOnCreation;
@@ -129,6 +132,21 @@ public final class DagBuilder {
         return this;
     }
 
+    /**
+     * The schedule's first possible fire: with catchup, a DAG first seen later gets the runs from here
+     * on. Without a start date, the schedule starts when Gale first sees the DAG.
+     */
+    public DagBuilder startDate(Instant date) {
+        this.startDate = Objects.requireNonNull(date);
+        return this;
+    }
+
+    /** The schedule's last possible fire: it creates no run after this date (backfills still may). */
+    public DagBuilder endDate(Instant date) {
+        this.endDate = Objects.requireNonNull(date);
+        return this;
+    }
+
     /** At most this many runs of the DAG run at once; the rest wait in {@code queued}, in trigger order. */
     public DagBuilder maxActiveRuns(int count) {
         this.maxActiveRuns = count;
@@ -201,7 +219,8 @@ public final class DagBuilder {
         validateMapping(byId);
         validateSchedule();
         ScheduleSpec schedule = cron == null && scheduleAssets.isEmpty() ? null
-                : new ScheduleSpec(cron, timezone, scheduleAssets, scheduleOnAllAssets, catchup);
+                : new ScheduleSpec(cron, timezone, scheduleAssets, scheduleOnAllAssets, catchup, startDate,
+                        endDate);
         return new Dag(new DagSpec(dagId, description, owner, List.copyOf(tags),
                 params.stream().map(Param::toSpec).toList(),
                 byId.values().stream().map(TaskBuilder::toSpec).sorted(Comparator.comparing(TaskSpec::taskId)).toList(),
@@ -226,7 +245,14 @@ public final class DagBuilder {
 
     private void validateSchedule() {
         if (cron == null) {
+            if (startDate != null || endDate != null) {
+                throw new DagDefinitionException(dagId, "startDate and endDate bound a cron schedule, and the DAG"
+                        + " has none; add schedule(cron) or remove them");
+            }
             return;
+        }
+        if (startDate != null && endDate != null && endDate.isBefore(startDate)) {
+            throw new DagDefinitionException(dagId, "endDate " + endDate + " is before startDate " + startDate);
         }
         if (!cron.startsWith("@") && cron.trim().split("\\s+").length != 5) {
             throw new DagDefinitionException(dagId, "schedule '" + cron + "' is not a cron expression of five fields"
