@@ -24,7 +24,7 @@ class BackfillApiIT {
     }
 
     @Test
-    void aBackfillRunsEachIntervalOfItsRangeAndReportsItsProgressUntilItCompletes() {
+    void aBackfillRunsEachIntervalOfItsRangeAndReportsItsProgressUntilItCompletes() throws Exception {
         // cron_demo fires every minute and is paused: a backfill runs it anyway.
         HttpResponse<String> created = gale.post("/api/v1/dags/cron_demo/backfills", """
                 {"from": "2026-01-01T00:00:00Z", "to": "2026-01-01T00:04:00Z", "maxActiveRuns": 2,
@@ -48,7 +48,7 @@ class BackfillApiIT {
         assertThat(done.get("intervals").valueStream().map(i -> i.get("runState").asString()).toList())
                 .containsOnly("success");
         JsonNode runs = ok(gale.get("/api/v1/dags/cron_demo/runs?runType=backfill&limit=100"), 200);
-        assertThat(runs.get("dagRuns").valueStream().map(r -> r.get("logicalDate").asString()).toList())
+        assertThat(runs.get("runs").valueStream().map(r -> r.get("logicalDate").asString()).toList())
                 .contains("2026-01-01T00:00:00Z", "2026-01-01T00:04:00Z");
         assertThat(ok(gale.get("/api/v1/dags/cron_demo/backfills"), 200).get("backfills").valueStream()
                 .map(b -> b.get("backfillId").asLong()).toList()).contains(id);
@@ -60,7 +60,7 @@ class BackfillApiIT {
     }
 
     @Test
-    void aPausedBackfillStartsNothingUntilResumedAndACancelledOneCannotResume() {
+    void aPausedBackfillStartsNothingUntilResumedAndACancelledOneCannotResume() throws Exception {
         JsonNode backfill = ok(gale.post("/api/v1/dags/cron_demo/backfills", """
                 {"from": "2026-02-01", "to": "2026-02-01T00:09:00Z", "maxActiveRuns": 1}"""), 201);
         String path = "/api/v1/dags/cron_demo/backfills/" + backfill.get("backfillId").asLong();
@@ -79,7 +79,7 @@ class BackfillApiIT {
     }
 
     @Test
-    void aBadBackfillRequestIsA4xxProblemSayingWhatToFix() {
+    void aBadBackfillRequestIsA4xxProblemSayingWhatToFix() throws Exception {
         JsonNode missing = ok(gale.post("/api/v1/dags/cron_demo/backfills", """
                 {"to": "yesterday", "reprocess": "sometimes", "maxActiveRuns": 0}"""), 400);
         assertThat(missing.get("type").asString()).isEqualTo("urn:gale:problem:invalid-backfill");
