@@ -1,9 +1,11 @@
 package dev.gale.sdk;
 
 import dev.gale.sdk.spec.DagSpec;
+import dev.gale.sdk.spec.DeadlineSpec;
 import dev.gale.sdk.spec.MapSpec;
 import dev.gale.sdk.spec.ScheduleSpec;
 import dev.gale.sdk.spec.TaskSpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,6 +34,8 @@ public final class DagBuilder {
     private boolean scheduleOnAllAssets;
     private boolean catchup;
     private Instant startDate;
+    private final List<Notifier> notifiers = new ArrayList<>();
+    private DeadlineSpec deadline;
     private Instant endDate;
     private Integer maxActiveRuns;
     private Integer maxActiveTasks;
@@ -147,6 +151,33 @@ public final class DagBuilder {
         return this;
     }
 
+    /** Tells this notifier about the DAG's runs (see {@link Notifier}); may be called for several. */
+    public DagBuilder notify(Notifier notifier) {
+        notifiers.add(Objects.requireNonNull(notifier));
+        return this;
+    }
+
+    /**
+     * Each run must finish within {@code within} of its logical date (a run without one: of when it
+     * was queued); otherwise its deadline is missed, which is recorded and sent to the notifiers once.
+     */
+    public DagBuilder deadline(Duration within) {
+        return deadline(within, false);
+    }
+
+    /** As {@link #deadline(Duration)}, counted from when each run was queued (triggered). */
+    public DagBuilder deadlineFromTrigger(Duration within) {
+        return deadline(within, true);
+    }
+
+    private DagBuilder deadline(Duration within, boolean fromQueued) {
+        if (within.isNegative() || within.isZero()) {
+            throw new DagDefinitionException(dagId, "a deadline must be a positive duration, got " + within);
+        }
+        this.deadline = new DeadlineSpec(within.toMillis(), fromQueued ? "queued" : "logical_date");
+        return this;
+    }
+
     /** At most this many runs of the DAG run at once; the rest wait in {@code queued}, in trigger order. */
     public DagBuilder maxActiveRuns(int count) {
         this.maxActiveRuns = count;
@@ -224,7 +255,8 @@ public final class DagBuilder {
         return new Dag(new DagSpec(dagId, description, owner, List.copyOf(tags),
                 params.stream().map(Param::toSpec).toList(),
                 byId.values().stream().map(TaskBuilder::toSpec).sorted(Comparator.comparing(TaskSpec::taskId)).toList(),
-                resultTaskId, schedule, maxActiveRuns, maxActiveTasks, pausedOnCreation, llmBudgetUsd), byId);
+                resultTaskId, schedule, maxActiveRuns, maxActiveTasks, pausedOnCreation, llmBudgetUsd,
+                notifiers.stream().map(n -> n.toSpec(dagId)).toList(), deadline), byId);
     }
 
     private void validateMapping(Map<String, TaskBuilder> byId) {

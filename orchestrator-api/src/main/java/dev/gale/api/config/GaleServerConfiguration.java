@@ -15,6 +15,7 @@ import dev.gale.assets.AssetRegistry;
 import dev.gale.assets.store.AssetMigrations;
 import dev.gale.assets.store.JooqAssetRegistry;
 import dev.gale.llm.LlmCatalog;
+import dev.gale.scheduler.engine.DeliveryRetry;
 import dev.gale.scheduler.loop.CronExpressions;
 import dev.gale.scheduler.loop.CronSchedules;
 import dev.gale.scheduler.loop.SchedulingLoop;
@@ -22,6 +23,8 @@ import dev.gale.scheduler.service.AssetService;
 import dev.gale.scheduler.service.AssetTriggers;
 import dev.gale.scheduler.service.Backfills;
 import dev.gale.scheduler.service.DagService;
+import dev.gale.scheduler.service.NotificationDispatcher;
+import dev.gale.scheduler.service.NotificationOutbox;
 import dev.gale.scheduler.service.LlmUsageStore;
 import dev.gale.scheduler.service.RunHistory;
 import dev.gale.scheduler.service.RunService;
@@ -34,6 +37,7 @@ import dev.gale.scheduler.service.WorkerDirectory;
 import dev.gale.scheduler.store.JooqApiTokenStore;
 import dev.gale.scheduler.store.JooqBackfillStore;
 import dev.gale.scheduler.store.JooqLlmUsageStore;
+import dev.gale.scheduler.store.JooqNotificationOutbox;
 import dev.gale.scheduler.store.JooqRunHistory;
 import dev.gale.scheduler.store.JooqScheduleStore;
 import dev.gale.scheduler.store.JooqSchedulerStore;
@@ -265,6 +269,23 @@ public class GaleServerConfiguration {
     @Bean
     ScheduledRuns scheduledRuns(SchedulerStore store, DSLContext dsl, RunService runs, Clock clock) {
         return new ScheduledRuns(store, new JooqScheduleStore(dsl), runs, CronExpressions::schedule, clock);
+    }
+
+    @Bean
+    NotificationOutbox notificationOutbox(DSLContext dsl) {
+        return new JooqNotificationOutbox(dsl);
+    }
+
+    /** Delivers run notifications; {@code gale.public-url} is the web UI's address in the links they carry. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "gale.scheduler.enabled", matchIfMissing = true)
+    NotificationDispatcher notificationDispatcher(NotificationOutbox outbox, Clock clock, GaleSettings settings,
+                                                  org.springframework.core.env.Environment env) {
+        NotificationDispatcher dispatcher = new NotificationDispatcher(outbox, System::getenv,
+                env.getProperty("gale.public-url", "http://localhost:" + env.getProperty("server.port", "8080")),
+                new DeliveryRetry(Duration.ofSeconds(10), Duration.ofMinutes(10), 10), clock);
+        dispatcher.start(settings.schedulerInterval());
+        return dispatcher;
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.gale.sdk.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
@@ -10,7 +11,8 @@ import java.util.List;
  * {@code [startDate, endDate]} (either may be null: no bound).
  */
 public record ScheduleSpec(String cron, String timezone, List<String> assets, boolean assetsAll, boolean catchup,
-                           Instant startDate, Instant endDate) {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Instant startDate,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Instant endDate) {
     public ScheduleSpec {
         assets = assets == null ? List.of() : List.copyOf(assets);
     }
