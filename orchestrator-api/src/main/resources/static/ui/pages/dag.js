@@ -1,5 +1,6 @@
 import { get } from '../api.js';
 import { Graph, STATE_COLOURS, tint } from '../graph.js';
+import { BackfillCard } from './backfills.js';
 import { ErrorBox, h, href, Loading, StateBadge, useLoad, useRunEvents, when, worstState } from '../ui.js';
 
 /** The state a grid cell shows: a task's, or for a mapped task the most telling of its instances'. */
@@ -59,6 +60,7 @@ export function DagPage({ dagId, query }) {
         h('h2', null, 'Grid ', h('small', null, `last ${grid.data.runs.length} runs, oldest left`)),
         grid.data.runs.length ? h(GridView, { dagId, grid: grid.data, selected: selected?.runId })
           : h('p', { class: 'muted' }, 'No runs yet.'))),
+    h(BackfillCard, { dagId }),
     h('div', { class: 'card' },
       h('h2', null, 'Versions'),
       versions.data ? h('div', { class: 'table-wrap' }, h('table', { id: 'dag-versions' },

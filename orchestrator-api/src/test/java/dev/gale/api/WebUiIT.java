@@ -270,4 +270,46 @@ class WebUiIT {
         browser.screenshot("workers");
         fitsAPhone("workers", "#worker-list");
     }
+
+    /** Sets a form field as a person typing would, for inputs (datetime-local) whose typing depends on the locale. */
+    private static void type(String id, String value) {
+        browser.script("const e = document.getElementById(arguments[0]); e.value = arguments[1];"
+                + " e.dispatchEvent(new Event('input', {bubbles: true}));", id, value);
+    }
+
+    @Test
+    @Order(10)
+    void aBackfillStartedFromTheDagPageShowsItsProgressUntilItCompletes() throws Exception {
+        browser.open(page("dags/cron_demo"));
+        browser.find("#token, #backfill-form");
+        if (!browser.driver.findElements(By.id("token")).isEmpty()) {
+            // Run on its own, this test signs in itself.
+            browser.find("#token").sendKeys(gale.adminToken);
+            browser.find("#sign-in").click();
+            browser.open(page("dags/cron_demo"));
+        }
+        browser.find("#backfill-form");
+        type("backfill-from", "2026-06-01T00:00:00");
+        type("backfill-to", "2026-06-01T00:05:00");
+        WebElement max = browser.find("#backfill-max-active-runs");
+        max.clear();
+        max.sendKeys("2");
+        browser.find("#backfill-submit").click();
+
+        WebElement row = browser.find("#backfill-list tbody tr[data-backfill]");
+        browser.until(d -> row.getText().contains("6/6 done") && row.getText().contains("completed"),
+                "the backfill's six runs to finish, shown as they go");
+        assertThat(row.getText()).contains("2 at a time", "oldest first", "reprocess skip");
+        assertThat(browser.driver.findElements(By.cssSelector(".backfill-intervals a[href*='/runs/backfill__']")))
+                .as("the intervals of the new backfill, open with their runs").hasSize(6);
+        browser.script("document.getElementById('backfills').scrollIntoView()");
+        browser.screenshot("backfill");
+
+        type("backfill-from", "2026-06-01T00:05:00");
+        type("backfill-to", "2026-06-01T00:00:00");
+        browser.find("#backfill-submit").click();
+        browser.until(d -> browser.find("#backfills .error").getText().contains("is before from"),
+                "the API's reason shown by the form");
+        fitsAPhone("backfill", "#backfill-form");
+    }
 }
