@@ -26,6 +26,7 @@ import dev.gale.scheduler.service.DagService;
 import dev.gale.scheduler.service.NotificationDispatcher;
 import dev.gale.scheduler.service.NotificationOutbox;
 import dev.gale.scheduler.service.LlmUsageStore;
+import dev.gale.scheduler.service.Pools;
 import dev.gale.scheduler.service.RunHistory;
 import dev.gale.scheduler.service.RunService;
 import dev.gale.scheduler.service.RunWaiter;
@@ -38,6 +39,7 @@ import dev.gale.scheduler.store.JooqApiTokenStore;
 import dev.gale.scheduler.store.JooqBackfillStore;
 import dev.gale.scheduler.store.JooqLlmUsageStore;
 import dev.gale.scheduler.store.JooqNotificationOutbox;
+import dev.gale.scheduler.store.JooqPoolStore;
 import dev.gale.scheduler.store.JooqRunHistory;
 import dev.gale.scheduler.store.JooqScheduleStore;
 import dev.gale.scheduler.store.JooqSchedulerStore;
@@ -269,6 +271,11 @@ public class GaleServerConfiguration {
     @Bean
     ScheduledRuns scheduledRuns(SchedulerStore store, DSLContext dsl, RunService runs, Clock clock) {
         return new ScheduledRuns(store, new JooqScheduleStore(dsl), runs, CronExpressions::schedule, clock);
+    }
+
+    @Bean
+    Pools pools(DSLContext dsl) {
+        return new Pools(new JooqPoolStore(dsl));
     }
 
     @Bean

@@ -3,6 +3,8 @@ package dev.gale.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.gale.api.security.Role;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -12,8 +14,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Backfills over REST on a real server with a worker: create, watch progress to completion, pause, cancel, errors. */
-class BackfillApiIT {
+/**
+ * Day-to-day operations over REST on a real server with a worker: backfills (create, watch progress to
+ * completion, pause, cancel, errors) and pools (create, resize, use, delete).
+ */
+class OperationsApiIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     @RegisterExtension
     static final GaleTestServer gale = GaleTestServer.perClass(Map.of("gale.scheduler.interval", "PT0.2S"));
@@ -100,5 +105,35 @@ class BackfillApiIT {
                 .contains("has no backfill 424242");
         assertThat(gale.post("/api/v1/dags/cron_demo/backfills", "[1]").statusCode()).isEqualTo(400);
         assertThat(List.of(gale.post("/api/v1/dags/cron_demo/backfills", "").statusCode())).containsOnly(400);
+    }
+
+    private static HttpResponse<String> put(String path, String body, String token) throws Exception {
+        return gale.send(gale.request(path, token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    @Test
+    void poolsAreCreatedResizedShownWithTheirUseAndDeletedOverRest() throws Exception {
+        JsonNode created = ok(put("/api/v1/pools/reports", "{\"slots\": 2, \"description\": \"the report DB\"}",
+                gale.adminToken), 200);
+        assertThat(created.get("slots").asInt()).isEqualTo(2);
+        assertThat(created.get("openSlots").asInt()).isEqualTo(2);
+        JsonNode resized = ok(put("/api/v1/pools/reports", "{\"slots\": 5}", gale.adminToken), 200);
+        assertThat(resized.get("slots").asInt()).isEqualTo(5);
+        assertThat(ok(gale.get("/api/v1/pools"), 200).get("pools").valueStream().map(p -> p.get("name").asString())
+                .toList()).contains("reports");
+
+        String operator = gale.token("pool-operator", Role.OPERATOR);
+        assertThat(put("/api/v1/pools/reports", "{\"slots\": 1}", operator).statusCode()).as("admins manage pools")
+                .isEqualTo(403);
+        JsonNode bad = ok(put("/api/v1/pools/reports", "{\"slots\": \"many\"}", gale.adminToken), 400);
+        assertThat(bad.get("errors").get(0).get("field").asString()).isEqualTo("slots");
+        assertThat(ok(put("/api/v1/pools/reports", "{\"slots\": -3}", gale.adminToken), 400).get("detail").asString())
+                .contains("slots must be 0 or more");
+
+        HttpResponse<String> deleted = gale.send(gale.request("/api/v1/pools/reports", gale.adminToken).DELETE().build());
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(ok(gale.get("/api/v1/pools/reports"), 404).get("detail").asString())
+                .contains("there is no pool 'reports'");
     }
 }
