@@ -136,4 +136,41 @@ class OperationsApiIT {
         assertThat(ok(gale.get("/api/v1/pools/reports"), 404).get("detail").asString())
                 .contains("there is no pool 'reports'");
     }
+
+    private static JsonNode awaitRun(String dagId, String runId, String state) {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> ok(gale.get("/api/v1/dags/" + dagId + "/runs/" + runId), 200),
+                        r -> r.get("state").asString().equals(state));
+    }
+
+    @Test
+    void oneTaskIsClearedWithItsDownstreamOrMarkedFailedAndEachIsRecordedWithWhoAndWhy() throws Exception {
+        JsonNode failed = ok(gale.post("/api/v1/dags/fails_first_attempt_for_tests/runs?wait=PT60S", "{}"), 200);
+        assertThat(failed.get("state").asString()).isEqualTo("failed");
+        String runId = failed.get("runId").asString();
+        String run = "/api/v1/dags/fails_first_attempt_for_tests/runs/" + runId;
+
+        JsonNode cleared = ok(gale.post(run + "/tasks/flaky/clear", "{\"downstream\": true, \"reason\": \"source is back\"}"), 200);
+        assertThat(cleared.get("state").asString()).isEqualTo("running");
+        assertThat(awaitRun("fails_first_attempt_for_tests", runId, "success").get("result").asString())
+                .isEqualTo("recovered and done");
+
+        JsonNode marked = ok(gale.post(run + "/tasks/after/mark", "{\"state\": \"failed\", \"reason\": \"wrong day loaded\"}"), 200);
+        assertThat(marked.get("state").asString()).isEqualTo("failed");
+        assertThat(marked.get("error").asString()).contains("wrong day loaded");
+
+        JsonNode history = ok(gale.get(run + "/actions"), 200).get("actions");
+        assertThat(history.valueStream().map(a -> a.get("action").asString() + ": " + a.get("reason").asString()).toList())
+                .containsExactly("clear_with_downstream: source is back", "mark_failed: wrong day loaded");
+        assertThat(history.get(0).get("actor").asString()).isNotBlank();
+
+        JsonNode bad = ok(gale.post(run + "/tasks/flaky/mark", "{\"state\": \"done\"}"), 400);
+        assertThat(bad.get("errors").valueStream().map(e -> e.get("field").asString()).toList())
+                .containsExactlyInAnyOrder("reason", "state");
+        assertThat(ok(gale.post(run + "/tasks/nope/clear", "{\"reason\": \"x\"}"), 404).get("detail").asString())
+                .contains("has no task 'nope'");
+        assertThat(ok(gale.post("/api/v1/dags/fails_first_attempt_for_tests/runs/nope/tasks/flaky/mark",
+                "{\"state\": \"failed\", \"reason\": \"x\"}"), 404).get("type").asString())
+                .isEqualTo("urn:gale:problem:unknown-run");
+    }
 }

@@ -32,6 +32,7 @@ import dev.gale.scheduler.service.RunService;
 import dev.gale.scheduler.service.RunWaiter;
 import dev.gale.scheduler.service.ScheduledRuns;
 import dev.gale.scheduler.service.SchedulerStore;
+import dev.gale.scheduler.service.TaskActions;
 import dev.gale.scheduler.service.TaskAssetService;
 import dev.gale.scheduler.service.TaskExecutionService;
 import dev.gale.scheduler.service.WorkerDirectory;
@@ -43,6 +44,7 @@ import dev.gale.scheduler.store.JooqPoolStore;
 import dev.gale.scheduler.store.JooqRunHistory;
 import dev.gale.scheduler.store.JooqScheduleStore;
 import dev.gale.scheduler.store.JooqSchedulerStore;
+import dev.gale.scheduler.store.JooqTaskActionStore;
 import dev.gale.scheduler.store.PgNotifications;
 import dev.gale.scheduler.store.QuartzConnections;
 import dev.gale.scheduler.store.SchedulerMigrations;
@@ -271,6 +273,11 @@ public class GaleServerConfiguration {
     @Bean
     ScheduledRuns scheduledRuns(SchedulerStore store, DSLContext dsl, RunService runs, Clock clock) {
         return new ScheduledRuns(store, new JooqScheduleStore(dsl), runs, CronExpressions::schedule, clock);
+    }
+
+    @Bean
+    TaskActions taskActions(SchedulerStore store, DSLContext dsl, Clock clock) {
+        return new TaskActions(store, new JooqTaskActionStore(dsl, clock), clock);
     }
 
     @Bean
