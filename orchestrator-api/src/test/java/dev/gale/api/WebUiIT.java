@@ -312,4 +312,31 @@ class WebUiIT {
                 "the API's reason shown by the form");
         fitsAPhone("backfill", "#backfill-form");
     }
+
+    @Test
+    @Order(11)
+    void aFailedTaskPickedOnTheGridIsClearedWithItsDownstreamAndTheRunRecordsWhy() throws Exception {
+        JsonNode failed = JSON.readTree(gale.post("/api/v1/dags/fails_first_attempt_for_tests/runs?wait=PT60S", "{}").body());
+        assertThat(failed.get("state").asString()).isEqualTo("failed");
+        browser.open(page("dags/fails_first_attempt_for_tests"));
+        browser.find("#token, #dag-grid");
+        if (!browser.driver.findElements(By.id("token")).isEmpty()) {
+            browser.find("#token").sendKeys(gale.adminToken);
+            browser.find("#sign-in").click();
+            browser.open(page("dags/fails_first_attempt_for_tests"));
+        }
+        browser.find("#dag-grid a[href*='task=flaky'] .cell.state-failed").click();
+
+        browser.find("#task-action-reason").sendKeys("the source is back");
+        browser.find("#task-clear-downstream").click();
+
+        browser.until(d -> browser.find("#run-result").getText().contains("recovered and done"),
+                "the cleared tasks to run again and the run to succeed");
+        browser.until(d -> browser.find("#task-action-history").getText()
+                .contains("clear with downstream flaky: the source is back"), "the clear in the run's record");
+        browser.screenshot("task-actions");
+        JsonNode actions = JSON.readTree(gale.get("/api/v1/dags/fails_first_attempt_for_tests/runs/"
+                + failed.get("runId").asString() + "/actions").body());
+        assertThat(actions.get("actions").get(0).get("action").asString()).isEqualTo("clear_with_downstream");
+    }
 }
