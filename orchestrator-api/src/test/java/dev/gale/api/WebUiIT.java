@@ -339,4 +339,38 @@ class WebUiIT {
                 + failed.get("runId").asString() + "/actions").body());
         assertThat(actions.get("actions").get(0).get("action").asString()).isEqualTo("clear_with_downstream");
     }
+
+    @Test
+    @Order(12)
+    void poolsAreCreatedResizedAndDeletedOnThePoolsPage() throws Exception {
+        browser.open(page("pools"));
+        browser.find("#token, #pool-form");
+        if (!browser.driver.findElements(By.id("token")).isEmpty()) {
+            browser.find("#token").sendKeys(gale.adminToken);
+            browser.find("#sign-in").click();
+            browser.open(page("pools"));
+        }
+        browser.find("#pool-name").sendKeys("reports");
+        WebElement slots = browser.find("#pool-slots");
+        slots.clear();
+        slots.sendKeys("3");
+        browser.find("#pool-description").sendKeys("the report database");
+        browser.find("#pool-submit").click();
+        browser.until(d -> browser.find("#pool-list tr[data-pool=reports]").getText().startsWith("reports 3"),
+                "the new pool with its three slots");
+        assertThat(browser.find("#pool-list tr[data-pool=reports]").getText()).contains("the report database");
+
+        slots.clear();
+        slots.sendKeys("1");
+        browser.find("#pool-submit").click();
+        browser.until(d -> browser.find("#pool-list tr[data-pool=reports]").getText().startsWith("reports 1"),
+                "the pool resized to one slot");
+        assertThat(JSON.readTree(gale.get("/api/v1/pools/reports").body()).get("slots").asInt()).isEqualTo(1);
+        browser.screenshot("pools");
+        fitsAPhone("pools", "#pool-list");
+
+        browser.find("#pool-list tr[data-pool=reports] .pool-delete").click();
+        browser.until(d -> d.findElements(By.cssSelector("#pool-list tr[data-pool=reports]")).isEmpty(), "the pool gone");
+        assertThat(gale.get("/api/v1/pools/reports").statusCode()).isEqualTo(404);
+    }
 }
