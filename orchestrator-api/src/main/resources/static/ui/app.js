@@ -11,6 +11,7 @@ import { RunPage } from './pages/run.js';
 import { AssetsPage } from './pages/assets.js';
 import { AssetPage } from './pages/asset.js';
 import { WorkersPage } from './pages/workers.js';
+import { PoolsPage } from './pages/pools.js';
 
 /** Every page has a URL: #/dags, #/dags/{dagId}, #/dags/{dagId}/trigger, #/dags/{dagId}/runs/{runId}, … */
 function route(hash) {
@@ -22,6 +23,7 @@ function route(hash) {
   if (section === 'assets' && id) return { page: AssetPage, props: { name: id, query }, nav: 'assets' };
   if (section === 'assets') return { page: AssetsPage, props: {}, nav: 'assets' };
   if (section === 'workers') return { page: WorkersPage, props: {}, nav: 'workers' };
+  if (section === 'pools') return { page: PoolsPage, props: {}, nav: 'pools' };
   if (section === 'dags' && id && sub === 'trigger') return { page: TriggerPage, props: { dagId: id }, nav: 'dags' };
   if (section === 'dags' && id && sub === 'runs' && subId) {
     return { page: RunPage, props: { dagId: id, runId: subId, query }, nav: 'dags' };
@@ -50,7 +52,7 @@ function App() {
     h('header', { class: 'top' },
       h('a', { class: 'brand', href: '#/dags' }, 'Gale'),
       page.page === LoginPage ? null : h('nav', null, link('dags', 'DAGs'), link('assets', 'Assets'),
-        link('workers', 'Workers'), h('button', { class: 'link', id: 'sign-out', onClick: signOut }, 'Sign out'))),
+        link('workers', 'Workers'), link('pools', 'Pools'), h('button', { class: 'link', id: 'sign-out', onClick: signOut }, 'Sign out'))),
     h('main', null, h(page.page, { ...page.props, key: `${page.page.name}:${hash.split('?')[0]}` })));
 }
 

@@ -1,5 +1,6 @@
 import { get } from '../api.js';
 import { Graph, STATE_COLOURS, tint } from '../graph.js';
+import { BackfillCard } from './backfills.js';
 import { ErrorBox, h, href, Loading, StateBadge, useLoad, useRunEvents, when, worstState } from '../ui.js';
 import { EventTriggerPanel } from './eventtrigger.js';
 
@@ -61,6 +62,7 @@ export function DagPage({ dagId, query }) {
         grid.data.runs.length ? h(GridView, { dagId, grid: grid.data, selected: selected?.runId })
           : h('p', { class: 'muted' }, 'No runs yet.'))),
     h(EventTriggerPanel, { dagId }),
+    h(BackfillCard, { dagId }),
     h('div', { class: 'card' },
       h('h2', null, 'Versions'),
       versions.data ? h('div', { class: 'table-wrap' }, h('table', { id: 'dag-versions' },

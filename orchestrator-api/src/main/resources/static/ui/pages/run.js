@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, request } from '../api.js';
 import { ErrorBox, h, href, Json, Loading, StateBadge, useLoad, useRunEvents, when, worstState } from '../ui.js';
+import { TaskActions } from './task-actions.js';
 
 const UNFINISHED = ['none', 'scheduled', 'queued', 'running', 'up_for_retry', 'deferred'];
 
@@ -44,6 +45,7 @@ function TaskDetail({ base, taskId, mapIndex, version }) {
   return h('div', { class: 'card', id: 'task-detail' },
     h('h2', null, 'Task ', h('code', null, taskId), mapIndex >= 0 ? ` [${mapIndex}]` : ''),
     h(LogViewer, { base, taskId, mapIndex, version }),
+    h(TaskActions, { base, taskId, version }),
     h('h3', null, 'XCom'),
     xcom.error ? h(ErrorBox, { error: xcom.error }) : !xcom.data ? h(Loading)
       : xcom.data.entries.length === 0 ? h('p', { class: 'muted' }, 'No values.')

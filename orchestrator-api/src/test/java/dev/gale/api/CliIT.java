@@ -124,4 +124,18 @@ class CliIT {
         assertThat(result.status()).isEqualTo(2);
         assertThat(result.err()).contains("--conf must be a JSON object");
     }
+
+    @Test
+    void dagsBackfillWaitsForTheBackfillAndPrintsEachIntervalWithItsRun() {
+        Result backfill = gale("dags", "backfill", "cron_demo", "--from", "2026-05-01T00:00:00Z", "--to",
+                "2026-05-01T00:02:00Z", "--max-active-runs", "3", "--wait", "60s");
+
+        assertThat(backfill.status()).as(backfill.err()).isZero();
+        assertThat(backfill.out()).contains("completed, 3/3 runs done (3 succeeded, 0 failed, 0 running), 0 skipped")
+                .contains("LOGICAL DATE").contains("2026-05-01T00:02:00Z").contains("backfill__20260501T000000000Z_");
+
+        Result bad = gale("dags", "backfill", "hello", "--from", "2026-05-01", "--to", "2026-05-02");
+        assertThat(bad.status()).isNotZero();
+        assertThat(bad.err()).contains("DAG 'hello' has no cron schedule");
+    }
 }

@@ -6,6 +6,7 @@ import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.DagBundle;
 import dev.gale.sdk.ModelNeeds;
+import dev.gale.sdk.Notifier;
 import dev.gale.sdk.Param;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ public final class TestDags implements DagBundle {
         });
         return List.of(slow.result(nap).build(), sleepy.result(sleep).build(), fragile.result(after).build(),
                 secretive.build(), chatty.build(), retriedByHand.build(), marked(), stoppable.build(), clock.result(now).build(),
-                llmRetried(), llmConfidential(), llmBudgeted(), emitsUndeclaredAsset(), ledgered());
+                llmRetried(), llmConfidential(), llmBudgeted(), emitsUndeclaredAsset(), ledgered(), notified());
     }
 
     /**
@@ -117,6 +118,20 @@ public final class TestDags implements DagBundle {
         Files.writeString(ledger, "E " + execution + " " + System.currentTimeMillis() + "\n",
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         return ctx.taskId();
+    }
+
+    /** The system property that points notified_for_tests's webhook at a test's receiver (NotificationsApiIT). */
+    public static final String WEBHOOK_URL_PROPERTY = "gale.test.webhook-url";
+
+    /** Fails, and tells a webhook so; its runs must finish within a minute of being triggered. */
+    private static Dag notified() {
+        DagBuilder d = Dag.builder("notified_for_tests").description("Fails and tells a webhook.")
+                .notify(Notifier.webhook(System.getProperty(WEBHOOK_URL_PROPERTY, "http://127.0.0.1:9/none")))
+                .deadlineFromTrigger(Duration.ofMinutes(1));
+        d.task("break", ctx -> {
+            throw new IllegalStateException("the report source is down");
+        });
+        return d.build();
     }
 
     /** Asks a model, then fails its first attempt: the retry must replay the call (LlmUsageIT). */

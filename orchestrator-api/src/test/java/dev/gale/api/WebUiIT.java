@@ -270,4 +270,107 @@ class WebUiIT {
         browser.screenshot("workers");
         fitsAPhone("workers", "#worker-list");
     }
+
+    /** Sets a form field as a person typing would, for inputs (datetime-local) whose typing depends on the locale. */
+    private static void type(String id, String value) {
+        browser.script("const e = document.getElementById(arguments[0]); e.value = arguments[1];"
+                + " e.dispatchEvent(new Event('input', {bubbles: true}));", id, value);
+    }
+
+    @Test
+    @Order(10)
+    void aBackfillStartedFromTheDagPageShowsItsProgressUntilItCompletes() throws Exception {
+        browser.open(page("dags/cron_demo"));
+        browser.find("#token, #backfill-form");
+        if (!browser.driver.findElements(By.id("token")).isEmpty()) {
+            // Run on its own, this test signs in itself.
+            browser.find("#token").sendKeys(gale.adminToken);
+            browser.find("#sign-in").click();
+            browser.open(page("dags/cron_demo"));
+        }
+        browser.find("#backfill-form");
+        type("backfill-from", "2026-06-01T00:00:00");
+        type("backfill-to", "2026-06-01T00:05:00");
+        WebElement max = browser.find("#backfill-max-active-runs");
+        max.clear();
+        max.sendKeys("2");
+        browser.find("#backfill-submit").click();
+
+        WebElement row = browser.find("#backfill-list tbody tr[data-backfill]");
+        browser.until(d -> row.getText().contains("6/6 done") && row.getText().contains("completed"),
+                "the backfill's six runs to finish, shown as they go");
+        assertThat(row.getText()).contains("2 at a time", "oldest first", "reprocess skip");
+        assertThat(browser.driver.findElements(By.cssSelector(".backfill-intervals a[href*='/runs/backfill__']")))
+                .as("the intervals of the new backfill, open with their runs").hasSize(6);
+        browser.script("document.getElementById('backfills').scrollIntoView()");
+        browser.screenshot("backfill");
+
+        type("backfill-from", "2026-06-01T00:05:00");
+        type("backfill-to", "2026-06-01T00:00:00");
+        browser.find("#backfill-submit").click();
+        browser.until(d -> browser.find("#backfills .error").getText().contains("is before from"),
+                "the API's reason shown by the form");
+        fitsAPhone("backfill", "#backfill-form");
+    }
+
+    @Test
+    @Order(11)
+    void aFailedTaskPickedOnTheGridIsClearedWithItsDownstreamAndTheRunRecordsWhy() throws Exception {
+        JsonNode failed = JSON.readTree(gale.post("/api/v1/dags/fails_first_attempt_for_tests/runs?wait=PT60S", "{}").body());
+        assertThat(failed.get("state").asString()).isEqualTo("failed");
+        browser.open(page("dags/fails_first_attempt_for_tests"));
+        browser.find("#token, #dag-grid");
+        if (!browser.driver.findElements(By.id("token")).isEmpty()) {
+            browser.find("#token").sendKeys(gale.adminToken);
+            browser.find("#sign-in").click();
+            browser.open(page("dags/fails_first_attempt_for_tests"));
+        }
+        browser.find("#dag-grid a[href*='task=flaky'] .cell.state-failed").click();
+
+        browser.find("#task-action-reason").sendKeys("the source is back");
+        browser.find("#task-clear-downstream").click();
+
+        browser.until(d -> browser.find("#run-result").getText().contains("recovered and done"),
+                "the cleared tasks to run again and the run to succeed");
+        browser.until(d -> browser.find("#task-action-history").getText()
+                .contains("clear with downstream flaky: the source is back"), "the clear in the run's record");
+        browser.screenshot("task-actions");
+        JsonNode actions = JSON.readTree(gale.get("/api/v1/dags/fails_first_attempt_for_tests/runs/"
+                + failed.get("runId").asString() + "/actions").body());
+        assertThat(actions.get("actions").get(0).get("action").asString()).isEqualTo("clear_with_downstream");
+    }
+
+    @Test
+    @Order(12)
+    void poolsAreCreatedResizedAndDeletedOnThePoolsPage() throws Exception {
+        browser.open(page("pools"));
+        browser.find("#token, #pool-form");
+        if (!browser.driver.findElements(By.id("token")).isEmpty()) {
+            browser.find("#token").sendKeys(gale.adminToken);
+            browser.find("#sign-in").click();
+            browser.open(page("pools"));
+        }
+        browser.find("#pool-name").sendKeys("reports");
+        WebElement slots = browser.find("#pool-slots");
+        slots.clear();
+        slots.sendKeys("3");
+        browser.find("#pool-description").sendKeys("the report database");
+        browser.find("#pool-submit").click();
+        browser.until(d -> browser.find("#pool-list tr[data-pool=reports]").getText().startsWith("reports 3"),
+                "the new pool with its three slots");
+        assertThat(browser.find("#pool-list tr[data-pool=reports]").getText()).contains("the report database");
+
+        slots.clear();
+        slots.sendKeys("1");
+        browser.find("#pool-submit").click();
+        browser.until(d -> browser.find("#pool-list tr[data-pool=reports]").getText().startsWith("reports 1"),
+                "the pool resized to one slot");
+        assertThat(JSON.readTree(gale.get("/api/v1/pools/reports").body()).get("slots").asInt()).isEqualTo(1);
+        browser.screenshot("pools");
+        fitsAPhone("pools", "#pool-list");
+
+        browser.find("#pool-list tr[data-pool=reports] .pool-delete").click();
+        browser.until(d -> d.findElements(By.cssSelector("#pool-list tr[data-pool=reports]")).isEmpty(), "the pool gone");
+        assertThat(gale.get("/api/v1/pools/reports").statusCode()).isEqualTo(404);
+    }
 }

@@ -1,9 +1,12 @@
 package dev.gale.sdk;
 
 import dev.gale.sdk.spec.DagSpec;
+import dev.gale.sdk.spec.DeadlineSpec;
 import dev.gale.sdk.spec.MapSpec;
 import dev.gale.sdk.spec.ScheduleSpec;
 import dev.gale.sdk.spec.TaskSpec;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -31,6 +34,10 @@ public final class DagBuilder {
     private boolean scheduleOnAllAssets;
     private boolean catchup;
     private KafkaTrigger kafka;
+    private Instant startDate;
+    private final List<Notifier> notifiers = new ArrayList<>();
+    private DeadlineSpec deadline;
+    private Instant endDate;
     private Integer maxActiveRuns;
     private Integer maxActiveTasks;
     private boolean pausedOnCreation;
@@ -151,6 +158,48 @@ public final class DagBuilder {
         return this;
     }
 
+    /**
+     * The schedule's first possible fire: with catchup, a DAG first seen later gets the runs from here
+     * on. Without a start date, the schedule starts when Gale first sees the DAG.
+     */
+    public DagBuilder startDate(Instant date) {
+        this.startDate = Objects.requireNonNull(date);
+        return this;
+    }
+
+    /** The schedule's last possible fire: it creates no run after this date (backfills still may). */
+    public DagBuilder endDate(Instant date) {
+        this.endDate = Objects.requireNonNull(date);
+        return this;
+    }
+
+    /** Tells this notifier about the DAG's runs (see {@link Notifier}); may be called for several. */
+    public DagBuilder notify(Notifier notifier) {
+        notifiers.add(Objects.requireNonNull(notifier));
+        return this;
+    }
+
+    /**
+     * Each run must finish within {@code within} of its logical date (a run without one: of when it
+     * was queued); otherwise its deadline is missed, which is recorded and sent to the notifiers once.
+     */
+    public DagBuilder deadline(Duration within) {
+        return deadline(within, false);
+    }
+
+    /** As {@link #deadline(Duration)}, counted from when each run was queued (triggered). */
+    public DagBuilder deadlineFromTrigger(Duration within) {
+        return deadline(within, true);
+    }
+
+    private DagBuilder deadline(Duration within, boolean fromQueued) {
+        if (within.isNegative() || within.isZero()) {
+            throw new DagDefinitionException(dagId, "a deadline must be a positive duration, got " + within);
+        }
+        this.deadline = new DeadlineSpec(within.toMillis(), fromQueued ? "queued" : "logical_date");
+        return this;
+    }
+
     /** At most this many runs of the DAG run at once; the rest wait in {@code queued}, in trigger order. */
     public DagBuilder maxActiveRuns(int count) {
         this.maxActiveRuns = count;
@@ -223,12 +272,13 @@ public final class DagBuilder {
         validateMapping(byId);
         validateSchedule();
         ScheduleSpec schedule = cron == null && scheduleAssets.isEmpty() && kafka == null ? null
-                : new ScheduleSpec(cron, timezone, scheduleAssets, scheduleOnAllAssets, catchup,
+                : new ScheduleSpec(cron, timezone, scheduleAssets, scheduleOnAllAssets, catchup, startDate, endDate,
                         kafka == null ? null : kafka.toSpec(dagId));
         return new Dag(new DagSpec(dagId, description, owner, List.copyOf(tags),
                 params.stream().map(Param::toSpec).toList(),
                 byId.values().stream().map(TaskBuilder::toSpec).sorted(Comparator.comparing(TaskSpec::taskId)).toList(),
-                resultTaskId, schedule, maxActiveRuns, maxActiveTasks, pausedOnCreation, llmBudgetUsd), byId);
+                resultTaskId, schedule, maxActiveRuns, maxActiveTasks, pausedOnCreation, llmBudgetUsd,
+                notifiers.stream().map(n -> n.toSpec(dagId)).toList(), deadline), byId);
     }
 
     private void validateMapping(Map<String, TaskBuilder> byId) {
@@ -249,7 +299,14 @@ public final class DagBuilder {
 
     private void validateSchedule() {
         if (cron == null) {
+            if (startDate != null || endDate != null) {
+                throw new DagDefinitionException(dagId, "startDate and endDate bound a cron schedule, and the DAG"
+                        + " has none; add schedule(cron) or remove them");
+            }
             return;
+        }
+        if (startDate != null && endDate != null && endDate.isBefore(startDate)) {
+            throw new DagDefinitionException(dagId, "endDate " + endDate + " is before startDate " + startDate);
         }
         if (!cron.startsWith("@") && cron.trim().split("\\s+").length != 5) {
             throw new DagDefinitionException(dagId, "schedule '" + cron + "' is not a cron expression of five fields"

@@ -7,9 +7,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
-/** {@code gale dags list|show}: the DAGs a Gale server knows. */
-@Command(name = "dags", mixinStandardHelpOptions = true, description = "List and show DAGs (REST API client).",
-        subcommands = {DagsCommand.ListDags.class, DagsCommand.ShowDag.class})
+/** {@code gale dags list|show|backfill}: the DAGs a Gale server knows. */
+@Command(name = "dags", mixinStandardHelpOptions = true, description = "List, show and backfill DAGs (REST API client).",
+        subcommands = {DagsCommand.ListDags.class, DagsCommand.ShowDag.class, BackfillCommand.class})
 public final class DagsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List DAGs.")

@@ -19,27 +19,39 @@ import dev.gale.assets.AssetRegistry;
 import dev.gale.assets.store.AssetMigrations;
 import dev.gale.assets.store.JooqAssetRegistry;
 import dev.gale.llm.LlmCatalog;
+import dev.gale.scheduler.engine.DeliveryRetry;
+import dev.gale.scheduler.loop.CronExpressions;
 import dev.gale.scheduler.loop.CronSchedules;
 import dev.gale.scheduler.loop.SchedulingLoop;
 import dev.gale.scheduler.service.AssetService;
 import dev.gale.scheduler.service.AssetTriggers;
 import dev.gale.scheduler.service.AuditLog;
+import dev.gale.scheduler.service.Backfills;
 import dev.gale.scheduler.service.DagService;
-import dev.gale.scheduler.service.InvalidConfException;
+import dev.gale.scheduler.service.NotificationDispatcher;
+import dev.gale.scheduler.service.NotificationOutbox;
 import dev.gale.scheduler.service.LlmUsageStore;
+import dev.gale.scheduler.service.Pools;
 import dev.gale.scheduler.service.RunHistory;
 import dev.gale.scheduler.service.RunService;
 import dev.gale.scheduler.service.RunWaiter;
+import dev.gale.scheduler.service.ScheduledRuns;
 import dev.gale.scheduler.service.SchedulerStore;
+import dev.gale.scheduler.service.TaskActions;
 import dev.gale.scheduler.service.TaskAssetService;
 import dev.gale.scheduler.service.TaskExecutionService;
 import dev.gale.scheduler.service.WorkerDirectory;
 import dev.gale.scheduler.store.JooqApiTokenStore;
 import dev.gale.scheduler.store.JooqAuditLog;
+import dev.gale.scheduler.store.JooqBackfillStore;
 import dev.gale.scheduler.store.JooqLlmUsageStore;
+import dev.gale.scheduler.store.JooqNotificationOutbox;
+import dev.gale.scheduler.store.JooqPoolStore;
 import dev.gale.scheduler.store.JooqRunHistory;
+import dev.gale.scheduler.store.JooqScheduleStore;
 import dev.gale.scheduler.store.JooqSchedulerStore;
 import dev.gale.scheduler.store.JooqSigningKeys;
+import dev.gale.scheduler.store.JooqTaskActionStore;
 import dev.gale.scheduler.store.PgNotifications;
 import dev.gale.scheduler.store.QuartzConnections;
 import dev.gale.scheduler.store.SchedulerMigrations;
@@ -56,7 +68,6 @@ import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -299,17 +310,51 @@ public class GaleServerConfiguration {
         return loop;
     }
 
+    @Bean
+    ScheduledRuns scheduledRuns(SchedulerStore store, DSLContext dsl, RunService runs, Clock clock) {
+        return new ScheduledRuns(store, new JooqScheduleStore(dsl), runs, CronExpressions::schedule, clock);
+    }
+
+    @Bean
+    TaskActions taskActions(SchedulerStore store, DSLContext dsl, Clock clock) {
+        return new TaskActions(store, new JooqTaskActionStore(dsl, clock), clock);
+    }
+
+    @Bean
+    Pools pools(DSLContext dsl) {
+        return new Pools(new JooqPoolStore(dsl));
+    }
+
+    @Bean
+    NotificationOutbox notificationOutbox(DSLContext dsl) {
+        return new JooqNotificationOutbox(dsl);
+    }
+
+    /** Delivers run notifications; {@code gale.public-url} is the web UI's address in the links they carry. */
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "gale.scheduler.enabled", matchIfMissing = true)
-    CronSchedules cronSchedules(DataSource dataSource, RunService runs, DagService dagService, DagRegistry dags) {
-        CronSchedules schedules = new CronSchedules(QuartzConnections.register(dataSource), (dagId, logicalDate) -> {
-            try {
-                runs.triggerScheduled(dagId, logicalDate);
-            } catch (InvalidConfException e) {
-                LoggerFactory.getLogger(CronSchedules.class).error("Scheduled run of {} not created: {}", dagId,
-                        e.getMessage());
-            }
-        });
+    NotificationDispatcher notificationDispatcher(NotificationOutbox outbox, Clock clock, GaleSettings settings,
+                                                  org.springframework.core.env.Environment env) {
+        NotificationDispatcher dispatcher = new NotificationDispatcher(outbox, System::getenv,
+                env.getProperty("gale.public-url", "http://localhost:" + env.getProperty("server.port", "8080")),
+                new DeliveryRetry(Duration.ofSeconds(10), Duration.ofMinutes(10), 10), clock);
+        dispatcher.start(settings.schedulerInterval());
+        return dispatcher;
+    }
+
+    @Bean
+    Backfills backfills(SchedulerStore store, DSLContext dsl, RunService runs, Clock clock) {
+        return new Backfills(store, new JooqBackfillStore(dsl), runs, CronExpressions::schedule, clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "gale.scheduler.enabled", matchIfMissing = true)
+    CronSchedules cronSchedules(DataSource dataSource, ScheduledRuns scheduledRuns, Backfills backfills,
+                                DagService dagService, DagRegistry dags, GaleSettings settings) {
+        CronSchedules schedules = new CronSchedules(QuartzConnections.register(dataSource), () -> {
+            scheduledRuns.createDue();
+            backfills.advance();
+        }, settings.schedulerInterval());
         // dagService is a parameter so that the DAGs are stored before their schedules fire.
         schedules.sync(dags.dags().stream().map(dev.gale.sdk.Dag::spec).toList());
         schedules.start();

@@ -1,5 +1,7 @@
 package dev.gale.scheduler.loop;
 
+import dev.gale.scheduler.engine.CronSchedule;
+import dev.gale.sdk.spec.ScheduleSpec;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Date;
@@ -49,10 +51,22 @@ public final class CronExpressions {
 
     /** When a DAG with this schedule fires next after {@code after}, as Quartz will fire it; empty if never. */
     public static Optional<Instant> nextFireAfter(String cron, String timezone, Instant after) {
+        CronExpression expression = parse(cron, timezone);
+        return Optional.ofNullable(expression.getNextValidTimeAfter(Date.from(after))).map(Date::toInstant);
+    }
+
+    /** A DAG's cron schedule as the engine decides with it. */
+    public static CronSchedule schedule(ScheduleSpec spec) {
+        CronExpression expression = parse(spec.cron(), spec.timezone());
+        return new CronSchedule(after -> Optional.ofNullable(expression.getNextValidTimeAfter(Date.from(after)))
+                .map(Date::toInstant), spec.catchup(), spec.startDate(), spec.endDate());
+    }
+
+    private static CronExpression parse(String cron, String timezone) {
         try {
             CronExpression expression = new CronExpression(toQuartz(cron));
             expression.setTimeZone(TimeZone.getTimeZone(timezone));
-            return Optional.ofNullable(expression.getNextValidTimeAfter(Date.from(after))).map(Date::toInstant);
+            return expression;
         } catch (ParseException e) {
             throw new IllegalArgumentException("'" + cron + "' is not a valid cron expression: " + e.getMessage(), e);
         }

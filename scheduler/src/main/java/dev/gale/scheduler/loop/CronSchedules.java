@@ -2,13 +2,12 @@ package dev.gale.scheduler.loop;
 
 import dev.gale.sdk.spec.DagSpec;
 import dev.gale.sdk.spec.ScheduleSpec;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TimeZone;
-import java.util.function.BiConsumer;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
@@ -16,6 +15,7 @@ import org.quartz.JobDetail;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
@@ -26,22 +26,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fires DAG cron schedules through Quartz's clustered JDBC job store in PostgreSQL: each fire time
- * reaches exactly one scheduler process, which creates the scheduled run for that logical date (and
- * a unique index makes a second creation a no-op, should Quartz ever fire twice).
+ * Wakes the schedulers when DAG runs are due, through Quartz's clustered JDBC job store in PostgreSQL:
+ * at each cron fire time of each DAG, and every {@code passEvery} besides, so that fires missed while
+ * every scheduler was down or while a DAG was paused get their runs soon after, and backfills start
+ * their next runs. Each wake-up reaches one scheduler of the cluster. What is due is decided by
+ * {@link dev.gale.scheduler.service.ScheduledRuns}, not by Quartz's misfire rules, and a unique index
+ * makes a second creation of a run a no-op.
  */
 public final class CronSchedules implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CronSchedules.class);
     private static final String GROUP = "gale-dags";
-    private static final String DAG_ID = "dagId";
+    private static final JobKey PASS = JobKey.jobKey("pass", "gale");
 
     private final Scheduler quartz;
 
+    private final Duration passEvery;
+
     /**
      * @param quartzDataSource a name registered with Quartz's connection manager
-     * @param createRun        creates the scheduled run of a DAG for a logical date
+     * @param pass             creates the scheduled runs that are due (and starts backfills' runs)
+     * @param passEvery        how often {@code pass} also runs between fires
      */
-    public CronSchedules(String quartzDataSource, BiConsumer<String, Instant> createRun) {
+    public CronSchedules(String quartzDataSource, Runnable pass, Duration passEvery) {
+        this.passEvery = passEvery;
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", "gale");
         p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
@@ -59,10 +66,7 @@ public final class CronSchedules implements AutoCloseable {
             // Quartz keeps one scheduler per name and JVM; forget it so that another (a test's second
             // scheduler process, say) gets its own cluster member rather than this one.
             SchedulerRepository.getInstance().remove("gale");
-            quartz.setJobFactory((bundle, scheduler) -> (Job) context -> {
-                String dagId = context.getMergedJobDataMap().getString(DAG_ID);
-                createRun.accept(dagId, context.getScheduledFireTime().toInstant());
-            });
+            quartz.setJobFactory((bundle, scheduler) -> (Job) context -> pass.run());
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot set up Quartz for cron schedules: " + e.getMessage(), e);
         }
@@ -79,6 +83,14 @@ public final class CronSchedules implements AutoCloseable {
     /** Makes Quartz's triggers match the DAGs' cron schedules: adds, replaces, and removes. */
     public void sync(Collection<DagSpec> dags) {
         try {
+            if (!quartz.checkExists(PASS)) {
+                JobDetail job = JobBuilder.newJob(Job.class).withIdentity(PASS).storeDurably().build();
+                Trigger every = TriggerBuilder.newTrigger().withIdentity(TriggerKey.triggerKey("pass", "gale"))
+                        .forJob(job).withSchedule(SimpleScheduleBuilder.simpleSchedule()
+                                .withIntervalInMilliseconds(passEvery.toMillis()).repeatForever()
+                                .withMisfireHandlingInstructionNextWithRemainingCount()).build();
+                quartz.scheduleJob(job, Set.of(every), true);
+            }
             Set<JobKey> wanted = new HashSet<>();
             for (DagSpec dag : dags) {
                 ScheduleSpec schedule = dag.schedule();
@@ -87,19 +99,17 @@ public final class CronSchedules implements AutoCloseable {
                 }
                 JobKey key = JobKey.jobKey(dag.dagId(), GROUP);
                 wanted.add(key);
-                JobDetail job = JobBuilder.newJob(Job.class).withIdentity(key).usingJobData(DAG_ID, dag.dagId())
-                        .storeDurably().build();
+                JobDetail job = JobBuilder.newJob(Job.class).withIdentity(key).storeDurably().build();
+                // A missed fire needs no replay by Quartz: the next pass creates what it missed.
                 CronScheduleBuilder cron = CronScheduleBuilder.cronSchedule(CronExpressions.toQuartz(schedule.cron()))
-                        .inTimeZone(TimeZone.getTimeZone(schedule.timezone()));
-                // Without catchup, fires missed while down are dropped; with it, each one creates its run.
-                cron = schedule.catchup() ? cron.withMisfireHandlingInstructionIgnoreMisfires()
-                        : cron.withMisfireHandlingInstructionDoNothing();
+                        .inTimeZone(TimeZone.getTimeZone(schedule.timezone())).withMisfireHandlingInstructionDoNothing();
                 Trigger trigger = TriggerBuilder.newTrigger().withIdentity(TriggerKey.triggerKey(dag.dagId(), GROUP))
                         .forJob(job).withSchedule(cron).build();
                 Trigger existing = quartz.getTrigger(trigger.getKey());
                 if (existing instanceof org.quartz.CronTrigger c && c.getCronExpression()
                         .equals(((org.quartz.CronTrigger) trigger).getCronExpression())
-                        && c.getTimeZone().equals(((org.quartz.CronTrigger) trigger).getTimeZone())) {
+                        && c.getTimeZone().equals(((org.quartz.CronTrigger) trigger).getTimeZone())
+                        && c.getMisfireInstruction() == trigger.getMisfireInstruction()) {
                     continue;
                 }
                 quartz.scheduleJob(job, Set.of(trigger), true);

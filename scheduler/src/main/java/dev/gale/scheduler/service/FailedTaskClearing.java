@@ -1,11 +1,9 @@
 package dev.gale.scheduler.service;
 
+import dev.gale.scheduler.engine.Downstream;
 import dev.gale.scheduler.engine.TaskInstanceState;
 import dev.gale.scheduler.engine.TaskStates;
 import dev.gale.sdk.spec.DagSpec;
-import dev.gale.sdk.spec.TaskSpec;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -20,24 +18,12 @@ final class FailedTaskClearing {
     }
 
     static Set<String> tasksToClear(DagSpec dag, Map<String, TaskStates> states) {
-        Set<String> cleared = new LinkedHashSet<>();
-        Deque<String> pending = new ArrayDeque<>();
+        Set<String> failed = new LinkedHashSet<>();
         states.forEach((taskId, state) -> {
             if (state.count(TaskInstanceState.FAILED) + state.count(TaskInstanceState.UPSTREAM_FAILED) > 0) {
-                pending.add(taskId);
+                failed.add(taskId);
             }
         });
-        while (!pending.isEmpty()) {
-            String taskId = pending.poll();
-            if (!cleared.add(taskId)) {
-                continue;
-            }
-            for (TaskSpec task : dag.tasks()) {
-                if (task.upstream().contains(taskId)) {
-                    pending.add(task.taskId());
-                }
-            }
-        }
-        return cleared;
+        return Downstream.withDownstream(dag, failed);
     }
 }

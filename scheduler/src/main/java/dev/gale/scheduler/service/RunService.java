@@ -112,10 +112,39 @@ public final class RunService {
             // A required param without default cannot be scheduled; the DAG author learns it from the log.
             throw new InvalidConfException(dagId, defaults.violations());
         }
-        NewDagRun run = new NewDagRun("scheduled__" + RUN_ID_TIME.format(logicalDate), dag.get().currentVersion(),
+        // Run ids are unique over all DAGs; the logical date alone would let one DAG's fire take another's.
+        NewDagRun run = new NewDagRun("scheduled__" + RUN_ID_TIME.format(logicalDate) + "_" + randomSuffix(),
+                dag.get().currentVersion(),
                 "scheduled", "{}", paramsJson(dag.get().currentVersion().spec(), defaults.params()), logicalDate, clock.instant(), null, null,
                 null);
         return store.createRun(run, RunDecider::decide);
+    }
+
+    /**
+     * Creates one {@code backfill} run of a DAG for a logical date, paused DAG or not (a paused
+     * schedule is the usual state while backfilling). {@code key} names the run: a second call with the
+     * same key returns the same run, whichever scheduler makes it.
+     *
+     * @throws UnknownDagException  when the DAG does not exist
+     * @throws InvalidConfException when conf breaks the params of the DAG's current version
+     */
+    public DagRunView triggerBackfill(String dagId, Map<String, Object> conf, Instant logicalDate, String key) {
+        Optional<KeyedRun> earlier = store.findRunByIdempotencyKey(dagId, key);
+        if (earlier.isPresent()) {
+            return earlier.get().run();
+        }
+        DagSummary dag = store.findDag(dagId).orElseThrow(() -> new UnknownDagException(dagId));
+        DagSpec spec = dag.currentVersion().spec();
+        ParamValidator.Result validation = ParamValidator.validate(spec.params(), conf);
+        if (!validation.valid()) {
+            throw new InvalidConfException(dagId, validation.violations());
+        }
+        NewDagRun run = new NewDagRun("backfill__" + RUN_ID_TIME.format(logicalDate) + "_" + randomSuffix(),
+                dag.currentVersion(), "backfill", json.writeValueAsString(SecretParams.mask(spec.params(), conf)),
+                paramsJson(spec, validation.params()), logicalDate, clock.instant(), null, key, key);
+        return store.createRun(run, RunDecider::decide)
+                .or(() -> store.findRunByIdempotencyKey(dagId, key).map(KeyedRun::run))
+                .orElseThrow(() -> new IllegalStateException("backfill run '" + key + "' is taken but cannot be read"));
     }
 
     /**
@@ -215,10 +244,14 @@ public final class RunService {
 
     /** Readable, time-ordered and unique without coordination: {@code manual__20261121T020308123Z_k3j2h1}. */
     private String newRunId(String runType, Instant now) {
-        StringBuilder id = new StringBuilder(runType).append("__").append(RUN_ID_TIME.format(now)).append('_');
+        return runType + "__" + RUN_ID_TIME.format(now) + "_" + randomSuffix();
+    }
+
+    private String randomSuffix() {
+        StringBuilder suffix = new StringBuilder();
         for (int i = 0; i < 6; i++) {
-            id.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+            suffix.append(ALPHABET[random.nextInt(ALPHABET.length)]);
         }
-        return id.toString();
+        return suffix.toString();
     }
 }

@@ -261,33 +261,35 @@ final class RunDecisions {
      */
     void promoteScheduled(DSLContext db) {
         db.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(QUEUEING_LOCK))).fetch();
+        // Free slots of every pool that has work waiting, first: a pool with none left is left out of the
+        // candidates, so that a full pool's backlog cannot fill the batch and starve the other pools.
+        Map<String, Integer> poolFree = new HashMap<>();
+        for (String pool : db.selectDistinct(TASK_INSTANCE.POOL).from(TASK_INSTANCE)
+                .where(TASK_INSTANCE.STATE.eq(TaskInstanceState.SCHEDULED.wireName()), TASK_INSTANCE.POOL.isNotNull())
+                .fetch(TASK_INSTANCE.POOL)) {
+            Integer slots = db.select(POOL.SLOTS).from(POOL).where(POOL.NAME.eq(pool)).fetchOne(POOL.SLOTS);
+            int used = db.fetchCount(TASK_INSTANCE, TASK_INSTANCE.POOL.eq(pool), TASK_INSTANCE.STATE.in(ACTIVE));
+            poolFree.put(pool, (slots == null ? DEFAULT_POOL_SLOTS : slots) - used);
+        }
+        List<String> full = poolFree.entrySet().stream().filter(e -> e.getValue() <= 0).map(Map.Entry::getKey).toList();
         var rows = db.select(TASK_INSTANCE.ID, DAG_RUN.DAG_ID, TASK_INSTANCE.POOL, DAG_RUN.DAG_VERSION_ID,
                         TASK_INSTANCE.PRIORITY_WEIGHT)
                 .from(TASK_INSTANCE).join(DAG_RUN).on(DAG_RUN.ID.eq(TASK_INSTANCE.DAG_RUN_ID))
                 .where(TASK_INSTANCE.STATE.eq(TaskInstanceState.SCHEDULED.wireName()))
+                .and(full.isEmpty() ? DSL.noCondition() : TASK_INSTANCE.POOL.isNull().or(TASK_INSTANCE.POOL.notIn(full)))
                 .orderBy(TASK_INSTANCE.PRIORITY_WEIGHT.desc(), TASK_INSTANCE.ID)
                 .limit(1_000).fetch();
         if (rows.isEmpty()) {
             return;
         }
         List<Queueing.Candidate> candidates = new ArrayList<>();
-        Set<String> pools = new HashSet<>();
         Set<String> limitedDags = new HashSet<>();
         for (var r : rows) {
             Integer limit = specOfVersion.apply(r.value4()).maxActiveTasks();
             candidates.add(new Queueing.Candidate(r.value1(), r.value2(), r.value3(), limit, r.value5()));
-            if (r.value3() != null) {
-                pools.add(r.value3());
-            }
             if (limit != null) {
                 limitedDags.add(r.value2());
             }
-        }
-        Map<String, Integer> poolFree = new HashMap<>();
-        for (String pool : pools) {
-            Integer slots = db.select(POOL.SLOTS).from(POOL).where(POOL.NAME.eq(pool)).fetchOne(POOL.SLOTS);
-            int used = db.fetchCount(TASK_INSTANCE, TASK_INSTANCE.POOL.eq(pool), TASK_INSTANCE.STATE.in(ACTIVE));
-            poolFree.put(pool, (slots == null ? DEFAULT_POOL_SLOTS : slots) - used);
         }
         Map<String, Integer> dagActive = new HashMap<>();
         for (String dagId : limitedDags) {

@@ -14,11 +14,8 @@ import dev.gale.scheduler.service.TaskExecutionService;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.testing.TestPostgres;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.jooq.DSLContext;
@@ -94,29 +91,5 @@ class TaskStartIT {
         assertThat(tasks.start(attempt)).isEqualTo(ReportOutcome.STALE);
         assertThat(tasks.start(new TaskAttempt(attempt.taskInstanceId(), attempt.attempt() + 1)))
                 .isEqualTo(ReportOutcome.STALE);
-    }
-
-    /** A clock the tests move by hand; microsecond steps, as PostgreSQL stores them. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

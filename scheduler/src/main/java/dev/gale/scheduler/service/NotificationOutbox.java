@@ -1,0 +1,32 @@
+package dev.gale.scheduler.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The outbox of run notifications (filled by the database as runs end) and the runs' deadlines. */
+public interface NotificationOutbox {
+    /**
+     * Claims up to {@code limit} pending notifications that are due, counting an attempt for each and
+     * hiding them from other dispatchers for {@code lease}: one that is not recorded by then (its
+     * dispatcher died) is delivered again.
+     */
+    List<PendingNotification> claimDue(Instant now, Duration lease, int limit);
+
+    void delivered(long id, int statusCode, Instant now);
+
+    /** Records a failed attempt; {@code retryAt} empty gives up on the notification. */
+    void attemptFailed(long id, Integer statusCode, String error, Optional<Instant> retryAt);
+
+    /** Records the missed deadline of each unfinished run past it, once, and enqueues its notifications. */
+    int recordMissedDeadlines(Instant now);
+
+    List<NotificationView> forRun(String dagId, String runId);
+
+    /** When the run had to finish by and when it was found late (null if it was not); empty without a deadline. */
+    Optional<RunDeadline> deadline(String dagId, String runId);
+
+    record RunDeadline(Instant dueAt, Instant missedAt) {
+    }
+}

@@ -1,0 +1,78 @@
+package dev.gale.scheduler.service;
+
+import dev.gale.scheduler.engine.CronSchedule;
+import dev.gale.scheduler.engine.ScheduledFires;
+import dev.gale.sdk.spec.DagSpec;
+import dev.gale.sdk.spec.ScheduleSpec;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the scheduled runs of cron DAGs that are due, as {@link ScheduledFires} decides: on each
+ * cron fire, after a scheduler was down, and when a paused DAG is unpaused. Each logical date gets one
+ * run however many schedulers call this at once.
+ */
+public final class ScheduledRuns {
+    private static final Logger log = LoggerFactory.getLogger(ScheduledRuns.class);
+    /** A DAG with catchup far behind gets this many runs per pass, oldest first; the next pass goes on. */
+    private static final int MAX_RUNS_PER_PASS = 500;
+
+    private final SchedulerStore store;
+    private final ScheduleStore schedules;
+    private final RunService runs;
+    private final Function<ScheduleSpec, CronSchedule> calendar;
+    private final Clock clock;
+
+    /** @param calendar reads a DAG's cron schedule ({@code CronExpressions::schedule}) */
+    public ScheduledRuns(SchedulerStore store, ScheduleStore schedules, RunService runs,
+                         Function<ScheduleSpec, CronSchedule> calendar, Clock clock) {
+        this.store = store;
+        this.schedules = schedules;
+        this.runs = runs;
+        this.calendar = calendar;
+        this.clock = clock;
+    }
+
+    /** Creates the due runs of every unpaused cron DAG; returns how many it created. */
+    public int createDue() {
+        Map<String, Instant> latest = schedules.latestScheduledLogicalDates();
+        int created = 0;
+        for (DagSummary dag : store.listDags()) {
+            created += createDue(dag, Optional.ofNullable(latest.get(dag.dagId())));
+        }
+        return created;
+    }
+
+    private int createDue(DagSummary dag, Optional<Instant> latest) {
+        DagSpec spec = dag.currentVersion().spec();
+        if (spec.schedule() == null || spec.schedule().cron() == null) {
+            return 0;
+        }
+        Instant now = clock.instant();
+        // Recorded even while paused, so that a DAG paused from its first load still catches up from then.
+        Instant firstSeen = schedules.firstSeen(dag.dagId(), now);
+        if (dag.paused()) {
+            return 0;
+        }
+        List<Instant> due = ScheduledFires.due(calendar.apply(spec.schedule()), latest, firstSeen, now,
+                MAX_RUNS_PER_PASS);
+        int created = 0;
+        for (Instant logicalDate : due) {
+            try {
+                if (runs.triggerScheduled(dag.dagId(), logicalDate).isPresent()) {
+                    created++;
+                }
+            } catch (InvalidConfException e) {
+                log.error("Scheduled run of {} not created: {}", dag.dagId(), e.getMessage());
+                return created;
+            }
+        }
+        return created;
+    }
+}
