@@ -10,6 +10,7 @@ import dev.langchain4j.store.embedding.EmbeddingMatch;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +19,7 @@ class LuceneEmbeddingStoreTest {
     Path dir;
 
     private static Chunk chunk(String path, int index, String text) {
-        return new Chunk(path + "#" + index, path, "Heading", index, text, "fp-" + path);
+        return new Chunk(path + "#" + index, path, "Heading", index, text, "fp-" + path, "markdown", "2026-01-01", Map.of());
     }
 
     private static void add(LuceneEmbeddingStore store, Chunk chunk, float... vector) {

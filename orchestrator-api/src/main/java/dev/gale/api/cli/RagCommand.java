@@ -27,7 +27,8 @@ public final class RagCommand {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Ingest a directory of documents"
-            + " (Markdown, text, HTML, PDF) and/or file: URLs; unchanged documents are skipped, deleted ones removed."
+            + " (Markdown, MDX, reStructuredText, AsciiDoc, Jupyter, HTML, PDF, Word, PowerPoint, OpenDocument, text)"
+            + " and/or file: URLs; unchanged documents are skipped, deleted ones removed."
             + " Exits 0 when the run succeeded (failed documents are listed), 1 when it failed, "
             + RunsCommand.STILL_RUNNING + " when it was still running at the deadline.")
     static final class Ingest implements Callable<Integer> {
