@@ -259,6 +259,8 @@ public final class RagIngest {
                 metadata.put("chunks", chunks);
                 metadata.put("embeddingModel", embeddingModel);
                 metadata.put("dimensions", dims);
+                metadata.put("chunkSize", ctx.param("chunkSize", Integer.class));
+                metadata.put("chunkOverlap", ctx.param("chunkOverlap", Integer.class));
                 metadata.put("store", "lucene (HNSW vectors + BM25 text)");
                 metadata.put("indexPath", indexPath.toString());
                 metadata.put("added", added.size());

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,15 +53,14 @@ final class DocumentFormats {
         types.put(".odt", "odt");
         types.put(".txt", "text");
         types.put(".text", "text");
-        return Map.copyOf(types);
+        return Collections.unmodifiableMap(types);
     }
 
-    /** What the types are, for an error message: "Markdown (.md, .markdown), ...". */
+    /** What the types are, for an error message: "markdown (.md, .markdown), mdx (.mdx), ...". */
     static String described() {
         return TYPES.entrySet().stream().collect(Collectors.groupingBy(Map.Entry::getValue,
                         LinkedHashMap::new, Collectors.mapping(Map.Entry::getKey, Collectors.joining(", "))))
-                .entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
+                .entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
     }
 
     /** Parses {@code bytes} as a document of {@code type}; a document that cannot be read fails naming {@code path}. */

@@ -1,6 +1,7 @@
 package dev.gale.llm.rag;
 
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.lucene.document.Document;
@@ -47,7 +48,11 @@ final class LuceneFilters {
             }
         });
         if (metadata.get("date") instanceof String date) {
-            doc.add(new LongPoint(DAY, LocalDate.parse(date).toEpochDay()));
+            try {
+                doc.add(new LongPoint(DAY, LocalDate.parse(date).toEpochDay()));
+            } catch (DateTimeParseException e) {
+                // A segment added through LangChain4j's API may carry any "date"; it is then not date-filterable.
+            }
         }
     }
 
