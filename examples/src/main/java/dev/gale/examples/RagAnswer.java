@@ -13,7 +13,6 @@ import dev.gale.sdk.TaskBuilder;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,17 +52,9 @@ public final class RagAnswer {
                 .param(Param.string("question").required().description("What to ask"))
                 .param(Param.string("index").defaultValue("docs").description("The index to search, under"
                         + " $GALE_HOME/indexes"))
-                .param(Param.integer("topK").defaultValue(8).min(1).max(100)
-                        .description("Chunks retrieved for each wording"))
                 .param(Param.integer("sources").defaultValue(4).min(1).max(20)
-                        .description("Chunks the answer is drawn from"))
-                .param(Param.integer("candidates").defaultValue(10).min(1).max(50)
-                        .description("Fused chunks the reranker orders before the best 'sources' are kept"))
-                .param(Param.string("rerank").defaultValue("auto").oneOf("auto", "llm", "none")
-                        .description("auto: rerank with the chat model when one is configured; llm: always (fails"
-                                + " without one); none: keep the fused order"))
-                .param(Param.object("filter").defaultValue(Map.of()).description("Search only part of the index:"
-                        + " {\"pathPrefix\", \"type\", \"heading\", \"dateFrom\", \"dateTo\", \"fields\": {front matter}}"));
+                        .description("Chunks the answer is drawn from"));
+        RagRetrieval.params(dag);
 
         TaskBuilder rephrase = dag.task("rephrase", ctx -> {
             String question = ctx.param("question", String.class).strip();

@@ -65,14 +65,8 @@ public final class RagEval {
                         + " \"source\" (a path, or the end of one, e.g. \"gpu-workers.md\"; or a list), \"answer\""
                         + " (optional words the answer holds)}"))
                 .param(Param.string("index").defaultValue(indexes.getFirst()).oneOf(indexes.toArray())
-                        .description("The index to measure, under $GALE_HOME/indexes"))
-                .param(Param.integer("topK").defaultValue(8).min(1).max(100)
-                        .description("Chunks retrieved for each wording"))
-                .param(Param.integer("candidates").defaultValue(10).min(5).max(50)
-                        .description("Fused chunks ranked (and reranked); a document beyond them counts as not found"))
-                .param(Param.string("rerank").defaultValue("auto").oneOf("auto", "llm", "none")
-                        .description("As in rag_answer: auto reranks with the chat model when one is configured"))
-                .param(Param.object("filter").defaultValue(Map.of()).description("As in rag_answer"));
+                        .description("The index to measure, under $GALE_HOME/indexes"));
+        RagRetrieval.params(dag);
 
         TaskBuilder questions = dag.task("questions", ctx -> {
             RetrievalFilter.of(ctx.params().get("filter")); // a bad filter fails here, once, saying what to write

@@ -93,8 +93,8 @@ public final class RagIngest {
                 .owner("gale").tags("example", "rag", "llm")
                 .maxActiveRuns(1)
                 .param(Param.string("path").defaultValue("").description("A directory of documents (Markdown, MDX,"
-                        + " reStructuredText, AsciiDoc, notebooks, text, HTML, PDF, Word, PowerPoint, OpenDocument), read"
-                        + " recursively; absolute, or relative to the worker's directory"))
+                        + " reStructuredText, AsciiDoc, notebooks, text, HTML, PDF, Word, PowerPoint, OpenDocument),"
+                        + " read recursively; absolute, or relative to the worker's directory"))
                 .param(Param.array("urls").defaultValue(List.of()).description("file: URLs of more documents"))
                 .param(Param.string("index").defaultValue(indexes.getFirst()).oneOf(indexes.toArray())
                         .description("The index to write, under $GALE_HOME/indexes"))

@@ -9,6 +9,8 @@ import dev.gale.llm.rag.LuceneEmbeddingStore;
 import dev.gale.llm.rag.QueryRewordings;
 import dev.gale.llm.rag.RankFusion;
 import dev.gale.llm.rag.RetrievalFilter;
+import dev.gale.sdk.DagBuilder;
+import dev.gale.sdk.Param;
 import dev.gale.sdk.TaskContext;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The retrieval steps that rag_answer runs and rag_eval measures, so that what is measured is what
@@ -45,6 +48,21 @@ final class RagRetrieval {
 
     /** Hits in their final order, and which reranker ordered them (or why none did). */
     record Ranked(List<Hit> hits, String rerankedBy) {
+    }
+
+    /** Adds the retrieval params that rag_answer and rag_eval share: topK, candidates, rerank and filter. */
+    static void params(DagBuilder dag) {
+        dag.param(Param.integer("topK").defaultValue(8).min(1).max(100)
+                        .description("Chunks retrieved for each wording"))
+                .param(Param.integer("candidates").defaultValue(10).min(5).max(50)
+                        .description("Fused chunks the reranker orders (rag_answer then keeps the best 'sources';"
+                                + " rag_eval counts a document beyond them as not found)"))
+                .param(Param.string("rerank").defaultValue("auto").oneOf("auto", "llm", "none")
+                        .description("auto: rerank with the chat model when one is configured; llm: always (fails"
+                                + " without one); none: keep the fused order"))
+                .param(Param.object("filter").defaultValue(Map.of()).description("Search only part of the index:"
+                        + " {\"pathPrefix\", \"type\", \"heading\", \"dateFrom\", \"dateTo\","
+                        + " \"fields\": {front matter}}"));
     }
 
     /** The question and 3 rewordings: a chat model's when one is configured, else the question's keywords. */

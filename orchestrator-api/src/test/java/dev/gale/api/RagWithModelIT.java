@@ -181,8 +181,8 @@ class RagWithModelIT {
 
     @Test
     void ragEvalMeasuresTheRerankedRetrievalAndRecordsWhichRerankerItUsed() throws Exception {
-        JsonNode eval = run("rag_eval", "{\"questions\": [{\"question\": \"For how many days are backups kept?\", \"source\":"
-                + " \"backups.md\", \"answer\": \"seven days\"}, {\"question\": \"Who gets paged as the on-call"
+        JsonNode eval = run("rag_eval", "{\"questions\": [{\"question\": \"For how many days are backups kept?\","
+                + " \"source\": \"backups.md\", \"answer\": \"seven days\"}, {\"question\": \"Who gets paged as the on-call"
                 + " engineer?\", \"source\": \"alerts.md\"}]}");
 
         assertThat(eval.get("state").asString()).as(eval.toString()).isEqualTo("success");

@@ -70,7 +70,7 @@ public final class DocumentChunker {
         return chunks;
     }
 
-    /** The document's date: its {@code date} field when that begins with an ISO date, else the file's modification day. */
+    /** The document's date: its {@code date} field when it begins with an ISO date, else the file's modification day. */
     private static String date(ParsedDocument document, Path file) {
         List<String> declared = document.fields().get("date");
         if (declared != null && !declared.isEmpty()) {

@@ -65,7 +65,8 @@ final class LuceneFilters {
         if (filter.pathPrefix() != null) {
             String prefix = filter.pathPrefix();
             all.add(prefix.startsWith("/") ? new PrefixQuery(new Term(META + "path", prefix))
-                    : new WildcardQuery(new Term(META + "path", "*/" + escape(prefix) + "*")), BooleanClause.Occur.FILTER);
+                    : new WildcardQuery(new Term(META + "path", "*/" + escape(prefix) + "*")),
+                    BooleanClause.Occur.FILTER);
         }
         if (!filter.types().isEmpty()) {
             BooleanQuery.Builder any = new BooleanQuery.Builder();

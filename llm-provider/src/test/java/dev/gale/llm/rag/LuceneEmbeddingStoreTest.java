@@ -21,7 +21,8 @@ class LuceneEmbeddingStoreTest {
     Path dir;
 
     private static Chunk chunk(String path, int index, String text) {
-        return new Chunk(path + "#" + index, path, "Heading", index, text, "fp-" + path, "markdown", "2026-01-01", Map.of());
+        return new Chunk(path + "#" + index, path, "Heading", index, text, "fp-" + path, "markdown", "2026-01-01",
+                Map.of());
     }
 
     private static void add(LuceneEmbeddingStore store, Chunk chunk, float... vector) {
@@ -152,12 +153,13 @@ class LuceneEmbeddingStoreTest {
     @Test
     void vectorsLongerThanTheMostTheIndexTakesAreRefusedWithTheLimitNamed() {
         try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForWriting(dir)) {
-            assertThatThrownBy(() -> add(store, chunk("a.md", 0, "x"), new float[LuceneEmbeddingStore.MAX_DIMENSIONS + 1]))
-                    .hasMessageContaining("at most 4096");
+            float[] tooLong = new float[LuceneEmbeddingStore.MAX_DIMENSIONS + 1];
+            assertThatThrownBy(() -> add(store, chunk("a.md", 0, "x"), tooLong)).hasMessageContaining("at most 4096");
         }
     }
 
-    private static Chunk filed(String path, String type, String heading, String date, Map<String, List<String>> fields) {
+    private static Chunk filed(String path, String type, String heading, String date,
+                               Map<String, List<String>> fields) {
         return new Chunk(path + "#0", path, heading, 0, heading + " text", "fp-" + path, type, date, fields);
     }
 

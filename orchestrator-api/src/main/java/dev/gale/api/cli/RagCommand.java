@@ -20,8 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code gale rag ingest|ask|eval}: the RAG example DAGs ({@code rag_ingest}, {@code rag_answer},
- * {@code rag_eval}) in one command each, over the REST API. Paths are sent absolute, so the command works from any directory
- * when the worker shares the machine's files (standalone).
+ * {@code rag_eval}) in one command each, over the REST API. Paths are sent absolute, so the command works
+ * from any directory when the worker shares the machine's files (standalone).
  */
 @Command(name = "rag", mixinStandardHelpOptions = true, description = "Ingest documents into an index, ask"
         + " questions of it and measure its retrieval (runs the rag_ingest, rag_answer and rag_eval DAGs over the REST"
