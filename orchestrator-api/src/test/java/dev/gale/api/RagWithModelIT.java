@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * rag_answer and rag_eval when a chat model is configured (an OpenAI-compatible server on localhost): the
  * model rewords the question, rates the candidates (the rerank step, cached per question and chunk) and
- * writes the answer citing its sources; embeddings stay in-process. A rewording the model gets wrong falls
+ * writes the answer citing its sources; embeddings stay in-process, with the catalog's second offline
+ * model (BGE small), which ingest and retrieval both use. A rewording the model gets wrong falls
  * back to keywords, and the result says so.
  */
 class RagWithModelIT {
@@ -89,7 +90,9 @@ class RagWithModelIT {
         String catalog = """
                 {"providers": [{"name": "openai", "type": "openai-compatible", "baseUrl": "http://127.0.0.1:%d/v1",
                   "models": [{"model": "gpt-4o-mini", "capabilities": ["chat"], "qualityTier": 2,
-                              "contextTokens": 128000, "typicalLatencyMs": 800}]}]}"""
+                              "contextTokens": 128000, "typicalLatencyMs": 800}]},
+                 {"name": "offline", "type": "in-process",
+                  "models": [{"model": "bge-small-en-v1.5-q", "capabilities": ["embedding"], "qualityTier": 2}]}]}"""
                 .formatted(openAi.getAddress().getPort());
         home = Files.createTempDirectory("rag-model-home");
         corpus = Files.createTempDirectory("rag-model-corpus");
@@ -100,7 +103,7 @@ class RagWithModelIT {
         gale = new GaleTestServer(Map.of("gale.llm.catalog", catalog));
         JsonNode ingest = run("rag_ingest", "{\"path\":\"" + corpus + "\"}");
         assertThat(ingest.get("state").asString()).as(ingest.toString()).isEqualTo("success");
-        assertThat(ingest.get("result").get("embeddingModel").asString()).isEqualTo("local/all-minilm-l6-v2");
+        assertThat(ingest.get("result").get("embeddingModel").asString()).isEqualTo("offline/bge-small-en-v1.5-q");
     }
 
     @AfterAll
