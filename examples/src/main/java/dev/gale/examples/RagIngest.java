@@ -92,8 +92,9 @@ public final class RagIngest {
                         + " split, embedded and stored; unchanged ones skipped, deleted ones removed.")
                 .owner("gale").tags("example", "rag", "llm")
                 .maxActiveRuns(1)
-                .param(Param.string("path").defaultValue("").description("A directory of documents (Markdown, text,"
-                        + " HTML, PDF), read recursively; absolute, or relative to the worker's directory"))
+                .param(Param.string("path").defaultValue("").description("A directory of documents (Markdown, MDX,"
+                        + " reStructuredText, AsciiDoc, notebooks, text, HTML, PDF, Word, PowerPoint, OpenDocument),"
+                        + " read recursively; absolute, or relative to the worker's directory"))
                 .param(Param.array("urls").defaultValue(List.of()).description("file: URLs of more documents"))
                 .param(Param.string("index").defaultValue(indexes.getFirst()).oneOf(indexes.toArray())
                         .description("The index to write, under $GALE_HOME/indexes"))
@@ -258,6 +259,8 @@ public final class RagIngest {
                 metadata.put("chunks", chunks);
                 metadata.put("embeddingModel", embeddingModel);
                 metadata.put("dimensions", dims);
+                metadata.put("chunkSize", ctx.param("chunkSize", Integer.class));
+                metadata.put("chunkOverlap", ctx.param("chunkOverlap", Integer.class));
                 metadata.put("store", "lucene (HNSW vectors + BM25 text)");
                 metadata.put("indexPath", indexPath.toString());
                 metadata.put("added", added.size());

@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  *  "retry": {"attempts": 3, "initialBackoffMs": 500}}
  * }</pre>
  * A model is external (its calls leave the deployment) when its provider is: by default the
- * hosted APIs are, Ollama and OpenAI-compatible servers are not. The in-process embedding model
+ * hosted APIs are, Ollama, OpenAI-compatible servers and {@code in-process} models are not. The in-process embedding model
  * {@value #LOCAL_PROVIDER}/{@value #MINILM} is always there; when no provider offers chat,
  * {@value #LOCAL_PROVIDER}/{@value #EXTRACTIVE} answers instead and says that no model was configured.
  */
@@ -42,8 +42,9 @@ public record LlmCatalog(List<Provider> providers, Retry retry) {
 
     /** The provider types, each backed by its LangChain4j module. */
     public static final Set<String> TYPES = Set.of("openai", "azure-openai", "openai-compatible", "anthropic", "ollama",
-            "mistral", "gemini");
-    private static final Set<String> INTERNAL_BY_DEFAULT = Set.of("ollama", "openai-compatible");
+            "mistral", "gemini", InProcessEmbeddingModels.TYPE);
+    private static final Set<String> INTERNAL_BY_DEFAULT = Set.of("ollama", "openai-compatible",
+            InProcessEmbeddingModels.TYPE);
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
 
@@ -146,6 +147,12 @@ public record LlmCatalog(List<Provider> providers, Retry retry) {
                 if (model.model() == null || model.model().isBlank()) {
                     throw new IllegalArgumentException(where + " has a model without \"model\", its name as the"
                             + " provider spells it");
+                }
+                if (provider.type().equals(InProcessEmbeddingModels.TYPE) && (!InProcessEmbeddingModels.offers(
+                        model.model()) || !model.capabilities().equals(List.of("embedding")))) {
+                    throw new IllegalArgumentException(where + ", model '" + model.model() + "': an in-process"
+                            + " provider offers the embedding model \"" + InProcessEmbeddingModels.BGE_SMALL
+                            + "\" only, with capabilities [\"embedding\"]");
                 }
                 for (String capability : model.capabilities()) {
                     try {

@@ -57,6 +57,7 @@ final class ProviderModels {
                     .modelName(model).timeout(timeout).maxRetries(0).build();
             case "gemini" -> GoogleAiEmbeddingModel.builder().baseUrl(provider.baseUrl()).apiKey(provider.apiKey())
                     .modelName(model).timeout(timeout).maxRetries(0).build();
+            case InProcessEmbeddingModels.TYPE -> InProcessEmbeddingModels.of(model);
             default -> throw new IllegalArgumentException("provider '" + provider.name() + "' (" + provider.type()
                     + ") offers no embedding models; remove \"embedding\" from its models' capabilities");
         };

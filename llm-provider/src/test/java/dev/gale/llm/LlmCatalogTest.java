@@ -43,7 +43,7 @@ class LlmCatalogTest {
     void mistakesAreReportedWithWhatToWrite() {
         assertThatThrownBy(() -> LlmCatalog.parse("{\"providers\":[{\"name\":\"x\",\"type\":\"openia\"}]}"))
                 .hasMessageContaining("LLM catalog provider 'x' has type 'openia'; the types are [anthropic,"
-                        + " azure-openai, gemini, mistral, ollama, openai, openai-compatible]");
+                        + " azure-openai, gemini, in-process, mistral, ollama, openai, openai-compatible]");
         assertThatThrownBy(() -> LlmCatalog.parse("{\"providers\":[{\"name\":\"v\",\"type\":\"openai-compatible\"}]}"))
                 .hasMessageContaining("needs \"baseUrl\"");
         assertThatThrownBy(() -> LlmCatalog.parse("{\"providers\":[{\"name\":\"local\",\"type\":\"ollama\"}]}"))
@@ -51,8 +51,26 @@ class LlmCatalogTest {
         assertThatThrownBy(() -> LlmCatalog.parse("{\"providers\":[{\"name\":\"o\",\"type\":\"ollama\","
                 + "\"models\":[{\"model\":\"m\",\"capabilities\":[\"poetry\"]}]}]}"))
                 .hasMessageContaining("capability 'poetry' is not one of chat, embedding, vision, tools");
+        assertThatThrownBy(() -> LlmCatalog.parse("{\"providers\":[{\"name\":\"offline\",\"type\":\"in-process\","
+                + "\"models\":[{\"model\":\"e5-large\",\"capabilities\":[\"embedding\"]}]}]}"))
+                .hasMessageContaining("model 'e5-large': an in-process provider offers the embedding model"
+                        + " \"bge-small-en-v1.5-q\" only");
         assertThatThrownBy(() -> LlmCatalog.fromSetting("/no/such/catalog.json"))
                 .hasMessageStartingWith("gale.llm.catalog (GALE_LLM_CATALOG) is neither JSON nor a readable file");
+    }
+
+    @Test
+    void anInProcessProviderOffersBgeSmallAsAnInternalEmbeddingModelThatEmbedsOffline() {
+        LlmCatalog catalog = LlmCatalog.parse("""
+                {"providers": [{"name": "offline", "type": "in-process",
+                  "models": [{"model": "bge-small-en-v1.5-q", "capabilities": ["embedding"], "qualityTier": 2}]}]}""");
+
+        assertThat(catalog.models().getFirst()).extracting(ModelSpec::id, ModelSpec::external)
+                .containsExactly("offline/bge-small-en-v1.5-q", false);
+        float[] vector = ProviderModels.embedding(catalog.provider("offline").orElseThrow(), "bge-small-en-v1.5-q")
+                .embed("Workers pull tasks over gRPC.").content().vector();
+        float[] minilm = LocalEmbeddings.cpu().embed("Workers pull tasks over gRPC.").content().vector();
+        assertThat(vector).hasSize(384).isNotEqualTo(minilm);
     }
 
     @Test

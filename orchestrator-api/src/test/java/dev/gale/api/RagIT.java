@@ -85,43 +85,23 @@ class RagIT {
         return files;
     }
 
-    /** Questions about Gale, each with the document of the shipped corpus that answers it. */
-    private static final Map<String, String> QUESTIONS = new LinkedHashMap<>();
+    /** Questions about Gale, each with the document of the shipped corpus that answers it (gale rag eval's set). */
+    private static final Path SHIPPED_QUESTIONS = Path.of("../examples/rag-questions.jsonl").toAbsolutePath()
+            .normalize();
 
-    static {
-        QUESTIONS.put("Which JDK version does Gale need, and does it need Docker?", "requirements.md");
-        QUESTIONS.put("What happens when I repeat a trigger with the same Idempotency-Key header?", "rest-api-tour.md");
-        QUESTIONS.put("How do I create an API token with the operator role?", "rest-api-tour.md");
-        QUESTIONS.put("How do I map a task over a list returned by an upstream task?", "writing-dags.md");
-        QUESTIONS.put("How many slots does a pool have when nobody sized it?", "writing-dags.md");
-        QUESTIONS.put("How do I run Gale against an external PostgreSQL database with GALE_DB_URL?",
-                "external-postgresql.md");
-        QUESTIONS.put("Which database do the integration tests use when GALE_TEST_DB_URL is not set?", "tests.md");
-        QUESTIONS.put("What does a worker do with its running tasks when it receives SIGTERM?", "workers.md");
-        QUESTIONS.put("How can I try GPU routing without having a GPU?", "gpu-workers.md");
-        QUESTIONS.put("What does a queued GPU task show in its waitingReason when no worker has enough GPU memory?",
-                "gpu-workers.md");
-        QUESTIONS.put("How do I cap how much a run may spend on LLM calls?", "llm-tasks.md");
-        QUESTIONS.put("Which provider types can the LLM catalog configure, such as vLLM or Ollama?", "llm-tasks.md");
-        QUESTIONS.put("What does the fan10k benchmark scenario measure?", "benchmark.md");
-        QUESTIONS.put("How do I schedule a DAG to run when a new version of an asset is recorded?", "assets.md");
-        QUESTIONS.put("Can an asset version be changed after it is recorded?", "assets.md");
-        QUESTIONS.put("What does a child process send over the Unix socket to read its params?",
-                "task-execution-interface.md");
-        QUESTIONS.put("What must a worker do when its copy of the DAG has another dag_version_hash?",
-                "task-execution-interface.md");
-        QUESTIONS.put("Why are the next tasks decided in the same transaction that records a task's end?",
-                "adr-0001-decide-in-the-completion-transaction.md");
-        QUESTIONS.put("Why are jOOQ classes generated from the migrations instead of jOOQ's DDLDatabase and H2?",
-                "adr-0002-jooq-classes-from-migrations-on-embedded-postgresql.md");
-        QUESTIONS.put("Does Quartz run tasks, or only fire cron schedules?", "adr-0003-quartz-for-cron-only.md");
-        QUESTIONS.put("Which codebases does Gale learn from, like Temporal and Conductor?", "architecture.md");
-        QUESTIONS.put("Which table lists the modules and what each may depend on?", "modules.md");
+    private static Map<String, String> shippedQuestions() throws Exception {
+        Map<String, String> questions = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(SHIPPED_QUESTIONS)) {
+            JsonNode q = JSON.readTree(line);
+            questions.put(q.get("question").asString(), q.get("source").asString());
+        }
+        return questions;
     }
 
     @Test
-    void theShippedCorpusAnswersAtLeastEightyPercentOfItsQuestionsWithTheRightDocumentAmongTheSources()
+    void theShippedCorpusAnswersAtLeastEightyPercentOfItsQuestionsAndRagEvalMeasuresAndRecordsTheSame()
             throws Exception {
+        Map<String, String> questions = shippedQuestions();
         JsonNode ingested = ingest(SHIPPED_CORPUS);
         long files = Files.list(SHIPPED_CORPUS).count();
         assertThat(ingested.get("documents").asInt()).isEqualTo((int) files);
@@ -137,7 +117,7 @@ class RagIT {
         int right = 0;
         int first = 0;
         List<String> misses = new ArrayList<>();
-        for (var q : QUESTIONS.entrySet()) {
+        for (var q : questions.entrySet()) {
             JsonNode answer = ask(q.getKey());
             if (sourceFiles(answer).getFirst().equals(q.getValue())) {
                 first++;
@@ -148,11 +128,45 @@ class RagIT {
                 misses.add(q.getKey() + " -> " + sourceFiles(answer) + " (expected " + q.getValue() + ")");
             }
         }
-        double share = (double) right / QUESTIONS.size();
+        double share = (double) right / questions.size();
         System.out.printf("rag_answer quality: %d of %d questions (%.0f%%) have the right document among the"
-                + " sources (%d as the first source); misses: %s%n", right, QUESTIONS.size(), share * 100, first, misses);
-        assertThat(QUESTIONS).hasSizeGreaterThanOrEqualTo(20);
+                + " sources (%d as the first source); misses: %s%n", right, questions.size(), share * 100, first, misses);
+        assertThat(questions).hasSizeGreaterThanOrEqualTo(20);
         assertThat(share).as("misses: " + misses).isGreaterThanOrEqualTo(0.8);
+
+        String eval = cli("rag", "eval", "--questions", SHIPPED_QUESTIONS.toString(), "--url", gale.baseUrl(),
+                "--token", gale.adminToken);
+        System.out.println(eval);
+        assertThat(eval).contains("index docs (version " + ingested.get("assetVersion").asInt()
+                        + ", local/all-minilm-l6-v2, chunks of 800 characters overlapping by 100): " + questions.size()
+                        + " questions", "reranked by: none: no chat model is configured", "recorded as eval://rag-docs"
+                        + " version 1");
+        JsonNode assets = JSON.readTree(gale.get("/api/v1/assets?namePrefix=eval://rag-docs").body()).get("assets");
+        JsonNode recorded = JSON.readTree(gale.get("/api/v1/assets/" + assets.get(0).get("id").asLong()
+                + "/versions").body()).get("versions").get(0).get("metadata");
+        assertThat(recorded.get("questions").asInt()).isEqualTo(questions.size());
+        assertThat(recorded.get("hitAt1").asDouble()).isEqualTo(first / (double) questions.size(),
+                org.assertj.core.data.Offset.offset(0.001));
+        assertThat(recorded.get("hitAt5").asDouble()).isGreaterThanOrEqualTo(share);
+        assertThat(recorded.get("mrr").asDouble()).isBetween(recorded.get("hitAt1").asDouble(),
+                recorded.get("hitAt5").asDouble());
+        assertThat(recorded.get("indexVersion").asInt()).isEqualTo(ingested.get("assetVersion").asInt());
+        assertThat(recorded.get("embeddingModel").asString()).isEqualTo("local/all-minilm-l6-v2");
+        assertThat(recorded.get("chunkSize").asInt()).isEqualTo(800);
+        assertThat(recorded.get("rerankedBy").asString()).startsWith("none: no chat model is configured");
+        assertThat(eval).contains(String.format("hit@1 %.3f   hit@5 %.3f   MRR %.3f", recorded.get("hitAt1").asDouble(),
+                recorded.get("hitAt5").asDouble(), recorded.get("mrr").asDouble()));
+    }
+
+    @Test
+    void aQuestionSetWithoutTheSourceOfAQuestionFailsNamingItsLine() throws Exception {
+        ObjectNode conf = JSON.createObjectNode();
+        conf.set("questions", JSON.readTree("[{\"question\": \"a\", \"source\": \"a.md\"}, {\"question\": \"b\"}]"));
+        JsonNode run = trigger("rag_eval", conf);
+
+        assertThat(run.get("state").asString()).isEqualTo("failed");
+        assertThat(run.toString()).contains("conf questions[1] (line 2 of a questions file): needs a \\\"question\\\""
+                + " and the \\\"source\\\" document");
     }
 
     @Test
@@ -177,16 +191,29 @@ class RagIT {
     void theCliIngestsADirectoryAndPrintsAnAnswerWithItsSources(@TempDir Path corpus) throws Exception {
         Files.writeString(corpus.resolve("backups.md"), "# Backups\nBackups run nightly at two and are kept seven"
                 + " days.\n");
-        Files.writeString(corpus.resolve("alerts.md"), "# Alerts\nAlerts page the on-call engineer by SMS.\n");
+        Files.writeString(corpus.resolve("alerts.mdx"), """
+                ---
+                team: ops
+                ---
+                import Callout from './callout';
+
+                # Alerts
+                <Callout>Alerts page the on-call engineer by SMS.</Callout>
+                """);
         String[] client = {"--url", gale.baseUrl(), "--token", gale.adminToken};
 
         String ingested = cli("rag", "ingest", corpus.toString(), client[0], client[1], client[2], client[3]);
         String answered = cli("rag", "ask", "How long are backups kept?", client[0], client[1], client[2], client[3]);
+        String filtered = cli("rag", "ask", "Who is paged by SMS?", "--filter", "{\"type\": \"mdx\","
+                + " \"fields\": {\"team\": \"ops\"}}", client[0], client[1], client[2], client[3]);
 
         assertThat(ingested).contains("2 documents", "2 added or updated", "local/all-minilm-l6-v2, 384 dimensions",
                 "chunks/s", ": success");
         assertThat(answered).contains("No language model is configured", "kept seven days", "Sources:",
-                "[1] " + corpus.resolve("backups.md") + " > Backups", "model: local/extractive");
+                "[1] " + corpus.resolve("backups.md") + " > Backups", "model: local/extractive",
+                "reranked by: none: no chat model is configured");
+        assertThat(filtered).contains("[1] " + corpus.resolve("alerts.mdx") + " > Alerts", "by SMS")
+                .doesNotContain("backups.md", "import Callout", "<Callout>");
     }
 
     /** Runs {@code gale args…} in this JVM and returns what it printed; fails unless it exits 0. */
@@ -270,8 +297,10 @@ class RagIT {
                 .containsExactly(corpus.resolve("good.md").toString());
         assertThat(result.get("failures").valueStream().map(f -> f.get("reason").asString()))
                 .containsExactlyInAnyOrder(
-                        corpus.resolve("diagram.png") + ": unsupported type '.png'; rag_ingest reads Markdown (.md),"
-                                + " plain text (.txt), HTML (.html, .htm) and PDF (.pdf)",
+                        corpus.resolve("diagram.png") + ": unsupported type '.png'; rag_ingest reads markdown (.md,"
+                                + " .markdown), mdx (.mdx), rst (.rst), asciidoc (.adoc, .asciidoc), notebook (.ipynb),"
+                                + " html (.html, .htm), pdf (.pdf), docx (.docx), pptx (.pptx), odt (.odt), text (.txt,"
+                                + " .text)",
                         corpus.resolve("empty.md") + ": the document is empty (no text after cleaning); add text to it"
                                 + " or remove it from the corpus",
                         corpus.resolve("moved-away.md") + ": no such file (it was removed after discovery?)");

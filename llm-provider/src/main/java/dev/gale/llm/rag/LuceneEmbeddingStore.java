@@ -28,6 +28,12 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.KnnVectorsWriter;
+import org.apache.lucene.codecs.lucene103.Lucene103Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -39,6 +45,8 @@ import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.MultiBits;
+import org.apache.lucene.index.SegmentReadState;
+import org.apache.lucene.index.SegmentWriteState;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -72,14 +80,44 @@ import tools.jackson.databind.json.JsonMapper;
  * is its fused score. Without one it is a vector search whose score is Lucene's cosine score, in [0, 1].
  */
 public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, AutoCloseable {
-    /** Lucene's HNSW format caps vectors at this many dimensions. */
-    public static final int MAX_DIMENSIONS = 1024;
+    /**
+     * The most dimensions a vector may have: Lucene's HNSW format allows 1,024 unless its codec says more,
+     * which {@link #CODEC} does (4,096 takes OpenAI's text-embedding-3-large at 3,072 and most served models).
+     */
+    public static final int MAX_DIMENSIONS = 4096;
+    /**
+     * The default codec with the default HNSW format, allowing {@link #MAX_DIMENSIONS}. The format keeps its
+     * own name, so the index files are the standard ones and any Lucene of this version reads them.
+     */
+    private static final Codec CODEC = new Lucene103Codec() {
+        private final KnnVectorsFormat hnsw = new Lucene99HnswVectorsFormat();
+        private final KnnVectorsFormat wide = new KnnVectorsFormat(hnsw.getName()) {
+            @Override
+            public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
+                return hnsw.fieldsWriter(state);
+            }
+
+            @Override
+            public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
+                return hnsw.fieldsReader(state);
+            }
+
+            @Override
+            public int getMaxDimensions(String fieldName) {
+                return MAX_DIMENSIONS;
+            }
+        };
+
+        @Override
+        public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+            return wide;
+        }
+    };
     private static final String ID = "id";
     private static final String TEXT = "text";
     private static final String VECTOR = "vector";
     private static final String VECTOR_BYTES = "vector_bytes";
     private static final String METADATA = "metadata";
-    private static final String META = "meta.";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Path path;
@@ -102,7 +140,7 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
             IndexWriter writer;
             try {
                 writer = new IndexWriter(directory, new IndexWriterConfig(new EnglishAnalyzer())
-                        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+                        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND).setCodec(CODEC));
             } catch (LockObtainFailedException e) {
                 directory.close();
                 throw new IllegalStateException("the index at " + path + " is being written by another task or"
@@ -223,7 +261,7 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
             doc.add(new TextField(TEXT, segment.text(), Field.Store.YES));
             Map<String, Object> metadata = segment.metadata().toMap();
             doc.add(new StoredField(METADATA, JSON.writeValueAsString(metadata)));
-            metadata.forEach((key, value) -> doc.add(new StringField(META + key, String.valueOf(value), Field.Store.NO)));
+            LuceneFilters.index(doc, metadata);
         }
         return doc;
     }
@@ -272,10 +310,16 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
 
     @Override
     public EmbeddingSearchResult<TextSegment> search(EmbeddingSearchRequest request) {
+        return search(request, RetrievalFilter.NONE);
+    }
+
+    /** {@link #search(EmbeddingSearchRequest)} within {@code within} (and the request's own filter, if any). */
+    public EmbeddingSearchResult<TextSegment> search(EmbeddingSearchRequest request, RetrievalFilter within) {
         try (DirectoryReader reader = openReader()) {
             IndexSearcher searcher = new IndexSearcher(reader);
             int k = request.maxResults();
-            Query filter = request.filter() == null ? null : toQuery(request.filter());
+            Query filter = both(request.filter() == null ? null : toQuery(request.filter()),
+                    LuceneFilters.query(within));
             List<EmbeddingMatch<TextSegment>> vectorMatches = new ArrayList<>();
             if (request.queryEmbedding() != null) {
                 for (ScoreDoc hit : searcher.search(new KnnFloatVectorQuery(VECTOR, request.queryEmbedding().vector(),
@@ -390,9 +434,16 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
         return new EmbeddingMatch<>((double) hit.score, doc.get(ID), Embedding.from(vector), segment);
     }
 
+    private static Query both(Query a, Query b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return new BooleanQuery.Builder().add(a, BooleanClause.Occur.FILTER).add(b, BooleanClause.Occur.FILTER).build();
+    }
+
     private static Query toQuery(Filter filter) {
         if (filter instanceof IsEqualTo equal) {
-            return new TermQuery(new Term(META + equal.key(), String.valueOf(equal.comparisonValue())));
+            return new TermQuery(new Term(LuceneFilters.META + equal.key(), String.valueOf(equal.comparisonValue())));
         }
         throw new UnsupportedOperationException("the Lucene store filters on one metadata value only, e.g."
                 + " metadataKey(\"path\").isEqualTo(\"docs/a.md\"); got " + filter);

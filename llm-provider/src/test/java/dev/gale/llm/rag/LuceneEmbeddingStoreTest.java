@@ -10,7 +10,10 @@ import dev.langchain4j.store.embedding.EmbeddingMatch;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class LuceneEmbeddingStoreTest {
@@ -18,7 +21,8 @@ class LuceneEmbeddingStoreTest {
     Path dir;
 
     private static Chunk chunk(String path, int index, String text) {
-        return new Chunk(path + "#" + index, path, "Heading", index, text, "fp-" + path);
+        return new Chunk(path + "#" + index, path, "Heading", index, text, "fp-" + path, "markdown", "2026-01-01",
+                Map.of());
     }
 
     private static void add(LuceneEmbeddingStore store, Chunk chunk, float... vector) {
@@ -113,5 +117,90 @@ class LuceneEmbeddingStoreTest {
     void readingAnIndexThatWasNeverWrittenSaysToIngestFirst() {
         assertThatThrownBy(() -> LuceneEmbeddingStore.openForReading(dir.resolve("none")))
                 .hasMessageContaining("ingest documents into it first");
+    }
+    /** A random vector of {@code dimensions}, as an embedding model's are (seeded: the same each run). */
+    private static float[] random(int dimensions, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        float[] v = new float[dimensions];
+        for (int i = 0; i < dimensions; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1536, 3072})
+    void vectorsOfTheDimensionsOfOpenAisModelsAreIndexedAndFoundAfterReopening(int dimensions) {
+        try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForWriting(dir)) {
+            for (int i = 0; i < 20; i++) {
+                add(store, chunk("doc" + i + ".md", 0, "text " + i), random(dimensions, i));
+            }
+        }
+        try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForReading(dir)) {
+            float[] query = random(dimensions, 13);
+            float[] noise = random(dimensions, 99);
+            for (int i = 0; i < dimensions; i++) {
+                query[i] += 0.3f * noise[i];
+            }
+            List<EmbeddingMatch<TextSegment>> matches = store.search(EmbeddingSearchRequest.builder()
+                    .queryEmbedding(Embedding.from(query)).maxResults(3).build()).matches();
+            assertThat(paths(matches).getFirst()).isEqualTo("doc13.md");
+            assertThat(matches.getFirst().embedding().dimension()).isEqualTo(dimensions);
+            assertThat(store.info()).containsEntry("dimensions", Integer.toString(dimensions));
+        }
+    }
+
+    @Test
+    void vectorsLongerThanTheMostTheIndexTakesAreRefusedWithTheLimitNamed() {
+        try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForWriting(dir)) {
+            float[] tooLong = new float[LuceneEmbeddingStore.MAX_DIMENSIONS + 1];
+            assertThatThrownBy(() -> add(store, chunk("a.md", 0, "x"), tooLong)).hasMessageContaining("at most 4096");
+        }
+    }
+
+    private static Chunk filed(String path, String type, String heading, String date,
+                               Map<String, List<String>> fields) {
+        return new Chunk(path + "#0", path, heading, 0, heading + " text", "fp-" + path, type, date, fields);
+    }
+
+    @Test
+    void filtersOnPathTypeHeadingDateAndFrontMatterAreAppliedInsideTheVectorAndTextSearches() {
+        try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForWriting(dir)) {
+            add(store, filed("/srv/docs/guides/install.md", "markdown", "Guide > Install", "2025-01-10",
+                    Map.of("tags", List.of("ops", "setup"))), 1, 0, 0);
+            add(store, filed("/srv/docs/guides/upgrade.mdx", "mdx", "Guide > Upgrade", "2025-06-01",
+                    Map.of("tags", List.of("ops"))), 0.9f, 0.1f, 0);
+            add(store, filed("/srv/docs/api/rest.rst", "rst", "API > Install", "2024-03-03", Map.of()), 0.8f, 0.2f, 0);
+            add(store, filed("/srv/notes/install.pdf", "pdf", "page 1", "2025-02-02", Map.of()), 0.7f, 0.3f, 0);
+        }
+        try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForReading(dir)) {
+            Embedding query = Embedding.from(new float[] {1, 0, 0});
+            java.util.function.BiFunction<Map<String, Object>, Integer, List<String>> top = (conf, k) -> paths(
+                    store.search(EmbeddingSearchRequest.builder().queryEmbedding(query).query("install text")
+                            .maxResults(k).build(), RetrievalFilter.of(conf)).matches());
+
+            assertThat(top.apply(Map.of("pathPrefix", "/srv/docs/api/"), 1)).containsExactly("/srv/docs/api/rest.rst");
+            assertThat(top.apply(Map.of("pathPrefix", "guides/"), 10))
+                    .containsExactlyInAnyOrder("/srv/docs/guides/install.md", "/srv/docs/guides/upgrade.mdx");
+            assertThat(top.apply(Map.of("type", List.of("pdf", "rst")), 10))
+                    .containsExactlyInAnyOrder("/srv/docs/api/rest.rst", "/srv/notes/install.pdf");
+            assertThat(top.apply(Map.of("heading", "install"), 10))
+                    .containsExactlyInAnyOrder("/srv/docs/guides/install.md", "/srv/docs/api/rest.rst");
+            assertThat(top.apply(Map.of("dateFrom", "2025-01-01", "dateTo", "2025-03-31"), 10))
+                    .containsExactlyInAnyOrder("/srv/docs/guides/install.md", "/srv/notes/install.pdf");
+            assertThat(top.apply(Map.of("fields", Map.of("tags", "OPS")), 10))
+                    .containsExactlyInAnyOrder("/srv/docs/guides/install.md", "/srv/docs/guides/upgrade.mdx");
+            assertThat(top.apply(Map.of("fields", Map.of("tags", "setup"), "type", "markdown"), 10))
+                    .containsExactly("/srv/docs/guides/install.md");
+            assertThat(top.apply(Map.of("type", "docx"), 10)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFilterWithAnUnknownKeyOrABadDateSaysWhatToWrite() {
+        assertThatThrownBy(() -> RetrievalFilter.of(Map.of("tags", "ops")))
+                .hasMessageContaining("unknown key 'tags'").hasMessageContaining("front-matter fields go under");
+        assertThatThrownBy(() -> RetrievalFilter.of(Map.of("dateFrom", "last week")))
+                .hasMessageContaining("filter.dateFrom: 'last week' is not a date; write it as yyyy-MM-dd");
     }
 }

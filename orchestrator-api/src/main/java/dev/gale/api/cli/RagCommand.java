@@ -1,5 +1,6 @@
 package dev.gale.api.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,23 +12,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code gale rag ingest|ask}: the RAG example DAGs ({@code rag_ingest}, {@code rag_answer}) in one
- * command each, over the REST API. Paths are sent absolute, so the command works from any directory
- * when the worker shares the machine's files (standalone).
+ * {@code gale rag ingest|ask|eval}: the RAG example DAGs ({@code rag_ingest}, {@code rag_answer},
+ * {@code rag_eval}) in one command each, over the REST API. Paths are sent absolute, so the command works
+ * from any directory when the worker shares the machine's files (standalone).
  */
-@Command(name = "rag", mixinStandardHelpOptions = true, description = "Ingest documents into an index and ask"
-        + " questions of it (runs the rag_ingest and rag_answer DAGs over the REST API).",
-        subcommands = {RagCommand.Ingest.class, RagCommand.Ask.class})
+@Command(name = "rag", mixinStandardHelpOptions = true, description = "Ingest documents into an index, ask"
+        + " questions of it and measure its retrieval (runs the rag_ingest, rag_answer and rag_eval DAGs over the REST"
+        + " API).", subcommands = {RagCommand.Ingest.class, RagCommand.Ask.class, RagCommand.Eval.class})
 public final class RagCommand {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Ingest a directory of documents"
-            + " (Markdown, text, HTML, PDF) and/or file: URLs; unchanged documents are skipped, deleted ones removed."
+            + " (Markdown, MDX, reStructuredText, AsciiDoc, Jupyter, HTML, PDF, Word, PowerPoint, OpenDocument, text)"
+            + " and/or file: URLs; unchanged documents are skipped, deleted ones removed."
             + " Exits 0 when the run succeeded (failed documents are listed), 1 when it failed, "
             + RunsCommand.STILL_RUNNING + " when it was still running at the deadline.")
     static final class Ingest implements Callable<Integer> {
@@ -99,6 +103,14 @@ public final class RagCommand {
         @Option(names = "--sources", description = "How many chunks the answer is drawn from (default 4).")
         Integer sources;
 
+        @Option(names = "--rerank", description = "auto (the default: with the chat model when one is configured),"
+                + " llm or none.")
+        String rerank;
+
+        @Option(names = "--filter", description = "Search only part of the index, as JSON: {\"pathPrefix\","
+                + " \"type\", \"heading\", \"dateFrom\", \"dateTo\", \"fields\": {front-matter field: value}}.")
+        String filter;
+
         @Option(names = "--wait", converter = RunsCommand.DurationConverter.class,
                 description = "Wait this long for the answer (default 60s).")
         Duration wait = Duration.ofSeconds(60);
@@ -108,7 +120,86 @@ public final class RagCommand {
             ObjectNode conf = JSON.createObjectNode().put("question", question);
             putIfGiven(conf, "index", index);
             putIfGiven(conf, "sources", sources);
+            putIfGiven(conf, "rerank", rerank);
+            putFilter(conf, filter);
             return triggerAndPrint(client, "rag_answer", conf, wait, RagCommand::printAnswer);
+        }
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true, description = "Measure retrieval on a question set (a"
+            + " JSON Lines file: {\"question\", \"source\", \"answer\"} per line): prints hit@1, hit@5 and MRR and"
+            + " the questions whose document did not come first, and records them as a version of eval://rag-INDEX.")
+    static final class Eval implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Option(names = "--questions", required = true, description = "The question set, e.g."
+                + " examples/rag-questions.jsonl for the shipped corpus.")
+        Path questions;
+
+        @Option(names = "--index", description = "The index to measure (default docs).")
+        String index;
+
+        @Option(names = "--top-k", description = "Chunks retrieved per wording (default 8).")
+        Integer topK;
+
+        @Option(names = "--rerank", description = "auto (the default), llm or none.")
+        String rerank;
+
+        @Option(names = "--filter", description = "As for ask: JSON restricting the search.")
+        String filter;
+
+        @Option(names = "--wait", converter = RunsCommand.DurationConverter.class,
+                description = "Wait this long for the run (default 10m).")
+        Duration wait = Duration.ofMinutes(10);
+
+        @Override
+        public Integer call() {
+            ObjectNode conf = JSON.createObjectNode();
+            conf.set("questions", readQuestions(questions));
+            putIfGiven(conf, "index", index);
+            putIfGiven(conf, "topK", topK);
+            putIfGiven(conf, "rerank", rerank);
+            putFilter(conf, filter);
+            return triggerAndPrint(client, "rag_eval", conf, wait, RagCommand::printEval);
+        }
+    }
+
+    /** The lines of a JSON Lines question set; blank lines are skipped, a bad line is named. */
+    static ArrayNode readQuestions(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new CliException("cannot read the questions file " + file.toAbsolutePath() + ": " + e.getMessage());
+        }
+        ArrayNode set = JSON.createArrayNode();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            try {
+                set.add(JSON.readTree(lines.get(i)));
+            } catch (JacksonException e) {
+                throw new CliException(file + " line " + (i + 1) + " is not JSON (" + e.getOriginalMessage()
+                        + "); write one object per line: {\"question\": \"...\", \"source\": \"guide.md\"}");
+            }
+        }
+        if (set.isEmpty()) {
+            throw new CliException(file + " holds no questions; write one JSON object per line");
+        }
+        return set;
+    }
+
+    private static void putFilter(ObjectNode conf, String filter) {
+        if (filter == null) {
+            return;
+        }
+        try {
+            conf.set("filter", JSON.readTree(filter));
+        } catch (JacksonException e) {
+            throw new CliException("--filter is not JSON (" + e.getOriginalMessage() + "); write e.g."
+                    + " --filter '{\"pathPrefix\": \"guides/\"}'");
         }
     }
 
@@ -193,6 +284,32 @@ public final class RagCommand {
         out.println();
         out.printf("model: %s; rewordings (%s): %s%n", r.get("model").asString(), r.get("rewordedBy").asString(),
                 r.get("rewordings").valueStream().map(JsonNode::asString).toList());
+        out.printf("reranked by: %s%n", r.get("rerankedBy").asString());
+    }
+
+    static void printEval(GaleClient api, JsonNode run, PrintStream out) {
+        if (!printIfUnfinished(api, run, out)) {
+            return;
+        }
+        JsonNode r = run.path("result");
+        JsonNode s = r.get("settings");
+        out.printf("index %s (version %d, %s, chunks of %s characters overlapping by %s): %d questions%n",
+                r.get("index").asString(), s.get("indexVersion").asInt(), s.get("embeddingModel").asString(),
+                s.path("chunkSize").asString("?"), s.path("chunkOverlap").asString("?"), r.get("questions").asInt());
+        out.printf("hit@1 %.3f   hit@5 %.3f   MRR %.3f%s%n", r.get("hitAt1").asDouble(), r.get("hitAt5").asDouble(),
+                r.get("mrr").asDouble(), r.path("answerAt5").isNumber()
+                        ? String.format("   answer in top 5 %.3f", r.get("answerAt5").asDouble()) : "");
+        out.printf("rewordings: %s; reranked by: %s%n", s.get("rewordedBy").asString(), s.get("rerankedBy").asString());
+        if (!r.get("misses").isEmpty()) {
+            out.println("not first:");
+        }
+        for (JsonNode miss : r.get("misses")) {
+            out.printf("  %s%n    expected %s %s; first: %s > %s%n", miss.get("question").asString(),
+                    miss.get("expected").valueStream().map(JsonNode::asString).toList(),
+                    miss.get("rank").isNull() ? "not among the candidates" : "at " + miss.get("rank").asInt(),
+                    miss.get("first").asString(), miss.get("firstHeading").asString());
+        }
+        out.printf("recorded as eval://rag-%s version %d%n", r.get("index").asString(), r.get("evalVersion").asInt());
     }
 
     /** Prints what went wrong when the run did not succeed; true when it succeeded. */

@@ -1,0 +1,156 @@
+package dev.gale.examples;
+
+import dev.gale.llm.Llm;
+import dev.gale.llm.LlmCatalog;
+import dev.gale.llm.LlmException;
+import dev.gale.llm.rag.Chunk;
+import dev.gale.llm.rag.LlmReranker;
+import dev.gale.llm.rag.LuceneEmbeddingStore;
+import dev.gale.llm.rag.QueryRewordings;
+import dev.gale.llm.rag.RankFusion;
+import dev.gale.llm.rag.RetrievalFilter;
+import dev.gale.sdk.DagBuilder;
+import dev.gale.sdk.Param;
+import dev.gale.sdk.TaskContext;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The retrieval steps that rag_answer runs and rag_eval measures, so that what is measured is what
+ * answers: the wordings of a question, a hybrid search per wording, reciprocal-rank fusion, and the
+ * optional rerank.
+ */
+final class RagRetrieval {
+    static final String OFFLINE_REWORDING = "keyword extraction: no chat model is configured, so the rewordings are"
+            + " the question's keywords, not a model's paraphrases";
+    static final String NO_RERANK_MODEL = "none: no chat model is configured (configure one in GALE_LLM_CATALOG to"
+            + " rerank with it)";
+
+    private RagRetrieval() {
+    }
+
+    /** One query to retrieve for: the question itself or a rewording, and how it was made. */
+    record Query(String text, String kind) {
+    }
+
+    /** A retrieved chunk. */
+    record Hit(String id, String path, String heading, String text, double score) {
+    }
+
+    /** What a chat model is asked for when rewording. */
+    record Rewordings(List<String> rewordings) {
+    }
+
+    /** Hits in their final order, and which reranker ordered them (or why none did). */
+    record Ranked(List<Hit> hits, String rerankedBy) {
+    }
+
+    /** Adds the retrieval params that rag_answer and rag_eval share: topK, candidates, rerank and filter. */
+    static void params(DagBuilder dag) {
+        dag.param(Param.integer("topK").defaultValue(8).min(1).max(100)
+                        .description("Chunks retrieved for each wording"))
+                .param(Param.integer("candidates").defaultValue(10).min(5).max(50)
+                        .description("Fused chunks the reranker orders (rag_answer then keeps the best 'sources';"
+                                + " rag_eval counts a document beyond them as not found)"))
+                .param(Param.string("rerank").defaultValue("auto").oneOf("auto", "llm", "none")
+                        .description("auto: rerank with the chat model when one is configured; llm: always (fails"
+                                + " without one); none: keep the fused order"))
+                .param(Param.object("filter").defaultValue(Map.of()).description("Search only part of the index:"
+                        + " {\"pathPrefix\", \"type\", \"heading\", \"dateFrom\", \"dateTo\","
+                        + " \"fields\": {front matter}}"));
+    }
+
+    /** The question and 3 rewordings: a chat model's when one is configured, else the question's keywords. */
+    static List<Query> wordings(TaskContext ctx, Llm llm, String question) {
+        List<Query> queries = new ArrayList<>(List.of(new Query(question, "question")));
+        if (isOffline(llm)) {
+            QueryRewordings.of(question).forEach(r -> queries.add(new Query(r, "keywords")));
+            return queries;
+        }
+        String model = llm.chatChoice().model().orElseThrow().id();
+        try {
+            llm.chat("You reword search questions for a document retriever. Give exactly 3 different"
+                            + " rewordings of the user's question that keep its meaning, using other words"
+                            + " a document might use.", question, Rewordings.class).rewordings()
+                    .stream().map(String::strip).filter(r -> !r.isEmpty()).distinct().limit(3)
+                    .forEach(r -> queries.add(new Query(r, "model " + model)));
+        } catch (LlmException e) {
+            // Retrieval still works on keywords; the answer says which rewordings were used.
+            ctx.log("rewording with " + model + " failed, using keywords instead: " + e.getMessage());
+            QueryRewordings.of(question).forEach(r -> queries.add(new Query(r, "keyword extraction: rewording"
+                    + " with " + model + " failed (see the " + ctx.taskId() + " task's log)")));
+        }
+        return queries;
+    }
+
+    /** The top {@code topK} chunks of the index at {@code index} for {@code text}, hybrid, within {@code filter}. */
+    static List<Hit> search(Path index, Llm llm, String text, int topK, RetrievalFilter filter) {
+        try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForReading(index)) {
+            Embedding vector = Embedding.from(llm.embed(text));
+            String model = llm.embeddingChoice().model().orElseThrow().id();
+            String indexModel = store.info().get("embeddingModel");
+            if (indexModel != null && !indexModel.equals(model)) {
+                throw new IllegalStateException("index " + index + " was embedded with " + indexModel
+                        + " but this task's embedding model is " + model + "; ingest again with " + model
+                        + " or configure " + indexModel);
+            }
+            return store.search(EmbeddingSearchRequest.builder().query(text).queryEmbedding(vector)
+                            .maxResults(topK).build(), filter).matches().stream()
+                    .map(m -> {
+                        Chunk chunk = Chunk.of(m.embeddingId(), m.embedded());
+                        return new Hit(m.embeddingId(), chunk.path(), chunk.heading(), chunk.text(), m.score());
+                    }).toList();
+        }
+    }
+
+    /** The lists of each wording fused by reciprocal rank, duplicates merged, best {@code limit} first. */
+    static List<Hit> fuse(List<List<Hit>> lists, int limit) {
+        return RankFusion.fuse(lists, Hit::id).stream().limit(limit)
+                .map(s -> new Hit(s.item().id(), s.item().path(), s.item().heading(), s.item().text(), s.score()))
+                .toList();
+    }
+
+    /**
+     * The best {@code keep} of {@code candidates}: reordered by the chat model when {@code mode} is {@code llm},
+     * or {@code auto} and a chat model is configured; in fusion order when it is {@code none}, in {@code auto}
+     * without a chat model, or when the model's answer cannot be used (the reason is logged and returned).
+     */
+    static Ranked rerank(TaskContext ctx, Llm llm, String mode, String question, List<Hit> candidates, int keep) {
+        String chosen = mode == null ? "auto" : mode.strip().toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "llm", "none").contains(chosen)) {
+            throw new IllegalArgumentException("conf rerank must be auto, llm or none, not '" + mode + "'");
+        }
+        if (chosen.equals("none")) {
+            return new Ranked(candidates.stream().limit(keep).toList(), "none: conf rerank is none");
+        }
+        if (isOffline(llm)) {
+            if (chosen.equals("llm")) {
+                throw new IllegalArgumentException("conf rerank is llm but no chat model is configured; configure one"
+                        + " in GALE_LLM_CATALOG or set rerank to auto or none");
+            }
+            return new Ranked(candidates.stream().limit(keep).toList(), NO_RERANK_MODEL);
+        }
+        LlmReranker reranker = new LlmReranker(llm, LlmReranker.defaultCache());
+        try {
+            LlmReranker.Reranked<Hit> reranked = reranker.rerank(question, candidates, Hit::id, Hit::text);
+            ctx.log("reranked " + candidates.size() + " candidates with " + reranker.model() + ": "
+                    + reranked.scoredNow() + " scored now, " + reranked.fromCache() + " from the cache");
+            return new Ranked(reranked.ranked().stream().limit(keep).map(s -> new Hit(s.item().id(), s.item().path(),
+                    s.item().heading(), s.item().text(), s.score())).toList(), "llm " + reranker.model());
+        } catch (LlmException e) {
+            ctx.log("reranking with " + reranker.model() + " failed, keeping the fused order: " + e.getMessage());
+            return new Ranked(candidates.stream().limit(keep).toList(), "none: reranking with " + reranker.model()
+                    + " failed (see the " + ctx.taskId() + " task's log)");
+        }
+    }
+
+    /** True when the chat model is the extractive answerer, i.e. no language model is configured. */
+    static boolean isOffline(Llm llm) {
+        return llm.chatChoice().model().map(m -> m.provider().equals(LlmCatalog.LOCAL_PROVIDER)).orElse(true);
+    }
+}
