@@ -30,7 +30,7 @@ final class WorkerProcesses implements AutoCloseable {
         return packagedJar("worker-cpu", "gale-worker.jar");
     }
 
-    private static Path packagedJar(String module, String name) {
+    static Path packagedJar(String module, String name) {
         Path jar = Path.of("..", module, "target", name).toAbsolutePath().normalize();
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run the tests through the reactor (./mvnw verify),"
