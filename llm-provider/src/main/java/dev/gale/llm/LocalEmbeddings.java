@@ -18,11 +18,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The in-process embedding model ({@value LlmCatalog#LOCAL_PROVIDER}/{@value LlmCatalog#MINILM}) on the
- * CPU or on a CUDA device: one {@link OnnxEmbeddingEngine} per device per worker process, shared by all its
- * tasks. Both run the same ONNX file and tokenizer from LangChain4j's jar with mean pooling, so they give
- * the same vectors (and LangChain4j's own, for texts that fit the model's window). CUDA needs the GPU build of ONNX Runtime
- * ({@code com.microsoft.onnxruntime:onnxruntime_gpu}, which the GPU worker ships) plus the CUDA 12 and
- * cuDNN 9 libraries on the machine; task code reaches this through {@link CommonLlm#forTask}.
+ * CPU or on a CUDA device: one {@link OnnxEmbeddingEngine} per device per worker process, shared by all
+ * its tasks. Both run the same ONNX file and tokenizer from LangChain4j's jar with mean pooling, so they
+ * give the same vectors (and LangChain4j's own, for texts that fit the model's window). CUDA needs the GPU
+ * build of ONNX Runtime ({@code com.microsoft.onnxruntime:onnxruntime_gpu}, which the GPU worker ships)
+ * plus the CUDA 12 and cuDNN 9 libraries on the machine; task code reaches this through
+ * {@link CommonLlm#forTask}.
  */
 public final class LocalEmbeddings {
     private static final Logger log = LoggerFactory.getLogger(LocalEmbeddings.class);
@@ -147,5 +148,4 @@ public final class LocalEmbeddings {
         return reason.contains(NO_CUDA_PROVIDER) ? reason + " (this process has the CPU build of ONNX Runtime; the GPU"
                 + " worker, gale-worker-gpu.jar, has the GPU build)" : reason;
     }
-
 }

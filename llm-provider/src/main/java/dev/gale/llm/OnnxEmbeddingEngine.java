@@ -47,6 +47,7 @@ public final class OnnxEmbeddingEngine implements EmbeddingModel, AutoCloseable 
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final HuggingFaceTokenizer tokenizer;
+    private final String device;
     private final boolean tokenTypes;
     private final PoolingMode pooling;
     private final int window;
@@ -54,7 +55,10 @@ public final class OnnxEmbeddingEngine implements EmbeddingModel, AutoCloseable 
     private final int dimension;
     private final ReentrantLock turn = new ReentrantLock(true);
 
-    /** How a session runs: its ONNX Runtime options (CPU threads, or a CUDA device) and windows per call. */
+    /**
+     * Where and how a session runs: a name for errors ({@code cpu}, {@code cuda:0}), its ONNX Runtime options
+     * (CPU threads, or a CUDA device) and windows per call.
+     */
     public record Device(String name, int batchSize, OrtSession.SessionOptions options) {
     }
 
@@ -66,6 +70,7 @@ public final class OnnxEmbeddingEngine implements EmbeddingModel, AutoCloseable 
             throws OrtException {
         this.environment = OrtEnvironment.getEnvironment();
         this.session = environment.createSession(model, device.options());
+        this.device = device.name();
         this.tokenTypes = session.getInputNames().contains("token_type_ids");
         this.pooling = pooling;
         this.dimension = dimension;
@@ -207,7 +212,8 @@ public final class OnnxEmbeddingEngine implements EmbeddingModel, AutoCloseable 
                 return pool(((OnnxTensor) result.get(0)).getFloatBuffer(), batch, length);
             }
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to embed a batch: " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime failed to embed a batch on " + device + ": " + e.getMessage(),
+                    e);
         } finally {
             turn.unlock();
         }
