@@ -2,6 +2,13 @@
 # Looks at JAVA_HOME, the java on PATH, then the usual install places; prefers the newest found.
 
 gale_java_major() {
+    local release
+    # A JDK's release file names its version: reading it is instant, starting that JVM is not.
+    release=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null)
+    if [ -n "$release" ]; then
+        echo "$release"
+        return
+    fi
     "$1/bin/java" -XshowSettings:properties -version 2>&1 \
         | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
 }

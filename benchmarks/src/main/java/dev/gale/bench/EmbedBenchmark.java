@@ -20,16 +20,20 @@ import tools.jackson.databind.json.JsonMapper;
  * The embed scenario: the same deterministic chunks embedded by the local model through common.llm, in a
  * task on a fresh standalone's CPU worker and, where {@code nvidia-smi} finds a GPU, in a GPU task on
  * standalone's GPU worker pinned to GPU 0. Chunks per second count the embedding calls only, after a
- * first batch has loaded the model.
+ * first batch has loaded the model. Then, in the same sitting, {@link IngestBenchmark}: the whole
+ * {@code rag_ingest} against the raw ONNX limit, in tokens per second.
  */
 final class EmbedBenchmark {
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
-    /** What to run: {@code chunks} per run, {@code batch} per embedding call, {@code runs} measured runs. */
-    record Settings(int chunks, int batch, int runs, Path output) {
+    /**
+     * What to run: {@code chunks} per run, {@code batch} per embedding call, {@code runs} measured runs, and
+     * {@code copies} of {@code corpus} per ingestion.
+     */
+    record Settings(int chunks, int batch, int runs, Path corpus, int copies, Path output) {
         Settings {
-            if (chunks < 1 || batch < 1 || runs < 1) {
-                throw new IllegalArgumentException("chunks, batch and runs must be at least 1");
+            if (chunks < 1 || batch < 1 || runs < 1 || copies < 1) {
+                throw new IllegalArgumentException("chunks, batch, runs and copies must be at least 1");
             }
         }
     }
@@ -37,10 +41,10 @@ final class EmbedBenchmark {
     /** The figures, and why the GPU was not measured when it was not. */
     record Report(Map<String, String> machine, Settings settings, List<Metric> metrics, Optional<String> gpuSkipped) {
         String table() {
-            StringBuilder out = new StringBuilder(String.format("%-10s %-24s %10s %10s %10s  %s%n", "scenario",
+            StringBuilder out = new StringBuilder(String.format("%-10s %-26s %10s %10s %10s  %s%n", "scenario",
                     "figure", "median", "min", "max", "unit"));
             for (Metric m : metrics) {
-                out.append(String.format("%-10s %-24s %10s %10s %10s  %s%n", m.scenario(), m.name(),
+                out.append(String.format("%-10s %-26s %10s %10s %10s  %s%n", m.scenario(), m.name(),
                         Metric.format(m.median()), Metric.format(m.min()), Metric.format(m.max()), m.unit()));
             }
             gpuSkipped.ifPresent(reason -> out.append("GPU not measured: ").append(reason).append('\n'));
@@ -51,7 +55,7 @@ final class EmbedBenchmark {
             Map<String, Object> document = new LinkedHashMap<>();
             document.put("machine", machine);
             document.put("settings", Map.of("chunks", settings.chunks(), "batch", settings.batch(),
-                    "runs", settings.runs()));
+                    "runs", settings.runs(), "corpus", settings.corpus().toString(), "copies", settings.copies()));
             document.put("metrics", metrics);
             document.put("gpuSkipped", gpuSkipped.orElse(null));
             Path parent = settings.output().toAbsolutePath().getParent();
@@ -75,6 +79,9 @@ final class EmbedBenchmark {
         // Standalone's GPU worker takes a declared inventory: GPU 0's memory, as nvidia-smi reports it.
         String inventory = gpus.isEmpty() ? null : "1x" + gpus.gpus().getFirst().memoryMb();
         Path home = Files.createTempDirectory("gale-bench-embed-");
+        IngestBenchmark ingest = new IngestBenchmark(settings.corpus(), settings.copies(), home);
+        // rag_ingest's index goes under the embedded worker's GALE_HOME: this run's own directory.
+        System.setProperty("gale.home", home.toString());
         List<Metric> metrics = new ArrayList<>();
         Optional<String> gpuSkipped = Optional.empty();
         try (Standalone gale = Standalone.start(new Standalone.Options(home, 0, 0, 2,
@@ -82,6 +89,7 @@ final class EmbedBenchmark {
             GaleClient client = new GaleClient(gale.httpPort(), gale.createdAdminToken().orElseThrow());
             progress.accept("embed on CPU");
             metrics.add(Metric.of("embed", "chunks/s on CPU", "chunks/s", rates(client, BenchmarkDags.EMBED_CPU)));
+            metrics.addAll(ingestion(client, ingest, progress));
             if (gpus.isEmpty()) {
                 gpuSkipped = Optional.of("nvidia-smi found no GPU on this machine");
             } else {
@@ -97,6 +105,34 @@ final class EmbedBenchmark {
             Benchmark.deleteRecursively(home);
         }
         return new Report(machine, settings, metrics, gpuSkipped);
+    }
+
+    private List<Metric> ingestion(GaleClient client, IngestBenchmark ingest, Consumer<String> progress)
+            throws Exception {
+        List<Double> raw = new ArrayList<>();
+        List<Double> engine = new ArrayList<>();
+        List<Double> embedPhase = new ArrayList<>();
+        List<Double> whole = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        List<Double> windowed = new ArrayList<>();
+        for (int i = 0; i < settings.runs(); i++) {
+            progress.accept("rag_ingest of " + settings.copies() + " copies of " + settings.corpus() + " beside the raw"
+                    + " ONNX loop (" + IngestBenchmark.RAW_BATCH + " per batch, " + IngestBenchmark.RAW_THREADS
+                    + " intra-op threads)");
+            IngestBenchmark.Sitting sitting = ingest.run(client, i);
+            raw.add(sitting.rawTokensPerSecond());
+            engine.add(sitting.engineTokensPerSecond());
+            embedPhase.add(sitting.embedPhaseTokensPerSecond());
+            whole.add(sitting.runTokensPerSecond());
+            ratios.add(sitting.embedPhaseTokensPerSecond() / sitting.rawTokensPerSecond());
+            windowed.add(100.0 * sitting.windowed() / sitting.chunks());
+        }
+        return List.of(Metric.of("ingest", "raw ONNX tokens/s", "tokens/s", raw),
+                Metric.of("ingest", "engine alone tokens/s", "tokens/s", engine),
+                Metric.of("ingest", "rag_ingest embed tokens/s", "tokens/s", embedPhase),
+                Metric.of("ingest", "rag_ingest run tokens/s", "tokens/s", whole),
+                Metric.of("ingest", "embed / raw", "ratio", ratios).atLeast(IngestBenchmark.TARGET_RATIO),
+                Metric.of("ingest", "chunks windowed", "%", windowed));
     }
 
     private List<Double> rates(GaleClient client, String dagId) throws Exception {

@@ -26,6 +26,22 @@ final class GaleClient {
 
     /** Triggers a run with {@code confJson} and answers once it has ended: the run's result, if it succeeded. */
     JsonNode runToEnd(String dagId, String confJson) throws IOException, InterruptedException {
+        return succeededRun(dagId, confJson).get("result");
+    }
+
+    /** A run's task instances, with when each started and ended. */
+    JsonNode taskInstances(String dagId, String runId) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request("/dags/" + dagId + "/runs/" + runId + "/tasks?limit=1000")
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("listing the task instances of run " + runId + " answered HTTP "
+                    + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body()).get("taskInstances");
+    }
+
+    /** Triggers a run with {@code confJson} and answers the run once it has ended, if it succeeded. */
+    JsonNode succeededRun(String dagId, String confJson) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request("/dags/" + dagId + "/runs?wait=" + WAIT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"conf\":" + confJson + "}")).build(),
@@ -40,7 +56,7 @@ final class GaleClient {
             throw new IllegalStateException("run " + run.get("runId").asString() + " of " + dagId + " ended "
                     + run.get("state").asString() + ": " + run.get("error").asString());
         }
-        return run.get("result");
+        return run;
     }
 
     private static JsonNode readRun(String dagId, HttpResponse<String> response) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -34,7 +35,7 @@ class BenchmarkSmokeIT {
         Path json = dir.resolve("embed.json");
 
         int exit = new picocli.CommandLine(new BenchCommand()).execute("embed", "--chunks=200", "--batch=32",
-                "--output=" + json);
+                "--corpus=../examples/docs", "--copies=1", "--output=" + json);
 
         assertThat(exit).isZero();
         JsonNode report = JsonMapper.builder().build().readTree(Files.readString(json));
@@ -42,10 +43,16 @@ class BenchmarkSmokeIT {
         JsonNode cpu = report.get("metrics").get(0);
         assertThat(cpu.get("name").asString()).isEqualTo("chunks/s on CPU");
         assertThat(cpu.get("median").asDouble()).isPositive();
+        List<String> ingest = report.get("metrics").valueStream().filter(m -> m.get("scenario").asString()
+                .equals("ingest")).map(m -> m.get("name").asString()).toList();
+        assertThat(ingest).containsExactly("raw ONNX tokens/s", "engine alone tokens/s", "rag_ingest embed tokens/s",
+                "rag_ingest run tokens/s", "embed / raw", "chunks windowed");
+        assertThat(report.get("metrics").get(4).get("median").asDouble()).isPositive();
+        assertThat(report.get("metrics").get(5).get("target").asString()).isEqualTo(">= 0.850 ratio");
         if (report.get("gpuSkipped").isNull()) {
-            assertThat(report.get("metrics").get(1).get("name").asString()).isEqualTo("chunks/s on GPU");
+            assertThat(report.get("metrics").get(7).get("name").asString()).isEqualTo("chunks/s on GPU");
         } else {
-            assertThat(report.get("metrics")).hasSize(1);
+            assertThat(report.get("metrics")).hasSize(7);
             assertThat(report.get("gpuSkipped").asString()).isNotBlank();
         }
     }

@@ -3,6 +3,7 @@ package dev.gale.examples;
 import static dev.langchain4j.store.embedding.filter.MetadataFilterBuilder.metadataKey;
 
 import dev.gale.llm.CommonLlm;
+import dev.gale.llm.Embeddings;
 import dev.gale.llm.Llm;
 import dev.gale.llm.rag.Chunk;
 import dev.gale.llm.rag.DocumentChunker;
@@ -63,8 +64,12 @@ public final class RagIngest {
     public record Batch(List<Chunk> chunks, Map<String, Integer> documentChunks) {
     }
 
-    /** What {@code embed} returns: the batch, one vector per chunk (little-endian float32, Base64), and the model. */
-    public record Embedded(Batch batch, List<String> vectors, String model, int dimensions, long millis) {
+    /**
+     * What {@code embed} returns: the batch, one vector per chunk (little-endian float32, Base64), the model,
+     * the tokens it read, and how many chunks were longer than its window (embedded whole, in windows).
+     */
+    public record Embedded(Batch batch, List<String> vectors, String model, int dimensions, long millis, long tokens,
+                           int windowed) {
     }
 
     /** A document that was not indexed, and why. */
@@ -74,7 +79,8 @@ public final class RagIngest {
     /** The run's result. */
     public record Summary(String index, String indexPath, int documents, int chunks, List<String> added,
                           List<String> removed, int unchanged, List<Failure> failures, String embeddingModel,
-                          int dimensions, int chunksEmbedded, double embedSeconds, Integer assetVersion) {
+                          int dimensions, int chunksEmbedded, double embedSeconds, Integer assetVersion,
+                          long tokensEmbedded, int chunksWindowed) {
     }
 
     /** The example DAG, {@code rag_ingest}, writing index {@code docs}. */
@@ -181,12 +187,15 @@ public final class RagIngest {
         Batch batch = ctx.item(Batch.class);
         Llm llm = CommonLlm.forTask(ctx);
         long started = System.nanoTime();
-        List<float[]> vectors = llm.embed(batch.chunks().stream().map(Chunk::text).toList());
+        Embeddings embedded = llm.embedAll(batch.chunks().stream().map(Chunk::text).toList());
+        List<float[]> vectors = embedded.vectors();
         long millis = (System.nanoTime() - started) / 1_000_000;
-        ctx.log(String.format("embedded %d chunks in %d ms (%.1f chunks/s)", vectors.size(), millis,
+        ctx.log(String.format("embedded %d chunks (%d tokens; %d longer than the model's window, embedded in windows)"
+                        + " in %d ms (%.1f chunks/s)", vectors.size(), embedded.tokens(), embedded.windowed(), millis,
                 vectors.size() * 1000.0 / Math.max(1, millis)));
         return new Embedded(batch, vectors.stream().map(RagIngest::encode).toList(),
-                llm.embeddingChoice().model().orElseThrow().id(), vectors.getFirst().length, millis);
+                llm.embeddingChoice().model().orElseThrow().id(), vectors.getFirst().length, millis,
+                embedded.tokens(), embedded.windowed());
     }
 
     private static Summary store(TaskContext ctx) {
@@ -222,6 +231,7 @@ public final class RagIngest {
         List<String> added = new ArrayList<>();
         Path indexPath = RagIndexes.path(index);
         int chunksEmbedded = embedded.stream().mapToInt(e -> e.vectors().size()).sum();
+        int chunksWindowed = embedded.stream().mapToInt(Embedded::windowed).sum();
         try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForWriting(indexPath)) {
             for (String deleted : plan.deleted()) {
                 store.removeAll(metadataKey("path").isEqualTo(deleted));
@@ -268,12 +278,13 @@ public final class RagIngest {
                 version = ctx.emitAsset("vector://" + index, metadata);
             }
             ctx.log(String.format("index %s: %d documents, %d chunks; %d added or updated, %d removed, %d unchanged,"
-                            + " %d failed; embedding: %d chunks in %.1f s of embed tasks (%.1f chunks/s)", index,
-                    documents, chunks, added.size(), plan.deleted().size(), plan.unchanged().size(), failures.size(),
-                    chunksEmbedded, embedMillis / 1000.0, chunksEmbedded * 1000.0 / Math.max(1, embedMillis)));
+                            + " %d failed; embedding: %d chunks (%d embedded in windows) in %.1f s of embed tasks"
+                            + " (%.1f chunks/s)", index, documents, chunks, added.size(), plan.deleted().size(),
+                    plan.unchanged().size(), failures.size(), chunksEmbedded, chunksWindowed, embedMillis / 1000.0,
+                    chunksEmbedded * 1000.0 / Math.max(1, embedMillis)));
             Summary summary = new Summary(index, indexPath.toString(), documents, chunks, added, plan.deleted(),
                     plan.unchanged().size(), failures, embeddingModel, dims, chunksEmbedded, embedMillis / 1000.0,
-                    version);
+                    version, embedded.stream().mapToLong(Embedded::tokens).sum(), chunksWindowed);
             if (!failures.isEmpty() && ctx.param("strict", Boolean.class)) {
                 throw new IllegalStateException("strict: " + failures.size() + " of " + plan.changed().size()
                         + " new or changed documents were not ingested (the others were): " + failures.stream()

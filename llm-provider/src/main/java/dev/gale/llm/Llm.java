@@ -28,6 +28,12 @@ public interface Llm {
     /** One embedding vector per text, in order. */
     List<float[]> embed(List<String> texts);
 
+    /**
+     * One embedding vector per text, in order, with the tokens the model read and how many texts were
+     * longer than its window (embedded whole, in windows whose vectors are pooled: none is cut short).
+     */
+    Embeddings embedAll(List<String> texts);
+
     /** Tokens in {@code text}, estimated with OpenAI's tokenizer (close for other providers' models too). */
     int countTokens(String text);
 

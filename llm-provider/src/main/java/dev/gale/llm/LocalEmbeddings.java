@@ -1,11 +1,7 @@
 package dev.gale.llm;
 
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import java.io.IOException;
@@ -22,16 +18,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The in-process embedding model ({@value LlmCatalog#LOCAL_PROVIDER}/{@value LlmCatalog#MINILM}) on the
- * CPU or on a CUDA device. Both run the same ONNX file from LangChain4j's jar through LangChain4j's own
- * tokenizer and mean pooling, so they give the same vectors. CUDA needs the GPU build of ONNX Runtime
- * ({@code com.microsoft.onnxruntime:onnxruntime_gpu}, which the GPU worker ships) plus the CUDA 12 and
- * cuDNN 9 libraries on the machine; task code reaches this through {@link CommonLlm#forTask}.
+ * CPU or on a CUDA device: one {@link OnnxEmbeddingEngine} per device per worker process, shared by all
+ * its tasks. Both run the same ONNX file and tokenizer from LangChain4j's jar with mean pooling, so they
+ * give the same vectors (and LangChain4j's own, for texts that fit the model's window). CUDA needs the GPU
+ * build of ONNX Runtime ({@code com.microsoft.onnxruntime:onnxruntime_gpu}, which the GPU worker ships)
+ * plus the CUDA 12 and cuDNN 9 libraries on the machine; task code reaches this through
+ * {@link CommonLlm#forTask}.
  */
 public final class LocalEmbeddings {
     private static final Logger log = LoggerFactory.getLogger(LocalEmbeddings.class);
     private static final String MODEL_FILE = "/all-minilm-l6-v2.onnx";
     private static final String TOKENIZER_FILE = "/all-minilm-l6-v2-tokenizer.json";
     private static final int DIMENSION = 384;
+    /** Windows per call: 8 to 16 keep a CPU's caches warm; a GPU wants many more to be busy. */
+    private static final int CPU_BATCH = 16;
+    private static final int GPU_BATCH = 128;
     private static final Pattern ORT_MESSAGE = Pattern.compile("\\[ONNXRuntimeError] : \\d+ : \\w+ : (.*)",
             Pattern.DOTALL);
     /** What the CPU build of ONNX Runtime says to addCUDA. */
@@ -43,16 +44,51 @@ public final class LocalEmbeddings {
     }
 
     /** The model on a CUDA device, or why it cannot run there (ONNX Runtime's own words). */
-    public record OnCuda(Optional<EmbeddingModel> model, String failure) {
+    public record OnCuda(Optional<OnnxEmbeddingEngine> model, String failure) {
     }
 
-    /** LangChain4j's model, loaded once per JVM (it takes a moment and some memory). */
+    /** The model on the CPU, loaded once per JVM (it takes a moment and some memory). */
     private static final class OnCpu {
-        static final EmbeddingModel MODEL = new AllMiniLmL6V2EmbeddingModel();
+        static final OnnxEmbeddingEngine MODEL = loadOnCpu();
     }
 
-    public static EmbeddingModel cpu() {
+    public static OnnxEmbeddingEngine cpu() {
         return OnCpu.MODEL;
+    }
+
+    /**
+     * Intra-op threads for the CPU session: the cores this process may use (its CPU quota or affinity, as
+     * the JVM sees them), unless {@code GALE_EMBED_THREADS} says otherwise.
+     */
+    static int cpuThreads(String configured, int cores) {
+        if (configured == null || configured.isBlank()) {
+            return Math.max(1, cores);
+        }
+        int threads;
+        try {
+            threads = Integer.parseInt(configured.strip());
+        } catch (NumberFormatException e) {
+            threads = 0;
+        }
+        if (threads >= 1) {
+            return threads;
+        }
+        throw new IllegalArgumentException("GALE_EMBED_THREADS must be a whole number of threads of at least 1, not '"
+                + configured + "'");
+    }
+
+    private static OnnxEmbeddingEngine loadOnCpu() {
+        int threads = cpuThreads(System.getenv("GALE_EMBED_THREADS"), Runtime.getRuntime().availableProcessors());
+        try (OrtSession.SessionOptions options = OnnxEmbeddingEngine.cpuOptions(threads)) {
+            OnnxEmbeddingEngine engine = new OnnxEmbeddingEngine(resource(MODEL_FILE), resource(TOKENIZER_FILE),
+                    PoolingMode.MEAN, DIMENSION, new OnnxEmbeddingEngine.Device("cpu", CPU_BATCH, options));
+            log.info("Local embedding model {} runs on the CPU with {} intra-op threads, {} windows of up to {} tokens"
+                    + " per call", LlmCatalog.MINILM, threads, CPU_BATCH, engine.window());
+            return engine;
+        } catch (OrtException | IOException e) {
+            throw new IllegalStateException("cannot load the local embedding model " + LlmCatalog.MINILM + ": "
+                    + describe(e), e);
+        }
     }
 
     /**
@@ -78,19 +114,13 @@ public final class LocalEmbeddings {
     }
 
     private static OnCuda load(int ordinal) {
-        try {
-            OrtEnvironment environment = OrtEnvironment.getEnvironment();
-            OrtSession session;
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.addCUDA(ordinal);
-                session = environment.createSession(resource(MODEL_FILE), options);
-            }
-            try (InputStream tokenizer = LocalEmbeddings.class.getResourceAsStream(TOKENIZER_FILE)) {
-                EmbeddingModel model = new OnDevice(new OnnxBertBiEncoder(environment, session, tokenizer,
-                        PoolingMode.MEAN));
-                log.info("Local embedding model {} runs on CUDA device {}", LlmCatalog.MINILM, ordinal);
-                return new OnCuda(Optional.of(model), "");
-            }
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.addCUDA(ordinal);
+            OnnxEmbeddingEngine model = new OnnxEmbeddingEngine(resource(MODEL_FILE), resource(TOKENIZER_FILE),
+                    PoolingMode.MEAN, DIMENSION, new OnnxEmbeddingEngine.Device("cuda:" + ordinal, GPU_BATCH,
+                    options));
+            log.info("Local embedding model {} runs on CUDA device {}", LlmCatalog.MINILM, ordinal);
+            return new OnCuda(Optional.of(model), "");
         } catch (OrtException | IOException | RuntimeException | LinkageError e) {
             String reason = "CUDA could not be initialised on device " + ordinal + ": " + describe(e);
             log.warn("Local embedding model {}: {}", LlmCatalog.MINILM, reason);
@@ -117,25 +147,5 @@ public final class LocalEmbeddings {
         String reason = ort.find() ? ort.group(1) : message.replaceFirst("^Error code - \\w+ - message: ", "");
         return reason.contains(NO_CUDA_PROVIDER) ? reason + " (this process has the CPU build of ONNX Runtime; the GPU"
                 + " worker, gale-worker-gpu.jar, has the GPU build)" : reason;
-    }
-
-    /** LangChain4j's batching and parallelism around an encoder whose session runs on a device. */
-    private static final class OnDevice extends AbstractInProcessEmbeddingModel {
-        private final OnnxBertBiEncoder encoder;
-
-        OnDevice(OnnxBertBiEncoder encoder) {
-            super(null);
-            this.encoder = encoder;
-        }
-
-        @Override
-        protected OnnxBertBiEncoder model() {
-            return encoder;
-        }
-
-        @Override
-        protected Integer knownDimension() {
-            return DIMENSION;
-        }
     }
 }

@@ -65,7 +65,7 @@ final class TaskLlm implements Llm {
      * The in-process embedding model for this task, where it runs ({@code cpu}, {@code gpu:0}) and, when not
      * where the task asked, why (appended to the usage records' reasons).
      */
-    private record LocalEmbedder(EmbeddingModel model, String device, String note) {
+    private record LocalEmbedder(OnnxEmbeddingEngine model, String device, String note) {
     }
 
     TaskLlm(LlmAccess access, Consumer<String> log, LlmCatalog catalog, ModelRequirements needs, RunSettings run,
@@ -264,29 +264,32 @@ final class TaskLlm implements Llm {
 
     @Override
     public List<float[]> embed(List<String> texts) {
+        return embedAll(texts).vectors();
+    }
+
+    @Override
+    public Embeddings embedAll(List<String> texts) {
         ModelChoice choice = embeddingChoice();
         List<String> failures = new ArrayList<>();
         for (ModelSpec model : choice.acceptable()) {
             String reasons = choice.explanation();
             String ranOn = "";
-            EmbeddingModel embedder;
+            LocalEmbedder onDevice = null;
+            EmbeddingModel provider = null;
             if (model.provider().equals(LlmCatalog.LOCAL_PROVIDER)) {
-                LocalEmbedder onDevice = localEmbedder(model, reasons);
-                embedder = onDevice.model();
+                onDevice = localEmbedder(model, reasons);
                 ranOn = onDevice.device();
                 reasons = reasons + onDevice.note();
             } else {
-                embedder = ProviderModels.embedding(catalog.provider(model.provider()).orElseThrow(), model.model());
+                provider = ProviderModels.embedding(catalog.provider(model.provider()).orElseThrow(), model.model());
             }
             long started = System.nanoTime();
             try {
-                Response<List<Embedding>> response = embedder.embedAll(texts.stream().map(TextSegment::from).toList());
+                Embeddings embedded = onDevice != null ? onDevice.model().embedTexts(texts) : remote(provider, texts);
                 long latencyMs = (System.nanoTime() - started) / 1_000_000;
-                long in = response.tokenUsage() != null && response.tokenUsage().inputTokenCount() != null
-                        ? response.tokenUsage().inputTokenCount() : texts.stream().mapToLong(this::countTokens).sum();
-                access.record(new LlmAccess.Call(model.provider(), model.model(), in, 0, cost(model, in, 0), latencyMs,
-                        "success", reasons, "", "", "", ranOn));
-                return response.content().stream().map(Embedding::vector).toList();
+                access.record(new LlmAccess.Call(model.provider(), model.model(), embedded.tokens(), 0,
+                        cost(model, embedded.tokens(), 0), latencyMs, "success", reasons, "", "", "", ranOn));
+                return embedded;
             } catch (RuntimeException e) {
                 access.record(new LlmAccess.Call(model.provider(), model.model(), 0, 0, 0,
                         (System.nanoTime() - started) / 1_000_000, "error", reasons, "", "", describe(e), ranOn));
@@ -294,6 +297,14 @@ final class TaskLlm implements Llm {
             }
         }
         throw new LlmException("every acceptable embedding model failed: " + String.join("; ", failures));
+    }
+
+    /** A provider's embedding call: it counts the tokens, or they are estimated; providers window nothing. */
+    private Embeddings remote(EmbeddingModel provider, List<String> texts) {
+        Response<List<Embedding>> response = provider.embedAll(texts.stream().map(TextSegment::from).toList());
+        long in = response.tokenUsage() != null && response.tokenUsage().inputTokenCount() != null
+                ? response.tokenUsage().inputTokenCount() : texts.stream().mapToLong(this::countTokens).sum();
+        return new Embeddings(response.content().stream().map(Embedding::vector).toList(), in, 0);
     }
 
     /**

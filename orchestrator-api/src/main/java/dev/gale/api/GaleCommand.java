@@ -1,15 +1,15 @@
 package dev.gale.api;
 
-import dev.gale.api.cli.CliException;
-import dev.gale.api.cli.DagsCommand;
-import dev.gale.api.cli.DemoCommand;
-import dev.gale.api.cli.RagCommand;
-import dev.gale.api.cli.RunsCommand;
-import dev.gale.api.cli.TasksCommand;
+import dev.gale.api.demo.DemoCommand;
 import dev.gale.api.standalone.EmbeddedKafka;
 import dev.gale.api.standalone.Preflight;
 import dev.gale.api.standalone.Standalone;
 import dev.gale.api.standalone.StandaloneException;
+import dev.gale.cli.CliException;
+import dev.gale.cli.DagsCommand;
+import dev.gale.cli.RagCommand;
+import dev.gale.cli.RunsCommand;
+import dev.gale.cli.TasksCommand;
 import dev.gale.sdk.runtime.cli.StopSignals;
 import java.nio.file.Path;
 import java.util.Map;

@@ -37,6 +37,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void theCliIsAClientOnly() {
+        noClasses().that().resideInAPackage("dev.gale.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.gale.scheduler..", "dev.gale.api..",
+                        "dev.gale.assets..", "dev.gale.llm..", "dev.gale.worker..", "org.springframework..",
+                        "org.jooq..", "java.sql..", "io.grpc..")
+                .check(GALE);
+    }
+
+    @Test
     void schedulerServicesReachTheDatabaseOnlyThroughTheStore() {
         noClasses().that().resideInAnyPackage("dev.gale.scheduler.service..", "dev.gale.scheduler.loop..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.jooq..", "java.sql..", "dev.gale.scheduler.store..")

@@ -2,19 +2,30 @@ package dev.gale.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gale.cli.GaleCli;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The CLI's client commands against a real server over HTTP, as `./gale dags …` and `./gale runs …` run them. */
+/**
+ * The CLI's client commands against a real server over HTTP, as `./gale dags …` and `./gale runs …` run them:
+ * in this JVM, and once as the client jar's own process.
+ */
 class CliIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     @RegisterExtension
@@ -34,12 +45,8 @@ class CliIT {
         PrintStream stdout = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CommandLine cli = new CommandLine(new GaleCommand());
+        CommandLine cli = GaleCli.commandLine(args[0]);
         cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("gale: " + e.getMessage());
-            return 2;
-        });
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             int status = cli.execute(args);
@@ -137,5 +144,41 @@ class CliIT {
         Result bad = gale("dags", "backfill", "hello", "--from", "2026-05-01", "--to", "2026-05-02");
         assertThat(bad.status()).isNotZero();
         assertThat(bad.err()).contains("DAG 'hello' has no cron schedule");
+    }
+
+    @Test
+    void theClientJarRunsAsItsOwnProcessWithoutTheServersLibraries() throws Exception {
+        Path jar = WorkerProcesses.packagedJar("cli", "gale-cli.jar");
+        try (JarFile client = new JarFile(jar.toFile())) {
+            assertThat(client.getManifest().getMainAttributes().getValue("Class-Path")).contains("picocli")
+                    .doesNotContain("spring").doesNotContain("gale-");
+        }
+
+        Result list = process(jar, "dags", "list", "--url", gale.baseUrl(), "--token", gale.adminToken);
+        Result refused = process(jar, "dags", "list", "--url", gale.baseUrl(), "--token", "not-a-token");
+
+        assertThat(list.status()).as(list.err()).isZero();
+        assertThat(list.out()).startsWith("DAG").contains("hello");
+        assertThat(refused.status()).isEqualTo(2);
+        assertThat(refused.err()).startsWith("gale: 401");
+    }
+
+    private static Result process(Path jar, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).start();
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the client exits").isTrue();
+        return new Result(process.exitValue(), out, new String(err.get(), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -109,6 +109,11 @@ class RagIT {
         assertThat(ingested.get("failures")).isEmpty();
         assertThat(ingested.get("embeddingModel").asString()).isEqualTo("local/all-minilm-l6-v2");
         assertThat(ingested.get("dimensions").asInt()).isEqualTo(384);
+        // Most 800-character chunks run past the model's 128-token window: embedded whole, in windows, and counted.
+        assertThat(ingested.get("chunksWindowed").asInt()).isPositive()
+                .isLessThanOrEqualTo(ingested.get("chunksEmbedded").asInt());
+        assertThat(ingested.get("tokensEmbedded").asLong())
+                .isGreaterThan(128L * ingested.get("chunksWindowed").asInt());
         System.out.printf("rag_ingest: %d documents, %d chunks; embedding %d chunks took %.1f s (%.1f chunks/s)%n",
                 ingested.get("documents").asInt(), ingested.get("chunks").asInt(),
                 ingested.get("chunksEmbedded").asInt(), ingested.get("embedSeconds").asDouble(),

@@ -1,4 +1,4 @@
-package dev.gale.api.cli;
+package dev.gale.cli;
 
 import java.time.Duration;
 import java.time.Instant;

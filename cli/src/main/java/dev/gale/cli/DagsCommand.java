@@ -1,4 +1,4 @@
-package dev.gale.api.cli;
+package dev.gale.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

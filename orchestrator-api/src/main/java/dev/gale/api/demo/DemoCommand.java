@@ -1,7 +1,6 @@
-package dev.gale.api.cli;
+package dev.gale.api.demo;
 
-import dev.gale.api.demo.EventProducer;
-import dev.gale.api.demo.SupportEvents;
+import dev.gale.cli.CliException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package dev.gale.api.cli;
+package dev.gale.cli;
 
 import picocli.CommandLine.Option;
 
