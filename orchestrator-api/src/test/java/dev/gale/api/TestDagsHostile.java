@@ -6,7 +6,10 @@ import dev.gale.sdk.DagBundle;
 import dev.gale.sdk.Param;
 import java.util.List;
 
-/** (Named TestDags* so that WorkerProcesses puts it in the worker processes' bundle.) DAGs whose tasks produce what a database cannot keep as is, or leak their secrets if Gale lets them. */
+/**
+ * DAGs whose tasks produce what a database cannot keep as is, or leak their secrets if Gale lets them.
+ * Named TestDags* so that WorkerProcesses puts it in the worker processes' bundle.
+ */
 public final class TestDagsHostile implements DagBundle {
 
     @Override
