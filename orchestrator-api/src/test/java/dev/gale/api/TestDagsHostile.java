@@ -6,8 +6,11 @@ import dev.gale.sdk.DagBundle;
 import dev.gale.sdk.Param;
 import java.util.List;
 
-/** DAGs whose tasks produce what a database cannot keep as is, or leak their secrets if Gale lets them. */
-public final class HostileTestDags implements DagBundle {
+/**
+ * DAGs whose tasks produce what a database cannot keep as is, or leak their secrets if Gale lets them.
+ * Named TestDags* so that WorkerProcesses puts it in the worker processes' bundle.
+ */
+public final class TestDagsHostile implements DagBundle {
 
     @Override
     public List<Dag> dags() {
