@@ -1,5 +1,6 @@
 package dev.gale.api.rest.v1;
 
+import dev.gale.api.faults.DatabaseOutage;
 import dev.gale.assets.UnknownAssetException;
 import dev.gale.scheduler.service.DagPausedException;
 import dev.gale.scheduler.service.IdempotencyConflictException;
@@ -142,10 +143,13 @@ class Problems extends ResponseEntityExceptionHandler {
                 + " cannot be read; this API reads JSON bodies (Content-Type: application/json).");
     }
 
-    /** A fault of the server: problem+json like every answer, with nothing of its cause (which is in the log). */
+    /**
+     * A fault of the server: problem+json like every answer, with nothing of its cause (which is in the log).
+     * A database outage goes on to {@code DatabaseOutageFilter}, which answers 503 with Retry-After.
+     */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) throws Exception {
-        if (e instanceof org.springframework.web.ErrorResponse) {
+        if (e instanceof org.springframework.web.ErrorResponse || DatabaseOutage.isOutage(e)) {
             throw e;
         }
         LoggerFactory.getLogger(Problems.class).error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
