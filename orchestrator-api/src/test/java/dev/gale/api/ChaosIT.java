@@ -31,7 +31,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,7 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>CI runs the short plan (60 runs, two worker kills, one API server and scheduler kill, one PostgreSQL
  * fast restart). The full plan (300 runs, a worker killed every 10 s, both API servers and schedulers killed
  * in turn, a fast restart, and a SIGKILLed postmaster left down for 60 s) runs with {@code -Dgale.chaos=full}
- * or {@code GALE_CHAOS=full}; both print their figures and write them to {@code target/chaos-report.txt}.
+ * or {@code GALE_CHAOS=full}; both print their figures and write them to {@code target/chaos-report.txt}, and
+ * keep every process's log and the ledger in {@code target/chaos-short} or {@code target/chaos-full}.
  */
 class ChaosIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -81,9 +81,6 @@ class ChaosIT {
         }
     }
 
-    @TempDir
-    Path dir;
-
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<Integer, Integer> answers = new ConcurrentHashMap<>();
     private final Set<String> requestsWith5xx = ConcurrentHashMap.newKeySet();
@@ -95,6 +92,10 @@ class ChaosIT {
     @Test
     void theProductionShapeLosesDoublesAndStrandsNothingThroughKillsAndAPostgresRestart() throws Exception {
         Plan plan = Plan.chosen();
+        // Kept after the run (every process's log, the ledger, PostgreSQL's data) for a look at what happened.
+        Path dir = Path.of("target", "chaos-" + plan.name()).toAbsolutePath();
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
         Path ledger = dir.resolve("ledger.txt");
         Files.createFile(ledger);
         // Workers reach one API address each, so an attempt's heartbeats pause while its server restarts;
@@ -362,6 +363,16 @@ class ChaosIT {
         }
         return new Report(text.toString(), runStates, requestsWithoutRun, notSucceeded, overlaps, dropped,
                 runsLeftBy5xx);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
     }
 
     private static long percentile(List<Long> values, int percentile) {

@@ -121,11 +121,10 @@ public interface SchedulerStore {
     /** Creates or resizes pools. */
     void definePools(java.util.Map<String, Integer> slotsByPool);
 
-    /**
-     * Records a worker's registration. True when it comes from a new incarnation of a worker id whose
-     * previous incarnation registered too: that process is gone, and so is any attempt it held.
-     */
-    boolean registerWorker(WorkerRegistration worker);
+    void registerWorker(WorkerRegistration worker);
+
+    /** The incarnation the worker last registered with; empty when it never did or did not say. */
+    Optional<String> workerIncarnation(String workerId);
 
     /** The worker as it last registered, whether or not it is connected now. */
     Optional<WorkerView> registeredWorker(String workerId);

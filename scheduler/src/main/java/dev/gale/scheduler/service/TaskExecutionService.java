@@ -27,10 +27,15 @@ public final class TaskExecutionService {
      * than after the heartbeat timeout: the process that ran them is gone.
      */
     public void registerWorker(WorkerRegistration worker) {
-        if (store.registerWorker(worker)) {
+        // Released before the new incarnation is recorded: if that fails half-way, the worker's next
+        // Register still finds the old incarnation and releases the rest.
+        boolean restarted = store.workerIncarnation(worker.workerId())
+                .filter(previous -> !previous.equals(worker.incarnation())).isPresent();
+        if (restarted) {
             store.releaseAttemptsOf(worker.workerId(), "worker " + worker.workerId() + " restarted while running"
                     + " this attempt", clock.instant(), RunDecider::decide);
         }
+        store.registerWorker(worker);
     }
 
     public Optional<WorkerView> registeredWorker(String workerId) {

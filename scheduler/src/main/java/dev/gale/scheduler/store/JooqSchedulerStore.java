@@ -837,13 +837,14 @@ public final class JooqSchedulerStore implements SchedulerStore {
     }
 
     @Override
-    public boolean registerWorker(WorkerRegistration worker) {
-        return dsl.transactionResult(tx -> {
-            String previous = tx.dsl().select(WORKER.INCARNATION).from(WORKER)
-                    .where(WORKER.WORKER_ID.eq(worker.workerId())).forUpdate().fetchOne(WORKER.INCARNATION);
-            JooqWorkers.upsert(tx.dsl(), worker);
-            return previous != null && !previous.isEmpty() && !previous.equals(worker.incarnation());
-        });
+    public void registerWorker(WorkerRegistration worker) {
+        JooqWorkers.upsert(dsl, worker);
+    }
+
+    @Override
+    public Optional<String> workerIncarnation(String workerId) {
+        return dsl.select(WORKER.INCARNATION).from(WORKER).where(WORKER.WORKER_ID.eq(workerId))
+                .fetchOptional(WORKER.INCARNATION).filter(incarnation -> !incarnation.isEmpty());
     }
 
     @Override
