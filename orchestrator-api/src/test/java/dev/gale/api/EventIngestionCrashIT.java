@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -33,11 +32,8 @@ class EventIngestionCrashIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int EVENTS = 600;
 
-    @Order(1)
-    @RegisterExtension
-    static final KafkaBroker kafka = new KafkaBroker();
+    static final KafkaBroker kafka = KafkaBroker.shared();
 
-    @Order(2)
     @RegisterExtension
     static final GaleTestServer gale = GaleTestServer.perClass(Map.of("gale.kafka.bootstrap", kafka.bootstrap(),
             "gale.heartbeat.timeout", "PT3S", "gale.heartbeat.interval", "PT0.5S"), false);

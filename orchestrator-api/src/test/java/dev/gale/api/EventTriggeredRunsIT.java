@@ -15,9 +15,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,11 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 class EventTriggeredRunsIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @Order(1)
-    @RegisterExtension
-    static final KafkaBroker kafka = new KafkaBroker();
+    static final KafkaBroker kafka = KafkaBroker.shared();
 
-    @Order(2)
     @RegisterExtension
     static final GaleTestServer gale = GaleTestServer.perClass(Map.of("gale.kafka.bootstrap", kafka.bootstrap()));
 
@@ -130,13 +127,13 @@ class EventTriggeredRunsIT {
     void aFailedRunIsRetriedWithTheSameRecordsAndALaterBatchOfThePartitionDoesNotOvertakeIt() throws Exception {
         try (KafkaProducer<String, String> producer = kafka.producer()) {
             for (int i = 0; i < 5; i++) {
-                producer.send(new ProducerRecord<>("test-ordered", "ord-" + i,
+                producer.send(new ProducerRecord<>("test-ordered", 0, "ord-" + i,
                         i == 2 ? "{\"failTimes\":2}" : "{\"n\":" + i + "}")).get();
             }
             // The second lot is produced once the first batch has failed, so it is certainly a later batch.
             await().atMost(Duration.ofSeconds(60)).until(() -> seen("ord-2") >= 1);
             for (int i = 5; i < 10; i++) {
-                producer.send(new ProducerRecord<>("test-ordered", "ord-" + i, "{\"n\":" + i + "}")).get();
+                producer.send(new ProducerRecord<>("test-ordered", 0, "ord-" + i, "{\"n\":" + i + "}")).get();
             }
         }
 
@@ -180,6 +177,29 @@ class EventTriggeredRunsIT {
             }
             return indexed.get() == 20;
         });
+    }
+
+    @Test
+    void theDagPageShowsTheTopicWithItsPartitionsLagAndCommittedOffsets() throws Exception {
+        try (KafkaProducer<String, String> producer = kafka.producer()) {
+            producer.send(new ProducerRecord<>("test-events", "ui-1", "{\"for\":\"the page\"}")).get();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> TestDagsKafka.INDEX.containsKey("ui-1"));
+        try (Browser browser = Browser.start()) {
+            browser.size(Browser.WIDE);
+            browser.open(gale.baseUrl() + "/");
+            browser.find("#token").sendKeys(gale.adminToken);
+            browser.find("#sign-in").click();
+            browser.find("#dag-list");
+            browser.open(gale.baseUrl() + "/#/dags/events_for_tests");
+
+            String panel = browser.find("#event-trigger").getText();
+            assertThat(panel).contains("test-events", "gale.events_for_tests", "test-events.dead-letter");
+            browser.until(d -> d.findElements(By.cssSelector("#event-trigger-partitions tbody tr"))
+                    .size() == 3, "a row per partition");
+            assertThat(browser.find("#event-trigger-partitions").getText()).contains("event_triggered__");
+            browser.screenshot("dag-event-trigger");
+        }
     }
 
     private static int seen(String key) {

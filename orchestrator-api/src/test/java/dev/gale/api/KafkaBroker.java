@@ -20,21 +20,31 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real single-node KRaft broker in the test JVM (the one {@code gale standalone --kafka} runs), on
- * ports fixed for the class so that it can be stopped and started again, with a few client helpers.
- * Declare it before the {@link GaleTestServer} so that the server closes first.
+ * A real single-node KRaft broker in the test JVM (the one {@code gale standalone --kafka} runs), shared
+ * by every test class of the JVM (each uses its own topics) and stopped when the JVM exits: a broker
+ * leaves much of its heap behind after it stops, so the test JVM runs one. Its ports stay the same, so
+ * a test can stop it and start it again. With a few client helpers.
  */
-final class KafkaBroker implements AfterAllCallback {
+final class KafkaBroker {
+    private static KafkaBroker shared;
+
     private final Path directory;
     private final int port;
     private final int controllerPort;
     private EmbeddedKafka broker;
 
-    KafkaBroker() {
+    /** The JVM's broker, started on first use. */
+    static synchronized KafkaBroker shared() {
+        if (shared == null) {
+            shared = new KafkaBroker();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::stopAndDelete));
+        }
+        return shared;
+    }
+
+    private KafkaBroker() {
         try {
             directory = Files.createTempDirectory("gale-kafka-test");
             port = freePort();
@@ -51,11 +61,11 @@ final class KafkaBroker implements AfterAllCallback {
         }
     }
 
-    void start() {
+    synchronized void start() {
         broker = EmbeddedKafka.start(directory, port, controllerPort);
     }
 
-    void stop() {
+    synchronized void stop() {
         broker.close();
         broker = null;
     }
@@ -64,10 +74,15 @@ final class KafkaBroker implements AfterAllCallback {
         return "localhost:" + port;
     }
 
+    /** Creates the topic, unless an earlier test class of the JVM did. */
     void createTopic(String name, int partitions) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
-        } catch (InterruptedException | ExecutionException e) {
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + name, e);
+            }
+        } catch (InterruptedException e) {
             throw new IllegalStateException("cannot create topic " + name, e);
         }
     }
@@ -97,8 +112,7 @@ final class KafkaBroker implements AfterAllCallback {
         }
     }
 
-    @Override
-    public void afterAll(ExtensionContext context) {
+    private synchronized void stopAndDelete() {
         if (broker != null) {
             stop();
         }

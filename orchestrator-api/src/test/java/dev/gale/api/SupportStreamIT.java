@@ -17,9 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,9 +31,7 @@ class SupportStreamIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int EVENTS = 120;
 
-    @Order(1)
-    @RegisterExtension
-    static final KafkaBroker kafka = new KafkaBroker();
+    static final KafkaBroker kafka = KafkaBroker.shared();
 
     private final HttpClient http = HttpClient.newHttpClient();
 

@@ -38,7 +38,8 @@ public final class EventProducer implements AutoCloseable {
     }
 
     private static void createTopic(Properties props, String topic, int partitions) {
-        try (Admin admin = Admin.create(props)) {
+        Admin admin = Admin.create(props);
+        try {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(15, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -51,6 +52,9 @@ public final class EventProducer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        } finally {
+            // Not the default close, which waits a minute for calls to a broker that is not there.
+            admin.close(Duration.ofSeconds(1));
         }
     }
 

@@ -25,9 +25,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
@@ -35,7 +32,6 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -49,10 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
  * run is retried with the same records (a new run, after a back-off), and nothing taken after it
  * starts a run before it succeeded, so each partition is processed in order. Records keep arriving
  * meanwhile, up to one batch ahead. A record whose value is not JSON goes to the dead-letter topic
- * with the reason in the header {@value #REASON_HEADER}; its offset is committed with the batch.
+ * with the reason in a header ({@link DeadLetters}); its offset is committed with the batch.
  */
 final class TopicConsumer implements AutoCloseable {
-    static final String REASON_HEADER = "gale.dead-letter.reason";
     private static final Logger log = LoggerFactory.getLogger(TopicConsumer.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
     private static final Duration RUN_CHECK = Duration.ofSeconds(2);
@@ -83,7 +78,7 @@ final class TopicConsumer implements AutoCloseable {
     private final EventOffsets offsets;
     private final Clock clock;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final KafkaProducer<byte[], byte[]> deadLetters;
+    private final DeadLetters deadLetters;
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -105,6 +100,8 @@ final class TopicConsumer implements AutoCloseable {
                 ConsumerConfig.GROUP_ID_CONFIG, groupId(dagId),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                // Subscribing must not create the topic with the broker's default partitions.
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, trigger.maxRecords(),
                 // A scheduler that dies gives up its partitions within seconds, not the default 45.
@@ -112,10 +109,7 @@ final class TopicConsumer implements AutoCloseable {
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000,
                 ConsumerConfig.CLIENT_ID_CONFIG, "gale-" + dagId + "-" + ProcessHandle.current().pid())),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.deadLetters = new KafkaProducer<>(settings.client(Map.of(
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        this.deadLetters = new DeadLetters(dagId, trigger.deadLetterTopic(), settings);
         this.thread = Thread.ofPlatform().daemon().name("gale-kafka-" + dagId).unstarted(this::loop);
     }
 
@@ -156,7 +150,7 @@ final class TopicConsumer implements AutoCloseable {
                 }
             }
         } finally {
-            deadLetters.close(Duration.ofSeconds(5));
+            deadLetters.close();
             consumer.close(Duration.ofSeconds(5));
         }
     }
@@ -232,7 +226,7 @@ final class TopicConsumer implements AutoCloseable {
                 }
             }
             if (problem.isPresent()) {
-                deadLetter(record, problem.get());
+                deadLetters.send(record, problem.get());
                 batch.addDeadLetter(record.partition(), record.offset(), queued.arrived());
             } else {
                 batch.add(record.partition(), record.offset(), describe(record, value), queued.arrived());
@@ -255,18 +249,6 @@ final class TopicConsumer implements AutoCloseable {
         described.put("value", value);
         described.put("headers", headers);
         return described;
-    }
-
-    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
-        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(trigger.deadLetterTopic(), null,
-                record.timestamp(), record.key(), record.value(), record.headers());
-        letter.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        letter.headers().add("gale.source", (record.topic() + "-" + record.partition() + "@" + record.offset())
-                .getBytes(StandardCharsets.UTF_8));
-        letter.headers().add("gale.dag", dagId.getBytes(StandardCharsets.UTF_8));
-        deadLetters.send(letter);
-        log.warn("Record {}-{}@{} of DAG {} sent to {}: {}", record.topic(), record.partition(), record.offset(),
-                dagId, trigger.deadLetterTopic(), reason);
     }
 
     private void startRun(InFlight batch) {
@@ -321,7 +303,7 @@ final class TopicConsumer implements AutoCloseable {
 
     private void commit(InFlight batch) {
         try {
-            deadLetters.flush();
+            deadLetters.awaitSent();
             consumer.commitSync(batch.batch.offsetsToCommit(batch.runId == null ? "" : batch.runId),
                     Duration.ofSeconds(10));
         } catch (RetriableException | RebalanceInProgressException e) {
