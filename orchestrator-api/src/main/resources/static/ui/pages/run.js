@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, request } from '../api.js';
 import { ErrorBox, h, href, Json, Loading, StateBadge, useLoad, useRunEvents, when, worstState } from '../ui.js';
+import { RunNotifications } from './notifications.js';
 import { TaskActions } from './task-actions.js';
 
 const UNFINISHED = ['none', 'scheduled', 'queued', 'running', 'up_for_retry', 'deferred'];
@@ -128,6 +129,7 @@ export function RunPage({ dagId, runId, query }) {
       h('dt', null, 'Queued'), h('dd', null, when(r.queuedAt)), h('dt', null, 'Started'), h('dd', null, when(r.startedAt)),
       h('dt', null, 'Ended'), h('dd', null, when(r.endedAt)), r.note ? [h('dt', null, 'Note'), h('dd', null, r.note)] : null),
     r.error ? h('div', { class: 'error' }, r.error) : null,
+    h(RunNotifications, { base, version }),
     h('div', { class: 'columns' },
       h('div', { class: 'card' }, h('h2', null, 'Conf'), h(Json, { value: r.conf })),
       h('div', { class: 'card' }, h('h2', null, 'Result'),

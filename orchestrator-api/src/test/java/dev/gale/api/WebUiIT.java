@@ -373,4 +373,24 @@ class WebUiIT {
         browser.until(d -> d.findElements(By.cssSelector("#pool-list tr[data-pool=reports]")).isEmpty(), "the pool gone");
         assertThat(gale.get("/api/v1/pools/reports").statusCode()).isEqualTo(404);
     }
+
+    @Test
+    @Order(13)
+    void aRunShowsItsDeadlineAndItsNotificationsWithTheirDelivery() throws Exception {
+        JsonNode failed = JSON.readTree(gale.post("/api/v1/dags/notified_for_tests/runs?wait=PT60S", "{}").body());
+        assertThat(failed.get("state").asString()).isEqualTo("failed");
+        browser.open(page("dags/notified_for_tests/runs/" + failed.get("runId").asString()));
+        browser.find("#token, #run-result");
+        if (!browser.driver.findElements(By.id("token")).isEmpty()) {
+            browser.find("#token").sendKeys(gale.adminToken);
+            browser.find("#sign-in").click();
+            browser.open(page("dags/notified_for_tests/runs/" + failed.get("runId").asString()));
+        }
+        assertThat(browser.find("#run-deadline").getText()).startsWith("Deadline: due");
+        // No receiver listens on the test DAG's webhook address: the delivery is retried, its error shown.
+        browser.until(d -> browser.find("#run-notifications").getText().contains("cannot reach"),
+                "the failed delivery attempt and its error");
+        assertThat(browser.find("#run-notifications").getText()).contains("failed", "webhook", "pending");
+        browser.screenshot("run-notifications");
+    }
 }

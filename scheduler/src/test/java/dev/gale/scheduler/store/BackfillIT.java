@@ -28,6 +28,7 @@ import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.Param;
 import dev.gale.testing.TestPostgres;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -110,7 +111,7 @@ class BackfillIT {
 
         backfills.advance();
         backfills.advance();
-        assertThat(backfillRuns()).extracting(r -> ((java.time.OffsetDateTime) r.get("logical_date")).toInstant())
+        assertThat(backfillRuns()).extracting(r -> ((OffsetDateTime) r.get("logical_date")).toInstant())
                 .containsExactly(MAR1, MAR2);
         assertThat(backfillRuns()).extracting(r -> r.get("conf")).containsOnly("{\"region\": \"us\"}");
         assertThat(reload(backfill).active()).isEqualTo(2);
@@ -151,7 +152,7 @@ class BackfillIT {
         finishQueuedTasks(true);
         backfills.advance();
 
-        assertThat(backfillRuns()).extracting(r -> ((java.time.OffsetDateTime) r.get("logical_date")).toInstant())
+        assertThat(backfillRuns()).extracting(r -> ((OffsetDateTime) r.get("logical_date")).toInstant())
                 .containsExactly(MAR3, MAR2);
         assertThat(backfillRuns()).extracting(r -> r.get("conf")).containsOnly("{}");
     }

@@ -15,6 +15,7 @@ import dev.gale.sdk.DagBuilder;
 import dev.gale.testing.TestPostgres;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -85,7 +86,7 @@ class CatchupIT {
 
     private List<Instant> logicalDates(String dagId) {
         return dsl.fetch("select logical_date from gale.dag_run where dag_id = ? order by id", dagId)
-                .map(r -> r.get(0, java.time.OffsetDateTime.class).toInstant());
+                .map(r -> r.get(0, OffsetDateTime.class).toInstant());
     }
 
     private static Instant hour(int h) {

@@ -1,6 +1,7 @@
 package dev.gale.scheduler.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.gale.assets.store.AssetMigrations;
 import dev.gale.assets.store.JooqAssetRegistry;
@@ -121,8 +122,8 @@ class NotificationsIT {
                 .contains("<http://gale.example.com/dags/report/runs/" + run.runId() + "|View run>");
         assertThat(outbox.forRun("report", run.runId())).extracting(NotificationView::kind, NotificationView::state,
                         NotificationView::attempts, NotificationView::lastStatusCode)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("webhook", "delivered", 3, 200),
-                        org.assertj.core.groups.Tuple.tuple("slack", "delivered", 1, 200));
+                .containsExactlyInAnyOrder(tuple("webhook", "delivered", 3, 200),
+                        tuple("slack", "delivered", 1, 200));
     }
 
     @Test

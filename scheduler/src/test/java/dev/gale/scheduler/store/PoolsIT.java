@@ -1,6 +1,7 @@
 package dev.gale.scheduler.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gale.assets.store.AssetMigrations;
@@ -84,7 +85,7 @@ class PoolsIT {
 
         assertThat(tasks.claim("worker", List.of("default"), 100)).hasSize(2);
         assertThat(pools.list()).extracting(PoolView::name, PoolView::slots, PoolView::description, PoolView::running)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("narrow", 3, "widened for the backlog", 3));
+                .containsExactly(tuple("narrow", 3, "widened for the backlog", 3));
     }
 
     @Test

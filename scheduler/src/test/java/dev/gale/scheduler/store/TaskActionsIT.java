@@ -1,6 +1,7 @@
 package dev.gale.scheduler.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gale.assets.store.AssetMigrations;
@@ -97,7 +98,7 @@ class TaskActionsIT {
         assertThat(runQueued()).containsExactly("load");
         assertThat(runState(run)).isEqualTo(DagRunState.SUCCESS);
         assertThat(actions.history("etl", run.runId())).extracting(TaskActionView::taskId, TaskActionView::action,
-                TaskActionView::reason, TaskActionView::actor).containsExactly(org.assertj.core.groups.Tuple.tuple(
+                TaskActionView::reason, TaskActionView::actor).containsExactly(tuple(
                 "transform", "mark_success", "fixed the rows by hand", "ada"));
     }
 
