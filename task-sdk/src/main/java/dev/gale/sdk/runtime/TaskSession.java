@@ -44,7 +44,7 @@ final class TaskSession implements TaskChannel {
     }
 
     TaskIdentity identity() {
-        TaskIdentity.RunDates dates = assignment.hasLogicalDateMs()
+        TaskIdentity.RunDates dates = assignment.getLogicalDateMs() != 0
                 ? new TaskIdentity.RunDates(Instant.ofEpochMilli(assignment.getLogicalDateMs()),
                         Instant.ofEpochMilli(assignment.getDataIntervalStartMs()),
                         Instant.ofEpochMilli(assignment.getDataIntervalEndMs()))
