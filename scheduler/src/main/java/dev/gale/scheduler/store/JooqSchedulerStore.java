@@ -178,12 +178,12 @@ public final class JooqSchedulerStore implements SchedulerStore {
             var insert = db.insertInto(TASK_INSTANCE, TASK_INSTANCE.DAG_RUN_ID, TASK_INSTANCE.TASK_ID,
                     TASK_INSTANCE.STATE, TASK_INSTANCE.MAX_ATTEMPTS, TASK_INSTANCE.QUEUE, TASK_INSTANCE.PRIORITY_WEIGHT,
                     TASK_INSTANCE.POOL, TASK_INSTANCE.EXECUTION_TIMEOUT_MS, TASK_INSTANCE.GPU_COUNT,
-                    TASK_INSTANCE.GPU_MEMORY_MB, TASK_INSTANCE.TASK_KIND);
+                    TASK_INSTANCE.GPU_MEMORY_MB, TASK_INSTANCE.TASK_KIND, TASK_INSTANCE.POOL_SLOTS);
             for (TaskSpec task : spec.tasks()) {
                 insert = insert.values(record.getId(), task.taskId(), TaskInstanceState.NONE.wireName(),
                         task.retries() + 1, task.queue(), task.priorityWeight(), task.pool(), task.executionTimeoutMs(),
                         task.resources().gpu(), task.resources().gpuMemoryMb(),
-                        IsolationSpec.taskKind(task.isolation()));
+                        IsolationSpec.taskKind(task.isolation()), task.slotsOfPool());
             }
             insert.execute();
             if (spec.maxActiveRuns() == null) {
