@@ -151,6 +151,28 @@ class WebUiIT {
     }
 
     @Test
+    @Order(4)
+    void aRunsGanttShowsEachTaskOnItsWorkerInTheOrderTheyRan() throws Exception {
+        String runId = EXPERIMENTS.keySet().iterator().next();
+        JsonNode instances = JSON.readTree(gale.get("/api/v1/dags/experiment_demo/runs/" + runId + "/tasks").body())
+                .get("taskInstances");
+        String worker = instances.get(0).get("workerId").asString();
+        browser.open(page("dags/experiment_demo/runs/" + runId));
+
+        WebElement lane = browser.find("#gantt .gantt-lane");
+        assertThat(lane.getAttribute("data-worker")).isEqualTo(worker);
+        assertThat(lane.getText()).contains(worker, "generate", "train");
+        WebElement generate = browser.find("#gantt .gantt-bar[data-task=generate]");
+        WebElement train = browser.find("#gantt .gantt-bar[data-task=train]");
+        assertThat(generate.getAttribute("class")).contains("state-success");
+        assertThat(train.getRect().getX()).as("train starts once generate has ended")
+                .isGreaterThanOrEqualTo(generate.getRect().getX() + generate.getRect().getWidth() - 2);
+        assertThat(train.getRect().getWidth()).isPositive();
+        assertThat(train.getAttribute("title")).contains("train: success", "on " + worker);
+        browser.screenshot("run-gantt");
+    }
+
+    @Test
     @Order(5)
     void aMappedTaskIsOneRowWithCountsThatExpands() throws Exception {
         String body = gale.post("/api/v1/dags/mapping_demo/runs?wait=PT60S", "{\"conf\": {\"numbers\": [1, 2, 3]}}").body();
