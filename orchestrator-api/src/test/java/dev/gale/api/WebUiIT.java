@@ -398,6 +398,29 @@ class WebUiIT {
 
     @Test
     @Order(13)
+    void aDagWhoseRunMissedItsDeadlineSaysSoInTheDagList() throws Exception {
+        // sleepy_for_tests must finish within a second of its trigger; it sleeps for ten.
+        String runId = JSON.readTree(gale.post("/api/v1/dags/sleepy_for_tests/runs", "{}").body()).get("runId")
+                .asString();
+        JsonNode missed = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> JSON.readTree(gale.get("/api/v1/dag-overview?limit=1000").body()).get("dags").valueStream()
+                        .filter(d -> d.get("dagId").asString().equals("sleepy_for_tests")).findFirst().orElseThrow()
+                        .get("missedDeadlines"), m -> !m.isNull() && m.get("latestRunId").asString().equals(runId));
+        assertThat(missed.get("runs").asInt()).isPositive();
+        assertThat(gale.post("/api/v1/dags/sleepy_for_tests/runs/" + runId + "/cancel", "").statusCode()).isEqualTo(200);
+
+        browser.open(page("dags"));
+        WebElement badge = browser.find("#dag-list tr[data-dag=sleepy_for_tests] .missed-deadline");
+        assertThat(badge.getText()).isEqualTo(missed.get("runs").asInt() + " missed deadline"
+                + (missed.get("runs").asInt() == 1 ? "" : "s"));
+        assertThat(badge.getAttribute("href")).endsWith("/runs/" + runId);
+        assertThat(browser.driver.findElements(By.cssSelector("#dag-list tr[data-dag=hello] .missed-deadline")))
+                .as("a DAG without a missed deadline shows none").isEmpty();
+        browser.screenshot("dags-missed-deadline");
+    }
+
+    @Test
+    @Order(13)
     void aRunShowsItsDeadlineAndItsNotificationsWithTheirDelivery() throws Exception {
         JsonNode failed = JSON.readTree(gale.post("/api/v1/dags/notified_for_tests/runs?wait=PT60S", "{}").body());
         assertThat(failed.get("state").asString()).isEqualTo("failed");
