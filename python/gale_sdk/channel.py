@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 import threading
 import uuid
+from datetime import datetime, timezone
 
 from gale_sdk import stubs
 from gale_sdk.child import ERROR_PREFIX, SOCKET_ENV
@@ -15,6 +16,19 @@ from gale_sdk.child import ERROR_PREFIX, SOCKET_ENV
 pb, _ = stubs.load()
 SDK_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WITHHELD_ENV = ("GALE_WORKER_SECRET", "GALE_TASK_TOKEN_SECRET")
+RUN_DATES_ENV = {"logical_date_ms": "GALE_LOGICAL_DATE", "data_interval_start_ms": "GALE_DATA_INTERVAL_START",
+                 "data_interval_end_ms": "GALE_DATA_INTERVAL_END"}
+
+
+def run_dates_env(assignment):
+    """The run's logical date and data interval as the Java worker passes them: ISO-8601 instants, none
+    for a run without a logical date."""
+    env = {}
+    for field, name in RUN_DATES_ENV.items():
+        if assignment.logical_date_ms:
+            at = datetime.fromtimestamp(getattr(assignment, field) / 1000, tz=timezone.utc)
+            env[name] = at.strftime("%Y-%m-%dT%H:%M:%S") + (f".{at.microsecond // 1000:03d}" if at.microsecond else "") + "Z"
+    return env
 
 
 class ChildServer:
@@ -46,7 +60,7 @@ class ChildServer:
         env = {k: v for k, v in os.environ.items() if k not in WITHHELD_ENV}
         env.update({"GALE_DAG_ID": a.dag_id, "GALE_RUN_ID": a.run_id, "GALE_TASK_ID": a.task_id,
                     "GALE_MAP_INDEX": str(a.map_index), "GALE_ATTEMPT": str(a.attempt), SOCKET_ENV: self.path,
-                    "PYTHONUNBUFFERED": "1",
+                    "PYTHONUNBUFFERED": "1", **run_dates_env(a),
                     "PYTHONPATH": os.pathsep.join([*paths, SDK_DIR, *filter(None, [env.get("PYTHONPATH")])])})
         self.process = subprocess.Popen([interpreter, "-m", "gale_sdk.child", function], env=env,
                                         cwd=paths[0], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

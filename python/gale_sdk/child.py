@@ -3,7 +3,8 @@
     python3 -m gale_sdk.child module:function
 
 The worker (Python or Java) passes the task's identity in GALE_DAG_ID, GALE_RUN_ID, GALE_TASK_ID,
-GALE_MAP_INDEX and GALE_ATTEMPT, and serves the task's calls on the Unix socket GALE_TASK_SOCKET
+GALE_MAP_INDEX and GALE_ATTEMPT (and, for a run with a logical date, GALE_LOGICAL_DATE,
+GALE_DATA_INTERVAL_START and GALE_DATA_INTERVAL_END as ISO-8601 instants), and serves the task's calls on the Unix socket GALE_TASK_SOCKET
 (one JSON object per line each way, see dev.gale.sdk.runtime.ChildProtocol). The child never holds
 a task token. Its stdout and stderr are the task's log; the output goes back as the XCom
 "return_value"; a failure exits 1 with the error as the last line of stderr.

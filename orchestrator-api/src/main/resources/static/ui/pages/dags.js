@@ -28,7 +28,10 @@ export function DagsPage() {
           h('input', { type: 'checkbox', checked: !dag.isPaused, 'aria-label': `${dag.dagId} active`,
             onChange: () => togglePaused(dag) }))),
         h('td', null, h('a', { href: href('dags', dag.dagId) }, dag.dagId),
-          dag.description ? h('div', { class: 'muted' }, dag.description) : null),
+          dag.description ? h('div', { class: 'muted' }, dag.description) : null,
+          dag.missedDeadlines ? h('a', { class: 'missed-deadline', href: href('dags', dag.dagId, 'runs', dag.missedDeadlines.latestRunId),
+            title: `latest: ${dag.missedDeadlines.latestRunId}, late since ${when(dag.missedDeadlines.latestMissedAt)}` },
+            `${dag.missedDeadlines.runs} missed deadline${dag.missedDeadlines.runs === 1 ? '' : 's'}`) : null),
         h('td', null, dag.tags.map(t => h('span', { class: 'tag' }, t))),
         h('td', { class: 'recent' }, dag.recentRuns.length === 0 ? h('span', { class: 'muted' }, 'no runs')
           : dag.recentRuns.map(r => h('a', { href: href('dags', dag.dagId, 'runs', r.runId), title: `${r.runId}: ${r.state}` },

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, request } from '../api.js';
 import { ErrorBox, h, href, Json, Loading, StateBadge, useLoad, useRunEvents, when, worstState } from '../ui.js';
+import { Gantt } from './gantt.js';
 import { RunNotifications } from './notifications.js';
 import { TaskActions } from './task-actions.js';
 
@@ -99,7 +100,7 @@ function LlmUsage({ usage }) {
         h('td', null, `${c.latencyMs} ms`), h('td', null, c.outcome), h('td', { class: 'reasons' }, c.choiceReasons)))))));
 }
 
-/** A run: its state and conf, task instances, the selected task's live log and XComs, result, LLM usage. */
+/** A run: its state and conf, task instances, the selected task's live log and XComs, a Gantt chart, result, LLM usage. */
 export function RunPage({ dagId, runId, query }) {
   const base = `/dags/${encodeURIComponent(dagId)}/runs/${encodeURIComponent(runId)}`;
   const run = useLoad(() => get(base), [base]);
@@ -138,5 +139,7 @@ export function RunPage({ dagId, runId, query }) {
     h('div', { class: 'card' }, h('h2', null, 'Task instances ', h('small', null, 'pick one to read its log')),
       h(TaskTable, { dagId, runId, instances: tasks.data.taskInstances, selected: taskId ? `${taskId}:${mapIndex}` : null })),
     taskId ? h(TaskDetail, { key: `${taskId}:${mapIndex}`, base, taskId, mapIndex, version }) : null,
+    h('div', { class: 'card' }, h('h2', null, 'Gantt ', h('small', null, 'when each task ran, per worker')),
+      h(Gantt, { instances: tasks.data.taskInstances })),
     h('div', { class: 'card' }, h('h2', null, 'LLM usage and cost'), h(LlmUsage, { usage: usage.data })));
 }

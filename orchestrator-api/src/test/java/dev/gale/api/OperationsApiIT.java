@@ -55,6 +55,17 @@ class OperationsApiIT {
         JsonNode runs = ok(gale.get("/api/v1/dags/cron_demo/runs?runType=backfill&limit=100"), 200);
         assertThat(runs.get("runs").valueStream().map(r -> r.get("logicalDate").asString()).toList())
                 .contains("2026-01-01T00:00:00Z", "2026-01-01T00:04:00Z");
+        String last = runs.get("runs").valueStream().filter(r -> r.get("logicalDate").asString()
+                .equals("2026-01-01T00:04:00Z")).findFirst().orElseThrow().get("runId").asString();
+        String base = "/api/v1/dags/cron_demo/runs/" + last + "/tasks/";
+        JsonNode dates = ok(gale.get(base + "tick/xcom"), 200).get("entries").get(0).get("value");
+        assertThat(dates.get("logicalDate").asString()).isEqualTo("2026-01-01T00:04:00Z");
+        assertThat(dates.get("dataIntervalStart").asString()).isEqualTo("2026-01-01T00:03:00Z");
+        assertThat(dates.get("dataIntervalEnd").asString()).isEqualTo("2026-01-01T00:04:00Z");
+        assertThat(ok(gale.get(base + "window/logs"), 200).get("lines").get(0).get("line").asString())
+                .as("a child process gets the dates as environment variables")
+                .isEqualTo("run " + last + " covers 2026-01-01T00:03:00Z to 2026-01-01T00:04:00Z"
+                        + " (logical date 2026-01-01T00:04:00Z)");
         assertThat(ok(gale.get("/api/v1/dags/cron_demo/backfills"), 200).get("backfills").valueStream()
                 .map(b -> b.get("backfillId").asLong()).toList()).contains(id);
 

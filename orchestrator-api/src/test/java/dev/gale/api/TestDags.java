@@ -32,7 +32,7 @@ public final class TestDags implements DagBundle {
         });
 
         DagBuilder sleepy = Dag.builder("sleepy_for_tests").description("Runs long enough to be cancelled.")
-                .tags("test", "slow");
+                .tags("test", "slow").deadlineFromTrigger(Duration.ofSeconds(1));
         var sleep = sleepy.task("sleep", ctx -> {
             Thread.sleep(10_000);
             return "woke";

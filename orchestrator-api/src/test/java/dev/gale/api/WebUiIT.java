@@ -151,6 +151,28 @@ class WebUiIT {
     }
 
     @Test
+    @Order(4)
+    void aRunsGanttShowsEachTaskOnItsWorkerInTheOrderTheyRan() throws Exception {
+        String runId = EXPERIMENTS.keySet().iterator().next();
+        JsonNode instances = JSON.readTree(gale.get("/api/v1/dags/experiment_demo/runs/" + runId + "/tasks").body())
+                .get("taskInstances");
+        String worker = instances.get(0).get("workerId").asString();
+        browser.open(page("dags/experiment_demo/runs/" + runId));
+
+        WebElement lane = browser.find("#gantt .gantt-lane");
+        assertThat(lane.getAttribute("data-worker")).isEqualTo(worker);
+        assertThat(lane.getText()).contains(worker, "generate", "train");
+        WebElement generate = browser.find("#gantt .gantt-bar[data-task=generate]");
+        WebElement train = browser.find("#gantt .gantt-bar[data-task=train]");
+        assertThat(generate.getAttribute("class")).contains("state-success");
+        assertThat(train.getRect().getX()).as("train starts once generate has ended")
+                .isGreaterThanOrEqualTo(generate.getRect().getX() + generate.getRect().getWidth() - 2);
+        assertThat(train.getRect().getWidth()).isPositive();
+        assertThat(train.getAttribute("title")).contains("train: success", "on " + worker);
+        browser.screenshot("run-gantt");
+    }
+
+    @Test
     @Order(5)
     void aMappedTaskIsOneRowWithCountsThatExpands() throws Exception {
         String body = gale.post("/api/v1/dags/mapping_demo/runs?wait=PT60S", "{\"conf\": {\"numbers\": [1, 2, 3]}}").body();
@@ -372,6 +394,29 @@ class WebUiIT {
         browser.find("#pool-list tr[data-pool=reports] .pool-delete").click();
         browser.until(d -> d.findElements(By.cssSelector("#pool-list tr[data-pool=reports]")).isEmpty(), "the pool gone");
         assertThat(gale.get("/api/v1/pools/reports").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(13)
+    void aDagWhoseRunMissedItsDeadlineSaysSoInTheDagList() throws Exception {
+        // sleepy_for_tests must finish within a second of its trigger; it sleeps for ten.
+        String runId = JSON.readTree(gale.post("/api/v1/dags/sleepy_for_tests/runs", "{}").body()).get("runId")
+                .asString();
+        JsonNode missed = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> JSON.readTree(gale.get("/api/v1/dag-overview?limit=1000").body()).get("dags").valueStream()
+                        .filter(d -> d.get("dagId").asString().equals("sleepy_for_tests")).findFirst().orElseThrow()
+                        .get("missedDeadlines"), m -> !m.isNull() && m.get("latestRunId").asString().equals(runId));
+        assertThat(missed.get("runs").asInt()).isPositive();
+        assertThat(gale.post("/api/v1/dags/sleepy_for_tests/runs/" + runId + "/cancel", "").statusCode()).isEqualTo(200);
+
+        browser.open(page("dags"));
+        WebElement badge = browser.find("#dag-list tr[data-dag=sleepy_for_tests] .missed-deadline");
+        assertThat(badge.getText()).isEqualTo(missed.get("runs").asInt() + " missed deadline"
+                + (missed.get("runs").asInt() == 1 ? "" : "s"));
+        assertThat(badge.getAttribute("href")).endsWith("/runs/" + runId);
+        assertThat(browser.driver.findElements(By.cssSelector("#dag-list tr[data-dag=hello] .missed-deadline")))
+                .as("a DAG without a missed deadline shows none").isEmpty();
+        browser.screenshot("dags-missed-deadline");
     }
 
     @Test

@@ -33,6 +33,7 @@ public final class TaskBuilder {
     private final boolean branch;
     private MapSpec expand;
     private String pool;
+    private Integer poolSlots;
     private ResourceSpec resources = ResourceSpec.NONE;
     private IsolationSpec isolation;
     private dev.gale.sdk.spec.LlmSpec llm;
@@ -194,6 +195,20 @@ public final class TaskBuilder {
         return this;
     }
 
+    /** As {@link #pool(String)}, taking {@code slots} slots of the pool while the task is queued or running. */
+    public TaskBuilder pool(String name, int slots) {
+        return pool(name).poolSlots(slots);
+    }
+
+    /** How many slots of its pool the task takes (1 unless set), e.g. for a heavy warehouse query. */
+    public TaskBuilder poolSlots(int slots) {
+        if (slots < 1) {
+            throw new IllegalArgumentException("task '" + id + "': poolSlots must be at least 1, got " + slots);
+        }
+        this.poolSlots = slots;
+        return this;
+    }
+
     /** What the task needs of its worker: CPUs, memory, GPUs and GPU memory (0 = not stated). */
     public TaskBuilder resources(double cpu, long memoryMb, int gpu, long gpuMemoryMb) {
         this.resources = new ResourceSpec(cpu, memoryMb, gpu, gpuMemoryMb);
@@ -241,10 +256,15 @@ public final class TaskBuilder {
     }
 
     dev.gale.sdk.spec.TaskSpec toSpec() {
+        if (poolSlots != null && pool == null) {
+            throw new IllegalStateException("task '" + id + "' sets poolSlots but names no pool; use pool(name, "
+                    + poolSlots + ")");
+        }
         return new dev.gale.sdk.spec.TaskSpec(id, upstream.stream().sorted().toList(), triggerRule.wireName(),
                 retries, retryDelay.toMillis(), exponentialBackoff,
                 maxRetryDelay == null ? null : maxRetryDelay.toMillis(),
                 executionTimeout == null ? null : executionTimeout.toMillis(), queue, priorityWeight,
-                List.copyOf(inlets), List.copyOf(outlets), branch, expand, pool, resources, isolation, llm);
+                List.copyOf(inlets), List.copyOf(outlets), branch, expand, pool, resources, isolation, llm,
+                poolSlots);
     }
 }

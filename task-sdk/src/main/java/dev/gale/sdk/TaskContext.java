@@ -1,6 +1,8 @@
 package dev.gale.sdk;
 
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /** What a running task can see and do. Backed by the worker runtime; everything goes through the TEI. */
 public interface TaskContext {
@@ -15,6 +17,22 @@ public interface TaskContext {
 
     /** Attempt number, starting at 1. */
     int attempt();
+
+    /**
+     * The run's logical date: a scheduled or backfill run's fire time, or the one given when the run
+     * was triggered; empty for a run triggered without one.
+     */
+    Optional<Instant> logicalDate();
+
+    /**
+     * Where the run's data interval starts: for a DAG with a cron schedule, the fire before the logical
+     * date (the nightly run at midnight covers the day that just ended); the logical date itself for a
+     * DAG without one. Empty when the run has no logical date.
+     */
+    Optional<Instant> dataIntervalStart();
+
+    /** Where the run's data interval ends: its logical date. Empty when the run has none. */
+    Optional<Instant> dataIntervalEnd();
 
     /** The run's params: its conf with the DAG's defaults applied. */
     Map<String, Object> params();

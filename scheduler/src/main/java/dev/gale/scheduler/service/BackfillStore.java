@@ -32,12 +32,16 @@ public interface BackfillStore {
 
     /**
      * Advances one running backfill under its row lock (skipped when another scheduler holds it):
-     * {@code start} gets the logical dates to start now, in order, and returns the id of each run it
+     * {@code start} gets the intervals to start now, in order, and returns the id of each run it
      * created (or found). The backfill completes once every interval to run has a finished run.
      */
     void advance(long id, Instant now, Function<Pending, Map<Instant, Long>> start);
 
     /** A running backfill's next intervals to run, as many as it may start now. */
-    record Pending(String dagId, String confJson, long backfillId, List<Instant> logicalDates) {
+    record Pending(String dagId, String confJson, long backfillId, List<Interval> intervals) {
+    }
+
+    /** One schedule interval: from {@code dataIntervalStart} to the run's logical date. */
+    record Interval(Instant dataIntervalStart, Instant logicalDate) {
     }
 }

@@ -140,9 +140,10 @@ public final class Backfills {
     private Map<Instant, Long> start(BackfillStore.Pending pending) {
         Map<String, Object> conf = json.readValue(pending.confJson(), Map.class);
         Map<Instant, Long> started = new HashMap<>();
-        for (Instant logicalDate : pending.logicalDates()) {
+        for (BackfillStore.Interval interval : pending.intervals()) {
+            Instant logicalDate = interval.logicalDate();
             started.put(logicalDate, runs.triggerBackfill(pending.dagId(), conf, logicalDate,
-                    "backfill-" + pending.backfillId() + "-" + logicalDate).id());
+                    interval.dataIntervalStart(), "backfill-" + pending.backfillId() + "-" + logicalDate).id());
         }
         return started;
     }

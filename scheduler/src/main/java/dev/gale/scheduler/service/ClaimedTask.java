@@ -1,11 +1,14 @@
 package dev.gale.scheduler.service;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
  * A task instance attempt claimed for one worker: everything the worker needs to run it, including
  * how many GPUs of how much memory each the task asked for (0 when none), and what to run: the task's
  * kind ({@code java}, {@code command}, {@code python}) and its spec as the pinned DAG version has it.
+ * {@code logicalDate} is null for a run triggered without one; {@code dataIntervalStart} is null unless the
+ * run's DAG has a cron schedule (see {@link #dataIntervalStartOrLogicalDate}).
  */
 public record ClaimedTask(
         long taskInstanceId,
@@ -22,5 +25,12 @@ public record ClaimedTask(
         int gpuCount,
         long gpuMemoryMb,
         String taskKind,
-        String taskSpecJson) {
+        String taskSpecJson,
+        Instant logicalDate,
+        Instant dataIntervalStart) {
+
+    /** Where the run's data interval starts; a run with a logical date but no schedule has an empty interval. */
+    public Instant dataIntervalStartOrLogicalDate() {
+        return dataIntervalStart == null ? logicalDate : dataIntervalStart;
+    }
 }

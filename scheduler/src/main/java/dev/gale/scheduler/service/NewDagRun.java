@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * A run about to be created, its conf already validated against the DAG's params. {@code idempotencyKey}
- * and {@code requestHash} are null unless the client sent an Idempotency-Key.
+ * and {@code requestHash} are null unless the client sent an Idempotency-Key. {@code dataIntervalStart} is
+ * null unless the run has a logical date and its DAG a cron schedule.
  */
 public record NewDagRun(
         String runId,
@@ -13,6 +14,7 @@ public record NewDagRun(
         String confJson,
         String paramsJson,
         Instant logicalDate,
+        Instant dataIntervalStart,
         Instant queuedAt,
         String note,
         String idempotencyKey,

@@ -3,6 +3,7 @@ package dev.gale.scheduler.service;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The outbox of run notifications (filled by the database as runs end) and the runs' deadlines. */
@@ -28,5 +29,11 @@ public interface NotificationOutbox {
     Optional<RunDeadline> deadline(String dagId, String runId);
 
     record RunDeadline(Instant dueAt, Instant missedAt) {
+    }
+
+    /** Of each of {@code dagIds} whose runs ever missed a deadline: how many did, and the latest to. */
+    Map<String, MissedDeadlines> missedDeadlines(List<String> dagIds);
+
+    record MissedDeadlines(int runs, String latestRunId, Instant latestMissedAt) {
     }
 }

@@ -78,7 +78,7 @@ public final class RunService {
         NewDagRun run = new NewDagRun(newRunId(request.runType(), now), dag.currentVersion(), request.runType(),
                 json.writeValueAsString(SecretParams.mask(dag.currentVersion().spec().params(), request.conf())),
                 paramsJson(dag.currentVersion().spec(), validation.params()),
-                request.logicalDate(), now, request.note(), request.idempotencyKey(), requestHash);
+                request.logicalDate(), null, now, request.note(), request.idempotencyKey(), requestHash);
         Optional<DagRunView> created = store.createRun(run, RunDecider::decide);
         if (created.isPresent()) {
             return new TriggeredRun(created.get(), false);
@@ -99,10 +99,11 @@ public final class RunService {
     }
 
     /**
-     * Creates the scheduled run of a DAG for a logical date, with the params' defaults. Does nothing
-     * when the DAG is paused or gone, or when that run exists already.
+     * Creates the scheduled run of a DAG for a logical date, its data interval starting at
+     * {@code dataIntervalStart}, with the params' defaults. Does nothing when the DAG is paused or gone,
+     * or when that run exists already.
      */
-    public Optional<DagRunView> triggerScheduled(String dagId, Instant logicalDate) {
+    public Optional<DagRunView> triggerScheduled(String dagId, Instant logicalDate, Instant dataIntervalStart) {
         Optional<DagSummary> dag = store.findDag(dagId).filter(d -> !d.paused());
         if (dag.isEmpty()) {
             return Optional.empty();
@@ -115,20 +116,23 @@ public final class RunService {
         // Run ids are unique over all DAGs; the logical date alone would let one DAG's fire take another's.
         NewDagRun run = new NewDagRun("scheduled__" + RUN_ID_TIME.format(logicalDate) + "_" + randomSuffix(),
                 dag.get().currentVersion(),
-                "scheduled", "{}", paramsJson(dag.get().currentVersion().spec(), defaults.params()), logicalDate, clock.instant(), null, null,
+                "scheduled", "{}", paramsJson(dag.get().currentVersion().spec(), defaults.params()), logicalDate,
+                dataIntervalStart, clock.instant(), null, null,
                 null);
         return store.createRun(run, RunDecider::decide);
     }
 
     /**
-     * Creates one {@code backfill} run of a DAG for a logical date, paused DAG or not (a paused
+     * Creates one {@code backfill} run of a DAG for a logical date (its data interval starting at
+     * {@code dataIntervalStart}), paused DAG or not (a paused
      * schedule is the usual state while backfilling). {@code key} names the run: a second call with the
      * same key returns the same run, whichever scheduler makes it.
      *
      * @throws UnknownDagException  when the DAG does not exist
      * @throws InvalidConfException when conf breaks the params of the DAG's current version
      */
-    public DagRunView triggerBackfill(String dagId, Map<String, Object> conf, Instant logicalDate, String key) {
+    public DagRunView triggerBackfill(String dagId, Map<String, Object> conf, Instant logicalDate,
+                                      Instant dataIntervalStart, String key) {
         Optional<KeyedRun> earlier = store.findRunByIdempotencyKey(dagId, key);
         if (earlier.isPresent()) {
             return earlier.get().run();
@@ -141,7 +145,7 @@ public final class RunService {
         }
         NewDagRun run = new NewDagRun("backfill__" + RUN_ID_TIME.format(logicalDate) + "_" + randomSuffix(),
                 dag.currentVersion(), "backfill", json.writeValueAsString(SecretParams.mask(spec.params(), conf)),
-                paramsJson(spec, validation.params()), logicalDate, clock.instant(), null, key, key);
+                paramsJson(spec, validation.params()), logicalDate, dataIntervalStart, clock.instant(), null, key, key);
         return store.createRun(run, RunDecider::decide)
                 .or(() -> store.findRunByIdempotencyKey(dagId, key).map(KeyedRun::run))
                 .orElseThrow(() -> new IllegalStateException("backfill run '" + key + "' is taken but cannot be read"));
@@ -167,7 +171,7 @@ public final class RunService {
         Instant now = clock.instant();
         // The event key doubles as the Idempotency-Key, whose unique index makes the run exist once.
         NewDagRun run = new NewDagRun(newRunId("asset_triggered", now), dag.get().currentVersion(), "asset_triggered",
-                json.writeValueAsString(conf), paramsJson(dag.get().currentVersion().spec(), params.params()), null, now,
+                json.writeValueAsString(conf), paramsJson(dag.get().currentVersion().spec(), params.params()), null, null, now,
                 null, eventKey,
                 eventKey);
         return store.createRun(run, RunDecider::decide);

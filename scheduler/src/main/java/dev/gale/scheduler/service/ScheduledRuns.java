@@ -60,12 +60,13 @@ public final class ScheduledRuns {
         if (dag.paused()) {
             return 0;
         }
-        List<Instant> due = ScheduledFires.due(calendar.apply(spec.schedule()), latest, firstSeen, now,
+        CronSchedule schedule = calendar.apply(spec.schedule());
+        List<Instant> due = ScheduledFires.due(schedule, latest, firstSeen, now,
                 MAX_RUNS_PER_PASS);
         int created = 0;
         for (Instant logicalDate : due) {
             try {
-                if (runs.triggerScheduled(dag.dagId(), logicalDate).isPresent()) {
+                if (runs.triggerScheduled(dag.dagId(), logicalDate, schedule.intervalStart(logicalDate)).isPresent()) {
                     created++;
                 }
             } catch (InvalidConfException e) {

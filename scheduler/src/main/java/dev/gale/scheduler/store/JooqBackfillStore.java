@@ -147,11 +147,12 @@ public final class JooqBackfillStore implements BackfillStore {
             if (toStart == 0) {
                 return;
             }
-            List<Instant> dates = db.select(BACKFILL_ENTRY.LOGICAL_DATE).from(BACKFILL_ENTRY).where(pending)
+            List<BackfillStore.Interval> intervals = db.select(BACKFILL_ENTRY.DATA_INTERVAL_START,
+                            BACKFILL_ENTRY.LOGICAL_DATE).from(BACKFILL_ENTRY).where(pending)
                     .orderBy(BACKFILL_ENTRY.POSITION).limit(toStart)
-                    .fetch(r -> toInstant(r.value1()));
+                    .fetch(r -> new BackfillStore.Interval(toInstant(r.value1()), toInstant(r.value2())));
             Map<Instant, Long> runIds = start.apply(new Pending(backfill.getDagId(), backfill.getConf().data(), id,
-                    dates));
+                    intervals));
             runIds.forEach((date, runId) -> db.update(BACKFILL_ENTRY).set(BACKFILL_ENTRY.DAG_RUN_ID, runId)
                     .where(pending).and(BACKFILL_ENTRY.LOGICAL_DATE.eq(toOffset(date))).execute());
         });

@@ -14,7 +14,9 @@ import dev.gale.scheduler.store.jooq.Routines;
 import dev.gale.scheduler.store.jooq.tables.records.DagRunRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -98,6 +100,19 @@ public final class JooqNotificationOutbox implements NotificationOutbox {
                 .on(DAG_RUN.ID.eq(RUN_DEADLINE.DAG_RUN_ID))
                 .where(DAG_RUN.DAG_ID.eq(dagId)).and(DAG_RUN.RUN_ID.eq(runId))
                 .fetchOptional(r -> new RunDeadline(toInstant(r.value1()), toInstant(r.value2())));
+    }
+
+    @Override
+    public Map<String, MissedDeadlines> missedDeadlines(List<String> dagIds) {
+        var latestRun = DSL.arrayAgg(DAG_RUN.RUN_ID).orderBy(RUN_DEADLINE.MISSED_AT.desc());
+        Map<String, MissedDeadlines> missed = new HashMap<>();
+        dsl.select(DAG_RUN.DAG_ID, DSL.count(), latestRun, DSL.max(RUN_DEADLINE.MISSED_AT)).from(RUN_DEADLINE)
+                .join(DAG_RUN).on(DAG_RUN.ID.eq(RUN_DEADLINE.DAG_RUN_ID))
+                .where(DAG_RUN.DAG_ID.in(dagIds)).and(RUN_DEADLINE.MISSED_AT.isNotNull())
+                .groupBy(DAG_RUN.DAG_ID)
+                .forEach(r -> missed.put(r.value1(), new MissedDeadlines(r.value2(), r.value3()[0],
+                        toInstant(r.value4()))));
+        return missed;
     }
 
     private static String text(String json, String field) {

@@ -6,6 +6,7 @@ import static dev.gale.scheduler.store.jooq.Tables.TASK_INSTANCE;
 import dev.gale.scheduler.engine.TaskInstanceState;
 import dev.gale.scheduler.service.PoolStore;
 import dev.gale.scheduler.service.PoolView;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.Condition;
@@ -34,10 +35,13 @@ public final class JooqPoolStore implements PoolStore {
         Field<Integer> running = count(TaskInstanceState.RUNNING);
         Field<Integer> queued = count(TaskInstanceState.QUEUED);
         Field<Integer> scheduled = count(TaskInstanceState.SCHEDULED);
-        return dsl.select(POOL.NAME, POOL.SLOTS, POOL.DESCRIPTION, running, queued, scheduled).from(POOL).where(where)
-                .orderBy(POOL.NAME)
+        Field<Integer> usedSlots = DSL.field(DSL.select(DSL.coalesce(DSL.sum(TASK_INSTANCE.POOL_SLOTS), BigDecimal.ZERO)
+                .cast(Integer.class)).from(TASK_INSTANCE).where(TASK_INSTANCE.POOL.eq(POOL.NAME))
+                .and(TASK_INSTANCE.STATE.in(TaskInstanceState.RUNNING.wireName(), TaskInstanceState.QUEUED.wireName())));
+        return dsl.select(POOL.NAME, POOL.SLOTS, POOL.DESCRIPTION, running, queued, scheduled, usedSlots).from(POOL)
+                .where(where).orderBy(POOL.NAME)
                 .fetch((Record r) -> new PoolView(r.get(POOL.NAME), r.get(POOL.SLOTS), r.get(POOL.DESCRIPTION),
-                        r.get(running), r.get(queued), r.get(scheduled)));
+                        r.get(running), r.get(queued), r.get(scheduled), r.get(usedSlots)));
     }
 
     @Override

@@ -164,6 +164,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     .set(DAG_RUN.CONF, JSONB.valueOf(run.confJson()))
                     .set(DAG_RUN.PARAMS, JSONB.valueOf(run.paramsJson()))
                     .set(DAG_RUN.LOGICAL_DATE, toOffset(run.logicalDate()))
+                    .set(DAG_RUN.DATA_INTERVAL_START, toOffset(run.dataIntervalStart()))
                     .set(DAG_RUN.QUEUED_AT, toOffset(run.queuedAt()))
                     .set(DAG_RUN.NOTE, run.note())
                     .set(DAG_RUN.IDEMPOTENCY_KEY, run.idempotencyKey())
@@ -177,12 +178,12 @@ public final class JooqSchedulerStore implements SchedulerStore {
             var insert = db.insertInto(TASK_INSTANCE, TASK_INSTANCE.DAG_RUN_ID, TASK_INSTANCE.TASK_ID,
                     TASK_INSTANCE.STATE, TASK_INSTANCE.MAX_ATTEMPTS, TASK_INSTANCE.QUEUE, TASK_INSTANCE.PRIORITY_WEIGHT,
                     TASK_INSTANCE.POOL, TASK_INSTANCE.EXECUTION_TIMEOUT_MS, TASK_INSTANCE.GPU_COUNT,
-                    TASK_INSTANCE.GPU_MEMORY_MB, TASK_INSTANCE.TASK_KIND);
+                    TASK_INSTANCE.GPU_MEMORY_MB, TASK_INSTANCE.TASK_KIND, TASK_INSTANCE.POOL_SLOTS);
             for (TaskSpec task : spec.tasks()) {
                 insert = insert.values(record.getId(), task.taskId(), TaskInstanceState.NONE.wireName(),
                         task.retries() + 1, task.queue(), task.priorityWeight(), task.pool(), task.executionTimeoutMs(),
                         task.resources().gpu(), task.resources().gpuMemoryMb(),
-                        IsolationSpec.taskKind(task.isolation()));
+                        IsolationSpec.taskKind(task.isolation()), task.slotsOfPool());
             }
             insert.execute();
             if (spec.maxActiveRuns() == null) {
@@ -369,7 +370,8 @@ public final class JooqSchedulerStore implements SchedulerStore {
             return List.of();
         }
         Map<Long, Record> runs = new HashMap<>();
-        db.select(DAG_RUN.ID, DAG_RUN.RUN_ID, DAG_RUN.DAG_ID, DAG_RUN.PARAMS, DAG_RUN.DAG_VERSION_ID)
+        db.select(DAG_RUN.ID, DAG_RUN.RUN_ID, DAG_RUN.DAG_ID, DAG_RUN.PARAMS, DAG_RUN.DAG_VERSION_ID, DAG_RUN.LOGICAL_DATE,
+                        DAG_RUN.DATA_INTERVAL_START)
                 .from(DAG_RUN)
                 .where(DAG_RUN.ID.in(claimed.stream().map(TaskInstanceRecord::getDagRunId).distinct().toList()))
                 .forEach(r -> runs.put(r.value1(), r));
@@ -413,7 +415,8 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     run.get(DAG_RUN.RUN_ID), ti.getTaskId(), ti.getMapIndex(),
                     ti.getMapItem() == null ? "" : ti.getMapItem().data(), run.get(DAG_RUN.PARAMS).data(), upstream,
                     task.executionTimeoutMs(), ti.getGpuCount(), ti.getGpuMemoryMb(),
-                    IsolationSpec.taskKind(task.isolation()), DagSpecJson.toJson(task)));
+                    IsolationSpec.taskKind(task.isolation()), DagSpecJson.toJson(task),
+                    toInstant(run.get(DAG_RUN.LOGICAL_DATE)), toInstant(run.get(DAG_RUN.DATA_INTERVAL_START))));
         }
         return tasks;
     }

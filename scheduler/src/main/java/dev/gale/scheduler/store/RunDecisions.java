@@ -20,6 +20,7 @@ import dev.gale.sdk.spec.IsolationSpec;
 import dev.gale.sdk.spec.MapSpec;
 import dev.gale.sdk.spec.ParamSpec;
 import dev.gale.sdk.spec.TaskSpec;
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -165,12 +166,12 @@ final class RunDecisions {
                     TASK_INSTANCE.MAP_INDEX, TASK_INSTANCE.MAP_ITEM, TASK_INSTANCE.STATE, TASK_INSTANCE.MAX_ATTEMPTS,
                     TASK_INSTANCE.QUEUE, TASK_INSTANCE.PRIORITY_WEIGHT, TASK_INSTANCE.POOL,
                     TASK_INSTANCE.EXECUTION_TIMEOUT_MS, TASK_INSTANCE.QUEUED_AT, TASK_INSTANCE.GPU_COUNT,
-                    TASK_INSTANCE.GPU_MEMORY_MB, TASK_INSTANCE.TASK_KIND);
+                    TASK_INSTANCE.GPU_MEMORY_MB, TASK_INSTANCE.TASK_KIND, TASK_INSTANCE.POOL_SLOTS);
             for (int i = start; i < Math.min(list.size(), start + INSERT_CHUNK); i++) {
                 insert = insert.values(run.getId(), task.taskId(), i, JSONB.valueOf(list.get(i).toString()), state,
                         task.retries() + 1, task.queue(), task.priorityWeight(), task.pool(),
                         task.executionTimeoutMs(), at, task.resources().gpu(), task.resources().gpuMemoryMb(),
-                        IsolationSpec.taskKind(task.isolation()));
+                        IsolationSpec.taskKind(task.isolation()), task.slotsOfPool());
             }
             insert.execute();
         }
@@ -268,12 +269,13 @@ final class RunDecisions {
                 .where(TASK_INSTANCE.STATE.eq(TaskInstanceState.SCHEDULED.wireName()), TASK_INSTANCE.POOL.isNotNull())
                 .fetch(TASK_INSTANCE.POOL)) {
             Integer slots = db.select(POOL.SLOTS).from(POOL).where(POOL.NAME.eq(pool)).fetchOne(POOL.SLOTS);
-            int used = db.fetchCount(TASK_INSTANCE, TASK_INSTANCE.POOL.eq(pool), TASK_INSTANCE.STATE.in(ACTIVE));
+            int used = db.select(DSL.coalesce(DSL.sum(TASK_INSTANCE.POOL_SLOTS), BigDecimal.ZERO)).from(TASK_INSTANCE)
+                    .where(TASK_INSTANCE.POOL.eq(pool), TASK_INSTANCE.STATE.in(ACTIVE)).fetchOne().value1().intValue();
             poolFree.put(pool, (slots == null ? DEFAULT_POOL_SLOTS : slots) - used);
         }
         List<String> full = poolFree.entrySet().stream().filter(e -> e.getValue() <= 0).map(Map.Entry::getKey).toList();
         var rows = db.select(TASK_INSTANCE.ID, DAG_RUN.DAG_ID, TASK_INSTANCE.POOL, DAG_RUN.DAG_VERSION_ID,
-                        TASK_INSTANCE.PRIORITY_WEIGHT)
+                        TASK_INSTANCE.PRIORITY_WEIGHT, TASK_INSTANCE.POOL_SLOTS)
                 .from(TASK_INSTANCE).join(DAG_RUN).on(DAG_RUN.ID.eq(TASK_INSTANCE.DAG_RUN_ID))
                 .where(TASK_INSTANCE.STATE.eq(TaskInstanceState.SCHEDULED.wireName()))
                 .and(full.isEmpty() ? DSL.noCondition() : TASK_INSTANCE.POOL.isNull().or(TASK_INSTANCE.POOL.notIn(full)))
@@ -286,7 +288,7 @@ final class RunDecisions {
         Set<String> limitedDags = new HashSet<>();
         for (var r : rows) {
             Integer limit = specOfVersion.apply(r.value4()).maxActiveTasks();
-            candidates.add(new Queueing.Candidate(r.value1(), r.value2(), r.value3(), limit, r.value5()));
+            candidates.add(new Queueing.Candidate(r.value1(), r.value2(), r.value3(), limit, r.value5(), r.value6()));
             if (limit != null) {
                 limitedDags.add(r.value2());
             }

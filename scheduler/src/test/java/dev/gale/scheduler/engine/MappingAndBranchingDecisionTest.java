@@ -104,14 +104,24 @@ class MappingAndBranchingDecisionTest {
     @Test
     void queueingHonoursPriorityPoolSlotsAndTheDagLimit() {
         List<Queueing.Candidate> candidates = List.of(
-                new Queueing.Candidate(1, "a", "gpu", null, 1),
-                new Queueing.Candidate(2, "a", "gpu", null, 5),
-                new Queueing.Candidate(3, "b", null, 2, 1),
-                new Queueing.Candidate(4, "b", null, 2, 1),
-                new Queueing.Candidate(5, "b", null, 2, 1));
+                new Queueing.Candidate(1, "a", "gpu", null, 1, 1),
+                new Queueing.Candidate(2, "a", "gpu", null, 5, 1),
+                new Queueing.Candidate(3, "b", null, 2, 1, 1),
+                new Queueing.Candidate(4, "b", null, 2, 1, 1),
+                new Queueing.Candidate(5, "b", null, 2, 1, 1));
 
         List<Long> chosen = Queueing.choose(candidates, Map.of("gpu", 1), Map.of("b", 1));
 
         assertThat(chosen).containsExactly(2L, 3L);
+    }
+
+    @Test
+    void aTaskTakingSeveralPoolSlotsWaitsForThemWhileASmallerOneTakesWhatIsLeft() {
+        List<Queueing.Candidate> candidates = List.of(
+                new Queueing.Candidate(1, "a", "warehouse", null, 9, 2),
+                new Queueing.Candidate(2, "a", "warehouse", null, 5, 2),
+                new Queueing.Candidate(3, "b", "warehouse", null, 1, 1));
+
+        assertThat(Queueing.choose(candidates, Map.of("warehouse", 3), Map.of())).containsExactly(1L, 3L);
     }
 }

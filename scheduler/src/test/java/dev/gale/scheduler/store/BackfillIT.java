@@ -27,6 +27,7 @@ import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.Param;
 import dev.gale.testing.TestPostgres;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -93,9 +94,9 @@ class BackfillIT {
 
     @Test
     void aBackfillRerunsFailedIntervalsAtMostMaxActiveRunsAtATimeUntilItCompletes() {
-        runs.triggerScheduled("daily_report", MAR2);
+        runs.triggerScheduled("daily_report", MAR2, MAR1);
         finishQueuedTasks(false);
-        runs.triggerScheduled("daily_report", MAR3);
+        runs.triggerScheduled("daily_report", MAR3, MAR2);
         finishQueuedTasks(true);
 
         BackfillView backfill = backfills.create(new BackfillRequest("daily_report", MAR1, MAR5, Map.of("region", "us"),
@@ -194,8 +195,10 @@ class BackfillIT {
 
     @Test
     void backfillRunsAreCreatedOncePerIntervalEvenWhenTwoSchedulersStartThem() {
-        DagRunView first = runs.triggerBackfill("daily_report", Map.of(), MAR1, "backfill-7-" + MAR1);
-        DagRunView again = runs.triggerBackfill("daily_report", Map.of(), MAR1, "backfill-7-" + MAR1);
+        DagRunView first = runs.triggerBackfill("daily_report", Map.of(), MAR1, MAR1.minus(Duration.ofDays(1)),
+                "backfill-7-" + MAR1);
+        DagRunView again = runs.triggerBackfill("daily_report", Map.of(), MAR1, MAR1.minus(Duration.ofDays(1)),
+                "backfill-7-" + MAR1);
 
         assertThat(again.runId()).isEqualTo(first.runId());
         assertThat(first.runType()).isEqualTo("backfill");

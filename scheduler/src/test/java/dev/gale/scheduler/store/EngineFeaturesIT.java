@@ -275,8 +275,8 @@ class EngineFeaturesIT {
     void aScheduledRunIsCreatedOncePerLogicalDate() {
         Instant midnight = Instant.parse("2026-11-21T00:00:00Z");
 
-        DagRunView created = runs.triggerScheduled("nightly", midnight).orElseThrow();
-        assertThat(runs.triggerScheduled("nightly", midnight)).isEmpty();
+        DagRunView created = runs.triggerScheduled("nightly", midnight, midnight.minus(Duration.ofDays(1))).orElseThrow();
+        assertThat(runs.triggerScheduled("nightly", midnight, midnight.minus(Duration.ofDays(1)))).isEmpty();
         DagRunView run = runs.find("nightly", created.runId()).orElseThrow();
         assertThat(run.runId()).as("run ids are unique across DAGs, which may fire at the same time")
                 .startsWith("scheduled__20261121T000000000Z_");

@@ -167,6 +167,9 @@ class NotificationsIT {
         assertThat(deadline.dueAt()).isAfter(late.queuedAt().plus(Duration.ofMinutes(29)))
                 .isBefore(late.queuedAt().plus(Duration.ofMinutes(31)));
         assertThat(deadline.missedAt()).isNotNull();
+        assertThat(outbox.missedDeadlines(List.of("report", "nope"))).as("the DAG list's count and latest late run")
+                .containsExactly(Map.entry("report", new NotificationOutbox.MissedDeadlines(1, late.runId(),
+                        deadline.missedAt())));
         dispatcher.deliverDue();
         clock.advance(Duration.ofSeconds(10));
         dispatcher.deliverDue();

@@ -48,8 +48,10 @@ class PoolsIT {
         flood.task("work", ctx -> null).expandParam("items").pool("narrow").priorityWeight(100);
         DagBuilder other = Dag.builder("other");
         other.task("report", ctx -> null).pool("wide");
+        DagBuilder heavy = Dag.builder("heavy").param(Param.array("items").defaultValue(List.of()));
+        heavy.task("query", ctx -> null).expandParam("items").pool("wide", 2).priorityWeight(50);
         new DagService(store, new JooqAssetRegistry(dsl), new JooqRunHistory(dsl)).sync(List.of(flood.build(),
-                other.build()));
+                other.build(), heavy.build()));
         runs = new RunService(store, new JooqRunHistory(dsl), Clock.systemUTC());
         tasks = new TaskExecutionService(store, Clock.systemUTC());
         pools = new Pools(new JooqPoolStore(dsl));
@@ -72,6 +74,43 @@ class PoolsIT {
         assertThat(narrow).extracting(PoolView::slots, PoolView::running, PoolView::queued, PoolView::scheduled)
                 .containsExactly(1, 1, 0, 1_199);
         assertThat(narrow.openSlots()).isZero();
+    }
+
+    @Test
+    void aTaskTakingTwoSlotsOfItsPoolLeavesRoomForFewerOthers() {
+        pools.put("wide", 5, "");
+        runs.trigger("heavy", Map.of("items", List.of(1, 2, 3)), "manual", null);
+        runs.trigger("other", Map.of(), "manual", null);
+        store.queueScheduledTasks();
+
+        List<ClaimedTask> claimed = tasks.claim("worker", List.of("default"), 100);
+
+        assertThat(claimed).extracting(ClaimedTask::dagId).as("two queries take 4 slots; the report takes the 5th")
+                .containsExactlyInAnyOrder("heavy", "heavy", "other");
+        PoolView wide = pools.find("wide").orElseThrow();
+        assertThat(wide).extracting(PoolView::running, PoolView::scheduled, PoolView::usedSlots)
+                .containsExactly(3, 1, 5);
+        assertThat(wide.openSlots()).isZero();
+
+        ClaimedTask report = claimed.stream().filter(t -> t.dagId().equals("other")).findFirst().orElseThrow();
+        tasks.complete(new TaskAttempt(report.taskInstanceId(), report.attempt()), "null");
+        store.queueScheduledTasks();
+        assertThat(tasks.claim("worker", List.of("default"), 100)).as("one slot free, the third query needs two")
+                .isEmpty();
+        ClaimedTask query = claimed.stream().filter(t -> t.dagId().equals("heavy")).findFirst().orElseThrow();
+        tasks.complete(new TaskAttempt(query.taskInstanceId(), query.attempt()), "null");
+        store.queueScheduledTasks();
+        assertThat(tasks.claim("worker", List.of("default"), 100)).extracting(ClaimedTask::dagId)
+                .containsExactly("heavy");
+    }
+
+    @Test
+    void aTaskSettingPoolSlotsWithoutAPoolOrBelowOneFailsAtLoadNamingIt() {
+        DagBuilder bad = Dag.builder("bad");
+        assertThatThrownBy(() -> bad.task("q", ctx -> null).poolSlots(0))
+                .hasMessageContaining("task 'q': poolSlots must be at least 1, got 0");
+        bad.task("r", ctx -> null).poolSlots(2);
+        assertThatThrownBy(bad::build).hasMessageContaining("task 'r' sets poolSlots but names no pool");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.gale.sdk.spec.TaskSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,6 +35,21 @@ final class RuntimeTaskContext implements TaskContext {
     @Override
     public String runId() {
         return identity.runId();
+    }
+
+    @Override
+    public Optional<Instant> logicalDate() {
+        return Optional.ofNullable(identity.dates().logicalDate());
+    }
+
+    @Override
+    public Optional<Instant> dataIntervalStart() {
+        return Optional.ofNullable(identity.dates().dataIntervalStart());
+    }
+
+    @Override
+    public Optional<Instant> dataIntervalEnd() {
+        return Optional.ofNullable(identity.dates().dataIntervalEnd());
     }
 
     @Override

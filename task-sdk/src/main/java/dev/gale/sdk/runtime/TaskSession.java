@@ -15,6 +15,7 @@ import dev.gale.tei.v1.PrepareLlmCallResponse;
 import dev.gale.tei.v1.PutXComRequest;
 import dev.gale.tei.v1.RecordLlmUsageRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -43,8 +44,13 @@ final class TaskSession implements TaskChannel {
     }
 
     TaskIdentity identity() {
+        TaskIdentity.RunDates dates = assignment.getLogicalDateMs() != 0
+                ? new TaskIdentity.RunDates(Instant.ofEpochMilli(assignment.getLogicalDateMs()),
+                        Instant.ofEpochMilli(assignment.getDataIntervalStartMs()),
+                        Instant.ofEpochMilli(assignment.getDataIntervalEndMs()))
+                : TaskIdentity.RunDates.NONE;
         return new TaskIdentity(assignment.getDagId(), assignment.getRunId(), assignment.getTaskId(),
-                assignment.getMapIndex(), assignment.getAttempt());
+                assignment.getMapIndex(), assignment.getAttempt(), dates);
     }
 
     String token() {

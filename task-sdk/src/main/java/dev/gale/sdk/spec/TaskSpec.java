@@ -8,7 +8,8 @@ import java.util.List;
  * outlets name the assets the task reads and writes. A branch task's output is the list of direct
  * downstream task ids to follow; {@code expand} is set on a mapped task. Components are only ever
  * appended, so that stored versions keep reading; {@code isolation} is null for a task that runs in
- * the worker's process, and left out of the JSON then; so is {@code llm} for a task that uses no model.
+ * the worker's process, and left out of the JSON then; so is {@code llm} for a task that uses no model,
+ * and {@code poolSlots} for a task that takes one slot of its pool (see {@link #slotsOfPool}).
  */
 public record TaskSpec(
         String taskId,
@@ -28,7 +29,8 @@ public record TaskSpec(
         String pool,
         ResourceSpec resources,
         @JsonInclude(JsonInclude.Include.NON_NULL) IsolationSpec isolation,
-        @JsonInclude(JsonInclude.Include.NON_NULL) LlmSpec llm) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) LlmSpec llm,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer poolSlots) {
 
     public TaskSpec {
         resources = resources == null ? ResourceSpec.NONE : resources;
@@ -36,5 +38,9 @@ public record TaskSpec(
         inlets = inlets == null ? List.of() : List.copyOf(inlets);
         outlets = outlets == null ? List.of() : List.copyOf(outlets);
     }
-}
 
+    /** How many slots of its pool the task takes while queued or running: 1 unless it says otherwise. */
+    public int slotsOfPool() {
+        return poolSlots == null ? 1 : poolSlots;
+    }
+}

@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** Child processes (plain python3, and a child JVM with its own classpath) talking JSON lines to their worker. */
 class ChildProcessIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final TaskIdentity IDENTITY = new TaskIdentity("child_jvm_test", "manual__1", "which_library", -1, 2);
+    private static final TaskIdentity IDENTITY = new TaskIdentity("child_jvm_test", "manual__1", "which_library", -1, 2,
+            TaskIdentity.RunDates.NONE);
 
     /** Stands in for the worker's session: what the child asked for and wrote. */
     private static final class RecordingChannel implements TaskChannel {

@@ -2,12 +2,14 @@ package dev.gale.sdk.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TaskIdentityTest {
-    private static final TaskIdentity ATTEMPT = new TaskIdentity("rag_ingest", "manual__1", "embed", -1, 2);
+    private static final TaskIdentity ATTEMPT = new TaskIdentity("rag_ingest", "manual__1", "embed", -1, 2,
+            TaskIdentity.RunDates.NONE);
 
     @Test
     void aChildProcessOfAGpuTaskSeesOnlyItsGpus() {
@@ -33,5 +35,22 @@ class TaskIdentityTest {
         assertThat(TaskIdentity.fromEnvironment(pinned.environment())).isEqualTo(pinned);
         assertThat(TaskIdentity.fromEnvironment(ATTEMPT.environment())).isEqualTo(ATTEMPT);
         assertThat(new RuntimeTaskContext(pinned, null, null, null).gpus()).containsExactly(0, 2);
+    }
+
+    @Test
+    void aChildProcessGetsTheRunsLogicalDateAndDataIntervalAndAnAdHocRunNone() {
+        TaskIdentity nightly = new TaskIdentity("daily_report", "backfill__1", "report", -1, 1,
+                new TaskIdentity.RunDates(Instant.parse("2026-03-02T00:00:00Z"), Instant.parse("2026-03-01T00:00:00Z"),
+                        Instant.parse("2026-03-02T00:00:00Z")));
+
+        assertThat(nightly.environment()).containsEntry("GALE_LOGICAL_DATE", "2026-03-02T00:00:00Z")
+                .containsEntry("GALE_DATA_INTERVAL_START", "2026-03-01T00:00:00Z")
+                .containsEntry("GALE_DATA_INTERVAL_END", "2026-03-02T00:00:00Z");
+        assertThat(TaskIdentity.fromEnvironment(nightly.environment())).isEqualTo(nightly);
+        assertThat(new RuntimeTaskContext(nightly, null, null, null).dataIntervalStart())
+                .contains(Instant.parse("2026-03-01T00:00:00Z"));
+        assertThat(ATTEMPT.environment()).doesNotContainKeys("GALE_LOGICAL_DATE", "GALE_DATA_INTERVAL_START",
+                "GALE_DATA_INTERVAL_END");
+        assertThat(new RuntimeTaskContext(ATTEMPT, null, null, null).logicalDate()).isEmpty();
     }
 }

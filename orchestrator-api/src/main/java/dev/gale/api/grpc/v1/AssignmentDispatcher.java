@@ -117,7 +117,13 @@ final class AssignmentDispatcher implements AutoCloseable {
     }
 
     private Assignment toAssignment(ClaimedTask task) {
-        return Assignment.newBuilder()
+        Assignment.Builder assignment = Assignment.newBuilder();
+        if (task.logicalDate() != null) {
+            assignment.setLogicalDateMs(task.logicalDate().toEpochMilli())
+                    .setDataIntervalStartMs(task.dataIntervalStartOrLogicalDate().toEpochMilli())
+                    .setDataIntervalEndMs(task.logicalDate().toEpochMilli());
+        }
+        return assignment
                 .setTaskToken(tokens.issue(new TaskAttempt(task.taskInstanceId(), task.attempt())))
                 .setDagId(task.dagId())
                 .setDagVersionHash(task.dagVersionHash())

@@ -5,6 +5,7 @@ import dev.gale.scheduler.service.DagPage;
 import dev.gale.scheduler.service.DagRunView;
 import dev.gale.scheduler.service.DagService;
 import dev.gale.scheduler.service.DagSummary;
+import dev.gale.scheduler.service.NotificationOutbox;
 import dev.gale.scheduler.service.RunHistory;
 import dev.gale.scheduler.service.RunQuery;
 import dev.gale.scheduler.service.RunService;
@@ -40,12 +41,14 @@ class OverviewController {
     private final RunService runs;
     private final RunHistory history;
     private final Clock clock;
+    private final NotificationOutbox outbox;
 
-    OverviewController(DagService dags, RunService runs, RunHistory history, Clock clock) {
+    OverviewController(DagService dags, RunService runs, RunHistory history, Clock clock, NotificationOutbox outbox) {
         this.dags = dags;
         this.runs = runs;
         this.history = history;
         this.clock = clock;
+        this.outbox = outbox;
     }
 
     record RecentRun(String runId, String state, String runType, Instant queuedAt, Instant endedAt) {
@@ -54,10 +57,13 @@ class OverviewController {
         }
     }
 
-    /** {@code schedule} is the cron expression or preset, null when the DAG has none. */
+    /**
+     * {@code schedule} is the cron expression or preset, null when the DAG has none; {@code missedDeadlines}
+     * is null when no run of the DAG ever missed its deadline.
+     */
     record DagOverview(String dagId, String description, String owner, List<String> tags, boolean isPaused,
                        String schedule, String timezone, List<String> scheduledOnAssets, Instant nextRunAt,
-                       List<RecentRun> recentRuns) {
+                       List<RecentRun> recentRuns, NotificationOutbox.MissedDeadlines missedDeadlines) {
     }
 
     record DagOverviewListResponse(List<DagOverview> dags, int totalEntries) {
@@ -77,7 +83,8 @@ class OverviewController {
     @Operation(summary = "List DAGs with their recent runs and next scheduled run",
             description = "Ordered by DAG id; filter by tag and by paused. recentRuns (default 5, at most 25) runs per"
                     + " DAG, newest first. nextRunAt is the next cron fire time, null when the DAG is paused or has"
-                    + " no cron schedule.")
+                    + " no cron schedule. missedDeadlines counts the DAG's runs that missed their deadline and names"
+                    + " the latest; null when none did.")
     @GetMapping("/dag-overview")
     DagOverviewListResponse dagOverview(@RequestParam(name = "tag", required = false) String tag,
                                         @RequestParam(name = "paused", required = false) Boolean paused,
@@ -90,8 +97,10 @@ class OverviewController {
         }
         DagPage page = dags.list(tag, paused, Paging.limit(limit), Paging.offset(offset));
         Instant now = clock.instant();
-        return new DagOverviewListResponse(page.dags().stream().map(d -> overview(d, recentRuns, now)).toList(),
-                page.totalEntries());
+        Map<String, NotificationOutbox.MissedDeadlines> missed = outbox.missedDeadlines(
+                page.dags().stream().map(DagSummary::dagId).toList());
+        return new DagOverviewListResponse(page.dags().stream()
+                .map(d -> overview(d, recentRuns, now, missed.get(d.dagId()))).toList(), page.totalEntries());
     }
 
     @Operation(summary = "A DAG's grid: recent runs × tasks",
@@ -128,7 +137,8 @@ class OverviewController {
         return new GridRun(run.runId(), run.state().wireName(), run.runType(), run.queuedAt(), run.endedAt(), cells);
     }
 
-    private DagOverview overview(DagSummary dag, int recentRuns, Instant now) {
+    private DagOverview overview(DagSummary dag, int recentRuns, Instant now,
+                                 NotificationOutbox.MissedDeadlines missed) {
         var spec = dag.currentVersion().spec();
         ScheduleSpec schedule = spec.schedule();
         String cron = schedule == null ? null : schedule.cron();
@@ -138,7 +148,7 @@ class OverviewController {
                 : recent(dag.dagId(), recentRuns).stream().map(RecentRun::of).toList();
         return new DagOverview(dag.dagId(), spec.description(), spec.owner(), spec.tags(), dag.paused(), cron,
                 schedule == null ? null : schedule.timezone(), schedule == null ? List.of() : schedule.assets(), next,
-                recent);
+                recent, missed);
     }
 
     private List<DagRunView> recent(String dagId, int count) {
