@@ -23,6 +23,7 @@ import dev.gale.scheduler.engine.DeliveryRetry;
 import dev.gale.scheduler.loop.CronExpressions;
 import dev.gale.scheduler.loop.CronSchedules;
 import dev.gale.scheduler.loop.SchedulingLoop;
+import dev.gale.scheduler.secrets.SecretBox;
 import dev.gale.scheduler.service.AssetService;
 import dev.gale.scheduler.service.AssetTriggers;
 import dev.gale.scheduler.service.AuditLog;
@@ -64,6 +65,7 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -126,8 +128,13 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    SchedulerStore schedulerStore(DSLContext dsl, Clock clock) {
-        return new JooqSchedulerStore(dsl, clock);
+    Supplier<SecretBox> secretBox(Environment env, DSLContext dsl) {
+        return SecretsKey.from(env, dsl);
+    }
+
+    @Bean
+    SchedulerStore schedulerStore(DSLContext dsl, Clock clock, Supplier<SecretBox> secretBox) {
+        return new JooqSchedulerStore(dsl, clock, secretBox);
     }
 
     @Bean
@@ -316,8 +323,8 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    TaskActions taskActions(SchedulerStore store, DSLContext dsl, Clock clock) {
-        return new TaskActions(store, new JooqTaskActionStore(dsl, clock), clock);
+    TaskActions taskActions(SchedulerStore store, DSLContext dsl, Clock clock, Supplier<SecretBox> secretBox) {
+        return new TaskActions(store, new JooqTaskActionStore(dsl, clock, secretBox), clock);
     }
 
     @Bean

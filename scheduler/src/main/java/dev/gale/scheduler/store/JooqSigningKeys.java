@@ -2,8 +2,10 @@ package dev.gale.scheduler.store;
 
 import static dev.gale.scheduler.store.jooq.Tables.SIGNING_KEY;
 
+import dev.gale.scheduler.secrets.SecretBox;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.function.Supplier;
 import org.jooq.DSLContext;
 
 /**
@@ -24,5 +26,10 @@ public final class JooqSigningKeys {
                 .execute();
         return dsl.select(SIGNING_KEY.SECRET).from(SIGNING_KEY).where(SIGNING_KEY.NAME.eq(name))
                 .fetchSingle(SIGNING_KEY.SECRET);
+    }
+
+    /** The box for the secrets key kept here: what server mode seals secrets with when no key is configured. */
+    public static Supplier<SecretBox> secretBox(DSLContext dsl) {
+        return () -> SecretBox.fromBase64(shared(dsl, "secrets-key"), "the secrets-key row of signing_key");
     }
 }
