@@ -28,6 +28,7 @@ import dev.gale.scheduler.service.AssetService;
 import dev.gale.scheduler.service.AssetTriggers;
 import dev.gale.scheduler.service.AuditLog;
 import dev.gale.scheduler.service.Backfills;
+import dev.gale.scheduler.service.Connections;
 import dev.gale.scheduler.service.DagService;
 import dev.gale.scheduler.service.NotificationDispatcher;
 import dev.gale.scheduler.service.NotificationOutbox;
@@ -51,6 +52,7 @@ import dev.gale.scheduler.store.JooqPoolStore;
 import dev.gale.scheduler.store.JooqRunHistory;
 import dev.gale.scheduler.store.JooqScheduleStore;
 import dev.gale.scheduler.store.JooqSchedulerStore;
+import dev.gale.scheduler.store.JooqSecretsStore;
 import dev.gale.scheduler.store.JooqSigningKeys;
 import dev.gale.scheduler.store.JooqTaskActionStore;
 import dev.gale.scheduler.store.PgNotifications;
@@ -242,8 +244,14 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    TaskExecutionService taskExecutionService(SchedulerStore store, Clock clock) {
-        return new TaskExecutionService(store, clock);
+    TaskExecutionService taskExecutionService(SchedulerStore store, Clock clock, Connections connections) {
+        return new TaskExecutionService(store, clock, connections::maskedValues);
+    }
+
+    @Bean
+    Connections connections(DSLContext dsl, Supplier<SecretBox> secretBox, Clock clock, Environment env) {
+        // Spring's environment holds the OS environment (GALE_CONN_*, GALE_VAR_*) and, in tests, properties of that name.
+        return new Connections(new JooqSecretsStore(dsl, secretBox, clock), env::getProperty, clock);
     }
 
     @Bean
@@ -290,11 +298,12 @@ public class GaleServerConfiguration {
     TaskExecutionGrpcService taskExecutionGrpcService(TaskExecutionService tasks, WorkerDirectory workers,
                                                       TaskAssetService assets, TaskTokens tokens, Clock clock,
                                                       GaleSettings settings, PgNotifications notifications,
-                                                      LlmCatalog llmCatalog, LlmUsageStore llmUsage) {
+                                                      LlmCatalog llmCatalog, LlmUsageStore llmUsage,
+                                                      Connections connections) {
         // Workers get API keys named by apiKeyEnv as read here: only the server's environment holds them.
         TaskExecutionGrpcService service = new TaskExecutionGrpcService(tasks, workers, assets, tokens, clock,
                 settings.heartbeatInterval(), new LlmCalls(llmCatalog.withKeysFrom(System::getenv).toJson(),
-                llmUsage));
+                llmUsage), connections);
         notifications.subscribe(JooqSchedulerStore.TASK_QUEUED_CHANNEL, queue -> service.taskQueued());
         return service;
     }
