@@ -5,6 +5,7 @@ import static dev.gale.scheduler.store.jooq.Tables.SIGNING_KEY;
 import dev.gale.scheduler.secrets.SecretBox;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.jooq.DSLContext;
 
@@ -28,8 +29,13 @@ public final class JooqSigningKeys {
                 .fetchSingle(SIGNING_KEY.SECRET);
     }
 
-    /** The box for the secrets key kept here: what server mode seals secrets with when no key is configured. */
+    /**
+     * The box for the secrets key kept here: what server mode seals secrets with when no key is configured.
+     * Read on first use (a store whose DAGs have no secrets never makes one), then kept.
+     */
     public static Supplier<SecretBox> secretBox(DSLContext dsl) {
-        return () -> SecretBox.fromBase64(shared(dsl, "secrets-key"), "the secrets-key row of signing_key");
+        AtomicReference<SecretBox> box = new AtomicReference<>();
+        return () -> box.updateAndGet(known -> known != null ? known
+                : SecretBox.fromBase64(shared(dsl, "secrets-key"), "the secrets-key row of signing_key"));
     }
 }

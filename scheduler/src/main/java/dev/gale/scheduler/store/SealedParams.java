@@ -16,21 +16,11 @@ import tools.jackson.databind.node.StringNode;
 final class SealedParams {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final Supplier<SecretBox> key;
-    /** Fetched on first use, so that a store whose DAGs have no secret params never needs a key. */
-    private volatile SecretBox box;
+    /** Asked only when a DAG has secret params, so that a deployment without any never needs a key. */
+    private final Supplier<SecretBox> box;
 
-    SealedParams(Supplier<SecretBox> key) {
-        this.key = key;
-    }
-
-    private SecretBox box() {
-        SecretBox known = box;
-        if (known == null) {
-            known = key.get();
-            box = known;
-        }
-        return known;
+    SealedParams(Supplier<SecretBox> box) {
+        this.box = box;
     }
 
     /** {@code paramsJson} with each secret param's value (as JSON text) sealed into a string. */
@@ -42,7 +32,7 @@ final class SealedParams {
         for (ParamSpec param : declared) {
             JsonNode value = params.get(param.name());
             if (param.secret() && value != null && !value.isNull()) {
-                params.set(param.name(), StringNode.valueOf(box().seal(JSON.writeValueAsString(value))));
+                params.set(param.name(), StringNode.valueOf(box.get().seal(JSON.writeValueAsString(value))));
             }
         }
         return JSON.writeValueAsString(params);
@@ -57,7 +47,7 @@ final class SealedParams {
         for (ParamSpec param : declared) {
             JsonNode value = params.get(param.name());
             if (param.secret() && value != null && value.isString() && SecretBox.isSealed(value.asString())) {
-                params.set(param.name(), JSON.readTree(box().open(value.asString())));
+                params.set(param.name(), JSON.readTree(box.get().open(value.asString())));
             }
         }
         return JSON.writeValueAsString(params);
