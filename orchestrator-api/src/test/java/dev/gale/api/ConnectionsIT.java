@@ -64,6 +64,10 @@ class ConnectionsIT {
                 .contains("\"api_token\"").doesNotContain(TOKEN);
         assertThat(put("/api/v1/connections/warehouse", "{\"connType\": \"postgres\"}", viewer).statusCode())
                 .as("a viewer cannot write").isEqualTo(403);
+        assertThat(gale.get("/api/v1/audit-log?limit=100").body())
+                .contains("\"action\":\"connection.put\",\"target\":\"/api/v1/connections/warehouse\"")
+                .contains("\"action\":\"variable.put\",\"target\":\"/api/v1/variables/api_token\"")
+                .doesNotContain(PASSWORD).doesNotContain(TOKEN);
 
         var sql = DSL.using(gale.database.dataSource(), SQLDialect.POSTGRES);
         String stored = sql.fetchOne("select string_agg(sealed, ' ') from gale.connection").get(0, String.class)
