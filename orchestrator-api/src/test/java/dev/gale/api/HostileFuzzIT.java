@@ -42,6 +42,7 @@ import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -97,6 +98,7 @@ class HostileFuzzIT {
         Set<String> tokensBefore = column("api_token", "name");
         Set<String> answeredRuns = new HashSet<>();
         Set<String> answeredTokens = new HashSet<>();
+        Set<String> answeredSecrets = new HashSet<>();
         Map<Integer, Integer> codes = new TreeMap<>();
         Map<String, Integer> kinds = new TreeMap<>();
         List<String> failures = new ArrayList<>();
@@ -133,6 +135,10 @@ class HostileFuzzIT {
             if (answer.status() < 300 && request.line().startsWith("POST /api/v1/tokens")) {
                 answeredTokens.add(JSON.readTree(answer.body()).get("name").asString());
             }
+            if (answer.status() < 300 && request.line().startsWith("PUT /api/v1/")) {
+                JsonNode stored = JSON.readTree(answer.body());
+                answeredSecrets.add(stored.has("connId") ? stored.get("connId").asString() : stored.get("key").asString());
+            }
         }
         for (String listing : List.of("/api/v1/runs?limit=1000", "/api/v1/dags/leaky_secret_for_tests/runs",
                 "/api/v1/dags/leaky_secret_for_tests", "/api/v1/dags")) {
@@ -149,6 +155,10 @@ class HostileFuzzIT {
         Set<String> storedTokens = column("api_token", "name");
         storedTokens.removeAll(tokensBefore);
         assertThat(storedTokens).as("tokens stored, beyond those answered as created").isSubsetOf(answeredTokens);
+        Set<String> storedSecrets = column("connection", "conn_id");
+        storedSecrets.addAll(column("variable", "key"));
+        assertThat(storedSecrets).as("connections and variables stored, beyond those answered as stored")
+                .isSubsetOf(answeredSecrets);
     }
 
     @Test

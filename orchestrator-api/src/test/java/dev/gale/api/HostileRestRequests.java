@@ -73,7 +73,8 @@ final class HostileRestRequests {
         List<Function<HostileRestRequests, Request>> kinds = List.of(HostileRestRequests::query,
                 HostileRestRequests::path, HostileRestRequests::triggerBody, HostileRestRequests::patchBody,
                 HostileRestRequests::tokenBody, HostileRestRequests::auth, HostileRestRequests::method,
-                HostileRestRequests::contentType, HostileRestRequests::headers, HostileRestRequests::secretEcho);
+                HostileRestRequests::contentType, HostileRestRequests::headers, HostileRestRequests::secretEcho,
+                HostileRestRequests::connectionBody);
         List<Request> requests = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             requests.add(kinds.get(i % kinds.size()).apply(this));
@@ -152,6 +153,16 @@ final class HostileRestRequests {
     private Request tokenBody() {
         return withBody("token-body", head("POST", "/api/v1/tokens", tokens.admin(), "Content-Type: application/json"),
                 hostileJson("name", "role"));
+    }
+
+    /** A hostile Connection or Variable, under a well-formed or a hostile id, by an admin or a viewer. */
+    private Request connectionBody() {
+        boolean variable = random.nextBoolean();
+        String id = random.nextInt(3) == 0 ? urlValue() : "fuzz_" + random.nextInt(5);
+        String token = random.nextInt(5) == 0 ? tokens.viewer() : tokens.admin();
+        return withBody("connection-body", head("PUT", "/api/v1/" + (variable ? "variables/" : "connections/") + id,
+                token, "Content-Type: application/json"), variable ? hostileJson("value")
+                : hostileJson("connType", "port", "password", "extra"));
     }
 
     private Request auth() {

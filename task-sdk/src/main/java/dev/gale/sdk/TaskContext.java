@@ -87,6 +87,15 @@ public interface TaskContext {
     AssetVersionInfo readAsset(String assetName, int version);
 
     /**
+     * A Connection by id, from the server's environment ({@code GALE_CONN_<ID>}) or else its database;
+     * throws when there is none. Its password is masked in logs and errors.
+     */
+    Connection connection(String connId);
+
+    /** A Variable's value, from the server's environment ({@code GALE_VAR_<KEY>}) or else its database; throws when there is none. */
+    String variable(String key);
+
+    /**
      * Records a new version of an output asset with its metadata (e.g. {@code Map.of("rmse", 0.41)})
      * and returns its version number. The task must declare the asset with {@code writes(...)}; any
      * other fails with a message saying so. DAGs scheduled on the asset are triggered.

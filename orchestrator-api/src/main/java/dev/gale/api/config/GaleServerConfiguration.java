@@ -23,10 +23,12 @@ import dev.gale.scheduler.engine.DeliveryRetry;
 import dev.gale.scheduler.loop.CronExpressions;
 import dev.gale.scheduler.loop.CronSchedules;
 import dev.gale.scheduler.loop.SchedulingLoop;
+import dev.gale.scheduler.secrets.SecretBox;
 import dev.gale.scheduler.service.AssetService;
 import dev.gale.scheduler.service.AssetTriggers;
 import dev.gale.scheduler.service.AuditLog;
 import dev.gale.scheduler.service.Backfills;
+import dev.gale.scheduler.service.Connections;
 import dev.gale.scheduler.service.DagService;
 import dev.gale.scheduler.service.NotificationDispatcher;
 import dev.gale.scheduler.service.NotificationOutbox;
@@ -50,6 +52,7 @@ import dev.gale.scheduler.store.JooqPoolStore;
 import dev.gale.scheduler.store.JooqRunHistory;
 import dev.gale.scheduler.store.JooqScheduleStore;
 import dev.gale.scheduler.store.JooqSchedulerStore;
+import dev.gale.scheduler.store.JooqSecretsStore;
 import dev.gale.scheduler.store.JooqSigningKeys;
 import dev.gale.scheduler.store.JooqTaskActionStore;
 import dev.gale.scheduler.store.PgNotifications;
@@ -64,6 +67,7 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -126,8 +130,13 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    SchedulerStore schedulerStore(DSLContext dsl, Clock clock) {
-        return new JooqSchedulerStore(dsl, clock);
+    Supplier<SecretBox> secretBox(Environment env, DSLContext dsl) {
+        return SecretsKey.from(env, dsl);
+    }
+
+    @Bean
+    SchedulerStore schedulerStore(DSLContext dsl, Clock clock, Supplier<SecretBox> secretBox) {
+        return new JooqSchedulerStore(dsl, clock, secretBox);
     }
 
     @Bean
@@ -235,8 +244,14 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    TaskExecutionService taskExecutionService(SchedulerStore store, Clock clock) {
-        return new TaskExecutionService(store, clock);
+    TaskExecutionService taskExecutionService(SchedulerStore store, Clock clock, Connections connections) {
+        return new TaskExecutionService(store, clock, connections::maskedValues);
+    }
+
+    @Bean
+    Connections connections(DSLContext dsl, Supplier<SecretBox> secretBox, Clock clock, Environment env) {
+        // Spring's environment holds the OS environment (GALE_CONN_*, GALE_VAR_*) and, in tests, properties of that name.
+        return new Connections(new JooqSecretsStore(dsl, secretBox, clock), env::getProperty, clock);
     }
 
     @Bean
@@ -283,11 +298,12 @@ public class GaleServerConfiguration {
     TaskExecutionGrpcService taskExecutionGrpcService(TaskExecutionService tasks, WorkerDirectory workers,
                                                       TaskAssetService assets, TaskTokens tokens, Clock clock,
                                                       GaleSettings settings, PgNotifications notifications,
-                                                      LlmCatalog llmCatalog, LlmUsageStore llmUsage) {
+                                                      LlmCatalog llmCatalog, LlmUsageStore llmUsage,
+                                                      Connections connections) {
         // Workers get API keys named by apiKeyEnv as read here: only the server's environment holds them.
         TaskExecutionGrpcService service = new TaskExecutionGrpcService(tasks, workers, assets, tokens, clock,
                 settings.heartbeatInterval(), new LlmCalls(llmCatalog.withKeysFrom(System::getenv).toJson(),
-                llmUsage));
+                llmUsage), connections);
         notifications.subscribe(JooqSchedulerStore.TASK_QUEUED_CHANNEL, queue -> service.taskQueued());
         return service;
     }
@@ -316,8 +332,8 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    TaskActions taskActions(SchedulerStore store, DSLContext dsl, Clock clock) {
-        return new TaskActions(store, new JooqTaskActionStore(dsl, clock), clock);
+    TaskActions taskActions(SchedulerStore store, DSLContext dsl, Clock clock, Supplier<SecretBox> secretBox) {
+        return new TaskActions(store, new JooqTaskActionStore(dsl, clock, secretBox), clock);
     }
 
     @Bean

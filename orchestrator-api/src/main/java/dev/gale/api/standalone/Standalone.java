@@ -72,6 +72,8 @@ public final class Standalone implements AutoCloseable {
             properties.put("gale.db.url", postgres.getJdbcUrl("postgres", "postgres"));
             properties.put("gale.db.user", "postgres");
             properties.put("gale.db.password", "");
+            // Secrets at rest are sealed with a key kept beside the data, unless GALE_SECRETS_KEY is set.
+            properties.put("gale.secrets.key-file", home.dir().resolve("secrets-key").toString());
             // Standalone closes the context itself, before stopping PostgreSQL, so Spring's own hook must not race it.
             // As an argument, the port outranks application.properties' GALE_HTTP_PORT default; a default property would not.
             context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties)

@@ -38,6 +38,7 @@ class StandaloneIT {
     void runsSurviveARestartAndASecondInstanceOnTheSameHomeIsRefused() throws Exception {
         String runId;
         String adminToken;
+        String secretsKey;
         try (Standalone gale = start()) {
             adminToken = gale.createdAdminToken().orElseThrow();
             try (var db = java.sql.DriverManager.getConnection(gale.jdbcUrl(), "postgres", "");
@@ -50,6 +51,9 @@ class StandaloneIT {
             assertThat(Files.readString(home.resolve("admin-token")).trim()).isEqualTo(adminToken);
             assertThat(Files.getPosixFilePermissions(home.resolve("admin-token")))
                     .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            assertThat(Files.getPosixFilePermissions(home.resolve("secrets-key"))).as("the key secrets are sealed with")
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            secretsKey = Files.readString(home.resolve("secrets-key"));
             JsonNode run = send(HttpRequest.newBuilder(URI.create("http://localhost:" + gale.httpPort()
                             + "/api/v1/dags/hello/runs?wait=PT20S"))
                     .header("Content-Type", "application/json")
@@ -65,6 +69,7 @@ class StandaloneIT {
 
         try (Standalone gale = start()) {
             assertThat(gale.createdAdminToken()).as("the admin token is created on the first start only").isEmpty();
+            assertThat(Files.readString(home.resolve("secrets-key"))).as("the key is made once").isEqualTo(secretsKey);
             assertThat(Files.readString(home.resolve("admin-token")).trim()).isEqualTo(adminToken);
             JsonNode run = send(HttpRequest.newBuilder(URI.create("http://localhost:" + gale.httpPort()
                     + "/api/v1/dags/hello/runs/" + runId)).GET());

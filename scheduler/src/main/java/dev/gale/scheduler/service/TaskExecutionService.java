@@ -7,6 +7,7 @@ import dev.gale.sdk.SecretParams;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What workers do to task instances, through the TEI: claim, start, heartbeat, log, read and write
@@ -15,10 +16,17 @@ import java.util.Optional;
 public final class TaskExecutionService {
     private final SchedulerStore store;
     private final Clock clock;
+    private final Supplier<List<String>> alsoMasked;
 
     public TaskExecutionService(SchedulerStore store, Clock clock) {
+        this(store, clock, List::of);
+    }
+
+    /** {@code alsoMasked}: values masked in every task's logs and errors besides its run's secrets (connection passwords). */
+    public TaskExecutionService(SchedulerStore store, Clock clock, Supplier<List<String>> alsoMasked) {
         this.store = store;
         this.clock = clock;
+        this.alsoMasked = alsoMasked;
     }
 
     /**
@@ -61,7 +69,7 @@ public final class TaskExecutionService {
 
     /** Stores log lines with the values of the run's secret params replaced by {@code ***}. */
     public ReportOutcome appendLogs(TaskAttempt attempt, List<TaskLogLine> lines) {
-        List<String> secrets = store.secretParamValues(attempt.taskInstanceId());
+        List<String> secrets = masked(attempt);
         List<TaskLogLine> scrubbed = secrets.isEmpty() ? lines : lines.stream()
                 .map(l -> new TaskLogLine(l.offset(), l.attempt(), l.loggedAt(), l.stream(),
                         SecretParams.scrub(l.line(), secrets)))
@@ -99,8 +107,17 @@ public final class TaskExecutionService {
     }
 
     private String scrubbed(TaskAttempt attempt, String text) {
-        List<String> secrets = store.secretParamValues(attempt.taskInstanceId());
-        return secrets.isEmpty() || text == null ? text : SecretParams.scrub(text, secrets);
+        if (text == null) {
+            return null;
+        }
+        List<String> secrets = masked(attempt);
+        return secrets.isEmpty() ? text : SecretParams.scrub(text, secrets);
+    }
+
+    private List<String> masked(TaskAttempt attempt) {
+        List<String> shared = alsoMasked.get();
+        List<String> ofRun = store.secretParamValues(attempt.taskInstanceId());
+        return shared.isEmpty() ? ofRun : java.util.stream.Stream.concat(ofRun.stream(), shared.stream()).toList();
     }
 
     /** Whether the attempt's task instance exists (a token outlives a deleted run, and can be forged with the key). */

@@ -58,6 +58,8 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jooq.Condition;
+import dev.gale.scheduler.secrets.SecretBox;
+import java.util.function.Supplier;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.Record;
@@ -93,16 +95,24 @@ public final class JooqSchedulerStore implements SchedulerStore {
     private final Clock clock;
     private final DagVersionCache versions = new DagVersionCache();
     private final RunDecisions decisions;
+    private final SealedParams sealed;
     /** Completions arriving together share a transaction: most of a completion's cost is its commit. */
     private final GroupCommit<Completion, ReportOutcome> completions;
 
     private record Completion(TaskAttempt attempt, String outputJson, Function<RunSnapshot, Decision> decide) {
     }
 
+    /** A store whose secrets key is the one kept in the database, shared by every replica. */
     public JooqSchedulerStore(DSLContext dsl, Clock clock) {
+        this(dsl, clock, JooqSigningKeys.secretBox(dsl));
+    }
+
+    /** A store that seals secret params with {@code box} (a configured key, or standalone's key file). */
+    public JooqSchedulerStore(DSLContext dsl, Clock clock, Supplier<SecretBox> box) {
         this.dsl = dsl;
         this.clock = clock;
-        this.decisions = new RunDecisions(id -> version(dsl, id).spec(), this::now);
+        this.sealed = new SealedParams(box);
+        this.decisions = new RunDecisions(id -> version(dsl, id).spec(), this::now, sealed);
         this.completions = new GroupCommit<>(
                 batch -> dsl.transactionResult(tx -> completeTogether(tx.dsl(), batch)),
                 c -> dsl.transactionResult(tx -> completeTogether(tx.dsl(), List.of(c)).getFirst()));
@@ -162,7 +172,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     .set(DAG_RUN.RUN_TYPE, run.runType())
                     .set(DAG_RUN.STATE, DagRunState.QUEUED.wireName())
                     .set(DAG_RUN.CONF, JSONB.valueOf(run.confJson()))
-                    .set(DAG_RUN.PARAMS, JSONB.valueOf(run.paramsJson()))
+                    .set(DAG_RUN.PARAMS, JSONB.valueOf(sealed.seal(spec.params(), run.paramsJson())))
                     .set(DAG_RUN.LOGICAL_DATE, toOffset(run.logicalDate()))
                     .set(DAG_RUN.DATA_INTERVAL_START, toOffset(run.dataIntervalStart()))
                     .set(DAG_RUN.QUEUED_AT, toOffset(run.queuedAt()))
@@ -413,7 +423,8 @@ public final class JooqSchedulerStore implements SchedulerStore {
             }
             tasks.add(new ClaimedTask(ti.getId(), ti.getAttempt(), run.get(DAG_RUN.DAG_ID), version.hash(),
                     run.get(DAG_RUN.RUN_ID), ti.getTaskId(), ti.getMapIndex(),
-                    ti.getMapItem() == null ? "" : ti.getMapItem().data(), run.get(DAG_RUN.PARAMS).data(), upstream,
+                    ti.getMapItem() == null ? "" : ti.getMapItem().data(),
+                    sealed.open(version.spec().params(), run.get(DAG_RUN.PARAMS).data()), upstream,
                     task.executionTimeoutMs(), ti.getGpuCount(), ti.getGpuMemoryMb(),
                     IsolationSpec.taskKind(task.isolation()), DagSpecJson.toJson(task),
                     toInstant(run.get(DAG_RUN.LOGICAL_DATE)), toInstant(run.get(DAG_RUN.DATA_INTERVAL_START))));
@@ -467,7 +478,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     if (declared.stream().noneMatch(dev.gale.sdk.spec.ParamSpec::secret)) {
                         return List.<String>of();
                     }
-                    Map<String, Object> params = PARAMS_JSON.readValue(r.value1().data(),
+                    Map<String, Object> params = PARAMS_JSON.readValue(sealed.open(declared, r.value1().data()),
                             new tools.jackson.core.type.TypeReference<Map<String, Object>>() { });
                     return dev.gale.sdk.SecretParams.values(declared, params);
                 })

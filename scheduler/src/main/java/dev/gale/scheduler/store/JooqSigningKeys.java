@@ -2,8 +2,11 @@ package dev.gale.scheduler.store;
 
 import static dev.gale.scheduler.store.jooq.Tables.SIGNING_KEY;
 
+import dev.gale.scheduler.secrets.SecretBox;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.jooq.DSLContext;
 
 /**
@@ -24,5 +27,15 @@ public final class JooqSigningKeys {
                 .execute();
         return dsl.select(SIGNING_KEY.SECRET).from(SIGNING_KEY).where(SIGNING_KEY.NAME.eq(name))
                 .fetchSingle(SIGNING_KEY.SECRET);
+    }
+
+    /**
+     * The box for the secrets key kept here: what server mode seals secrets with when no key is configured.
+     * Read on first use (a store whose DAGs have no secrets never makes one), then kept.
+     */
+    public static Supplier<SecretBox> secretBox(DSLContext dsl) {
+        AtomicReference<SecretBox> box = new AtomicReference<>();
+        return () -> box.updateAndGet(known -> known != null ? known
+                : SecretBox.fromBase64(shared(dsl, "secrets-key"), "the secrets-key row of signing_key"));
     }
 }

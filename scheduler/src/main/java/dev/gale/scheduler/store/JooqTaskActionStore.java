@@ -14,6 +14,7 @@ import dev.gale.scheduler.engine.Decision;
 import dev.gale.scheduler.engine.Downstream;
 import dev.gale.scheduler.engine.RunSnapshot;
 import dev.gale.scheduler.engine.TaskInstanceState;
+import dev.gale.scheduler.secrets.SecretBox;
 import dev.gale.scheduler.service.DagRunView;
 import dev.gale.scheduler.service.DagVersion;
 import dev.gale.scheduler.service.RunStateConflictException;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
@@ -40,9 +42,15 @@ public final class JooqTaskActionStore implements TaskActionStore {
     private final RunDecisions decisions;
 
     public JooqTaskActionStore(DSLContext dsl, Clock clock) {
+        this(dsl, clock, JooqSigningKeys.secretBox(dsl));
+    }
+
+    /** A store that opens secret params with {@code box}, the one the scheduler store seals them with. */
+    public JooqTaskActionStore(DSLContext dsl, Clock clock, Supplier<SecretBox> box) {
         this.dsl = dsl;
         this.clock = clock;
-        this.decisions = new RunDecisions(id -> version(dsl, id).spec(), () -> toOffset(clock.instant()));
+        this.decisions = new RunDecisions(id -> version(dsl, id).spec(), () -> toOffset(clock.instant()),
+                new SealedParams(box));
     }
 
     private static DagVersion version(DSLContext db, long id) {

@@ -59,9 +59,12 @@ final class RunDecisions {
     private final JsonMapper json = JsonMapper.builder().build();
     private static final TypeReference<Map<String, Object>> PARAMS = new TypeReference<>() { };
 
-    RunDecisions(LongFunction<DagSpec> specOfVersion, Supplier<OffsetDateTime> now) {
+    private final SealedParams sealed;
+
+    RunDecisions(LongFunction<DagSpec> specOfVersion, Supplier<OffsetDateTime> now, SealedParams sealed) {
         this.specOfVersion = specOfVersion;
         this.now = now;
+        this.sealed = sealed;
     }
 
     /** Decides and applies until nothing changes; expansions need a second look at what follows them. */
@@ -183,7 +186,7 @@ final class RunDecisions {
 
     private JsonNode mapSource(DSLContext db, DagRunRecord run, DagSpec spec, MapSpec source) {
         if (MapSpec.PARAM.equals(source.source())) {
-            return json.readTree(run.getParams().data()).get(source.name());
+            return json.readTree(sealed.open(spec.params(), run.getParams().data())).get(source.name());
         }
         boolean sourceMapped = spec.task(source.name()).expand() != null;
         List<String> values = outputs(db, run.getId(), source.name());
@@ -221,7 +224,7 @@ final class RunDecisions {
                     String result = mapped ? "[" + String.join(",", values) + "]" : values.getFirst();
                     run.setResult(JSONB.valueOf(spec.params().stream().noneMatch(ParamSpec::secret) ? result
                             : SecretParams.scrubJson(result, SecretParams.values(spec.params(),
-                            json.readValue(run.getParams().data(), PARAMS)))));
+                            json.readValue(sealed.open(spec.params(), run.getParams().data()), PARAMS)))));
                 }
             }
             if (after == DagRunState.FAILED) {

@@ -93,10 +93,22 @@ final class ChildProtocol {
                     String metadata = request.has("metadata") ? json.writeValueAsString(request.get("metadata")) : "{}";
                     ok.put("version", channel.emitAsset(request.get("name").asString(), metadata));
                 }
+                case "get_connection" -> {
+                    if (!request.path("conn_id").isString()) {
+                        return error("get_connection needs \"conn_id\", e.g. \"warehouse\"");
+                    }
+                    ok.set("value", json.readTree(channel.connectionJson(request.get("conn_id").asString())));
+                }
+                case "get_variable" -> {
+                    if (!request.path("key").isString()) {
+                        return error("get_variable needs \"key\", e.g. \"threshold\"");
+                    }
+                    ok.put("value", channel.variable(request.get("key").asString()));
+                }
                 default -> {
                     return error("unknown op '" + request.get("op").asString()
-                            + "'; the ops are "
-                            + "get_params, get_item, get_xcom, put_xcom, log, llm_catalog, llm_prepare, llm_record, read_asset and emit_asset");
+                            + "'; the ops are get_params, get_item, get_xcom, put_xcom, log, llm_catalog, llm_prepare,"
+                            + " llm_record, read_asset, emit_asset, get_connection and get_variable");
                 }
             }
             return json.writeValueAsString(ok);

@@ -1,6 +1,7 @@
 package dev.gale.sdk.runtime;
 
 import dev.gale.sdk.AssetVersionInfo;
+import dev.gale.sdk.Connection;
 import dev.gale.sdk.LlmAccess;
 import dev.gale.sdk.TaskContext;
 import dev.gale.sdk.spec.TaskSpec;
@@ -164,6 +165,24 @@ final class RuntimeTaskContext implements TaskContext {
                 json.convertValue(read.path("metadata"), new TypeReference<Map<String, Object>>() { }),
                 read.path("dagId").asString(), read.path("runId").asString(), read.path("taskId").asString(),
                 Instant.ofEpochMilli(read.path("createdAt").asLong()));
+    }
+
+    @Override
+    public Connection connection(String connId) {
+        JsonNode c = json.readTree(channel.connectionJson(connId));
+        return new Connection(c.path("connId").asString(), text(c, "type"), text(c, "host"),
+                c.path("port").isInt() ? c.get("port").asInt() : null, text(c, "login"), text(c, "password"),
+                text(c, "schema"), c.path("extra").isObject()
+                        ? json.convertValue(c.get("extra"), new TypeReference<Map<String, Object>>() { }) : Map.of());
+    }
+
+    private static String text(JsonNode node, String name) {
+        return node.path(name).isString() ? node.get(name).asString() : null;
+    }
+
+    @Override
+    public String variable(String key) {
+        return channel.variable(key);
     }
 
     @Override

@@ -93,6 +93,16 @@ final class SocketTaskChannel implements TaskChannel, AutoCloseable {
     }
 
     @Override
+    public String connectionJson(String connId) {
+        return json.writeValueAsString(call(request("get_connection").put("conn_id", connId)).get("value"));
+    }
+
+    @Override
+    public String variable(String key) {
+        return call(request("get_variable").put("key", key)).get("value").asString();
+    }
+
+    @Override
     public int emitAsset(String assetName, String metadataJson) {
         ObjectNode request = request("emit_asset").put("name", assetName);
         request.set("metadata", json.readTree(metadataJson));

@@ -40,6 +40,14 @@ interface TaskChannel {
      */
     String readAsset(String assetName, int version);
 
+    /**
+     * A connection as a JSON object with {@code connId}, {@code type}, {@code host}, {@code port},
+     * {@code login}, {@code password}, {@code schema}, {@code extra} (unset parts null).
+     */
+    String connectionJson(String connId);
+
+    String variable(String key);
+
     /** Records a new version of an output asset; returns its version number. */
     int emitAsset(String assetName, String metadataJson);
 }

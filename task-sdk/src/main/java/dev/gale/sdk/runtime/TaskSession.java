@@ -4,6 +4,9 @@ import dev.gale.sdk.LlmAccess;
 import dev.gale.tei.v1.AppendLogsRequest;
 import dev.gale.tei.v1.Assignment;
 import dev.gale.tei.v1.EmitAssetEventRequest;
+import dev.gale.tei.v1.GetConnectionRequest;
+import dev.gale.tei.v1.GetConnectionResponse;
+import dev.gale.tei.v1.GetVariableRequest;
 import dev.gale.tei.v1.GetAssetVersionRequest;
 import dev.gale.tei.v1.GetAssetVersionResponse;
 import dev.gale.tei.v1.GetLlmCatalogRequest;
@@ -114,6 +117,37 @@ final class TaskSession implements TaskChannel {
                 .put("createdAt", read.getCreatedAtMs());
         answer.set("metadata", json.readTree(read.getMetadataJson()));
         return json.writeValueAsString(answer);
+    }
+
+    @Override
+    public String connectionJson(String connId) {
+        GetConnectionResponse c = client.deliver("read connection " + connId, stub -> stub.getConnection(
+                GetConnectionRequest.newBuilder().setTaskToken(token.get()).setConnId(connId).build()));
+        ObjectNode answer = json.createObjectNode().put("connId", c.getConnId());
+        putUnlessEmpty(answer, "type", c.getConnType());
+        putUnlessEmpty(answer, "host", c.getHost());
+        if (c.getPort() > 0) {
+            answer.put("port", c.getPort());
+        }
+        putUnlessEmpty(answer, "login", c.getLogin());
+        putUnlessEmpty(answer, "password", c.getPassword());
+        putUnlessEmpty(answer, "schema", c.getSchema());
+        if (!c.getExtraJson().isEmpty()) {
+            answer.set("extra", json.readTree(c.getExtraJson()));
+        }
+        return json.writeValueAsString(answer);
+    }
+
+    private static void putUnlessEmpty(ObjectNode node, String name, String value) {
+        if (!value.isEmpty()) {
+            node.put(name, value);
+        }
+    }
+
+    @Override
+    public String variable(String key) {
+        return client.deliver("read variable " + key, stub -> stub.getVariable(
+                GetVariableRequest.newBuilder().setTaskToken(token.get()).setKey(key).build())).getValue();
     }
 
     @Override

@@ -72,6 +72,16 @@ class ChildProcessIT {
         }
 
         @Override
+        public String connectionJson(String connId) {
+            return "{\"connId\":\"" + connId + "\",\"type\":\"postgres\",\"password\":\"pw\"}";
+        }
+
+        @Override
+        public String variable(String key) {
+            return "value of " + key;
+        }
+
+        @Override
         public int emitAsset(String assetName, String metadataJson) {
             logs.add("emitted " + assetName);
             return 1;
@@ -103,7 +113,7 @@ class ChildProcessIT {
                 JSON.readTree("{\"up\":\"extract\",\"found\":false}"));
         assertThat(channel.logs).contains("task: hello Ada", "stderr: no token 2",
                 "stdout: unknown op 'fly'; the ops are get_params, get_item, get_xcom, put_xcom, log,"
-                        + " llm_catalog, llm_prepare, llm_record, read_asset and emit_asset");
+                        + " llm_catalog, llm_prepare, llm_record, read_asset, emit_asset, get_connection and get_variable");
     }
 
     @Test

@@ -66,6 +66,16 @@ class ChildProtocolTest {
         }
 
         @Override
+        public String connectionJson(String connId) {
+            return "{\"connId\":\"" + connId + "\",\"type\":\"postgres\",\"password\":\"pw\"}";
+        }
+
+        @Override
+        public String variable(String key) {
+            return "value of " + key;
+        }
+
+        @Override
         public int emitAsset(String assetName, String metadataJson) {
             puts.add("emit " + assetName + "=" + metadataJson);
             return 3;

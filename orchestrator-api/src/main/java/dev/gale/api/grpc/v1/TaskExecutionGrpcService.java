@@ -2,6 +2,7 @@ package dev.gale.api.grpc.v1;
 
 import dev.gale.api.faults.DatabaseOutage;
 import dev.gale.api.security.TaskTokens;
+import dev.gale.scheduler.service.Connections;
 import dev.gale.scheduler.service.LlmCallRecord;
 import dev.gale.assets.AssetVersion;
 import dev.gale.assets.UnknownAssetException;
@@ -28,6 +29,10 @@ import dev.gale.tei.v1.FailTaskResponse;
 import dev.gale.tei.v1.GetLlmCatalogRequest;
 import dev.gale.tei.v1.GetLlmCatalogResponse;
 import dev.gale.tei.v1.GetAssetVersionRequest;
+import dev.gale.tei.v1.GetConnectionRequest;
+import dev.gale.tei.v1.GetConnectionResponse;
+import dev.gale.tei.v1.GetVariableRequest;
+import dev.gale.tei.v1.GetVariableResponse;
 import dev.gale.tei.v1.GetAssetVersionResponse;
 import dev.gale.tei.v1.GetXComRequest;
 import dev.gale.tei.v1.GetXComResponse;
@@ -72,10 +77,13 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     private final AssignmentDispatcher dispatcher;
     private final JsonMapper json = JsonMapper.builder().build();
     private final LlmCalls llm;
+    private final ConnectionRpcs connections;
 
     public TaskExecutionGrpcService(TaskExecutionService tasks, WorkerDirectory workers, TaskAssetService assets,
-                                    TaskTokens tokens, Clock clock, Duration heartbeatInterval, LlmCalls llm) {
+                                    TaskTokens tokens, Clock clock, Duration heartbeatInterval, LlmCalls llm,
+                                    Connections connections) {
         this.llm = llm;
+        this.connections = new ConnectionRpcs(connections);
         this.tasks = tasks;
         this.assets = assets;
         this.tokens = tokens;
@@ -296,6 +304,16 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
                 response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
             }
         });
+    }
+
+    @Override
+    public void getConnection(GetConnectionRequest request, StreamObserver<GetConnectionResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt -> connections.connection(request, response));
+    }
+
+    @Override
+    public void getVariable(GetVariableRequest request, StreamObserver<GetVariableResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt -> connections.variable(request, response));
     }
 
     private static <T> void answer(Optional<AssetVersion> version, Function<AssetVersion, T> toResponse,
