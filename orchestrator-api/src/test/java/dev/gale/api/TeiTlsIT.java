@@ -59,7 +59,18 @@ class TeiTlsIT {
             assertThat(worker.waitFor(60, TimeUnit.SECONDS)).as(workers.output("untrusting")).isTrue();
             assertThat(worker.exitValue()).isEqualTo(2);
             assertThat(workers.output("untrusting")).contains("cannot verify the TLS certificate of the API server at"
-                    + " localhost:" + gale.grpcPort()).contains("--tls-ca FILE").doesNotContain("connected to");
+                    + " localhost:" + gale.grpcPort()).contains("--tls-ca FILE").contains("unable to find valid certification path")
+                    .doesNotContain("connected to");
+        }
+    }
+
+    @Test
+    void aPlaintextWorkerIsToldTheServerMayServeTls() throws Exception {
+        try (WorkerProcesses workers = new WorkerProcesses(dir)) {
+            workers.start("plain", gale.grpcPort());
+            await().atMost(Duration.ofSeconds(30)).until(() -> workers.output("plain")
+                    .contains("if the server serves TLS, start the worker with --tls"));
+            assertThat(workers.output("plain")).doesNotContain("connected to");
         }
     }
 

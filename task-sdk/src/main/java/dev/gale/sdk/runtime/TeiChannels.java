@@ -44,17 +44,33 @@ final class TeiChannels {
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof SSLHandshakeException) {
                 return Optional.of("cannot verify the TLS certificate of the API server at " + options.apiTarget()
-                        + " (" + cause.getMessage() + "): "
+                        + " (" + rootMessage(cause) + "): "
                         + (options.tlsCa() == null ? "pass the CA that signed it with --tls-ca FILE (GALE_WORKER_TLS_CA)"
                                 : "check that " + options.tlsCa() + " is the CA that signed it")
-                        + ", and that --api names a host the certificate is for");
+                        + ", and check that --api names a host the certificate is for");
             }
             if (cause instanceof SSLException) {
                 return Optional.of("the API server at " + options.apiTarget() + " does not answer TLS ("
-                        + cause.getMessage() + "): turn TLS on at the server (GALE_GRPC_TLS_CERT, GALE_GRPC_TLS_KEY)"
+                        + rootMessage(cause) + "): turn TLS on at the server (GALE_GRPC_TLS_CERT, GALE_GRPC_TLS_KEY)"
                         + " or start the worker without --tls");
             }
         }
         return Optional.empty();
+    }
+
+    /** A hint for a plaintext worker whose connection the server closes: what a server serving TLS does. */
+    static String hint(StatusRuntimeException e, WorkerOptions options) {
+        String description = e.getStatus().getDescription();
+        return !options.tls() && description != null && description.startsWith("Network closed")
+                ? " (if the server serves TLS, start the worker with --tls or --tls-ca FILE)" : "";
+    }
+
+    /** The innermost message: the one that says which check failed (the outer ones name the TLS engine). */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

@@ -123,8 +123,8 @@ public final class Worker implements AutoCloseable {
                     stopped.complete(mistake.get());
                     return;
                 }
-                log.warn("Worker {} cannot reach the API server at {}: {}; retrying in {} ms", options.workerId(),
-                        options.apiTarget(), e.getStatus(), backoffMs);
+                log.warn("Worker {} cannot reach the API server at {}: {}{}; retrying in {} ms", options.workerId(),
+                        options.apiTarget(), e.getStatus(), TeiChannels.hint(e, options), backoffMs);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
