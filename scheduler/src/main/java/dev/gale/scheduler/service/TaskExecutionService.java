@@ -98,7 +98,8 @@ public final class TaskExecutionService {
         return same ? ReportOutcome.ACCEPTED : ReportOutcome.STALE;
     }
 
-    private String scrubbed(TaskAttempt attempt, String text) {
+    /** {@code text} (null stays null) with the values of the attempt's run's secret params replaced by {@code ***}. */
+    public String scrubbed(TaskAttempt attempt, String text) {
         List<String> secrets = store.secretParamValues(attempt.taskInstanceId());
         return secrets.isEmpty() || text == null ? text : SecretParams.scrub(text, secrets);
     }
