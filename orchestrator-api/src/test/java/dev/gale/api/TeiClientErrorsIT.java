@@ -110,4 +110,26 @@ class TeiClientErrorsIT {
         assertRefused(() -> worker.tei.getXCom(GetXComRequest.newBuilder().setTaskToken(forged).setTaskId("t")
                 .build()), Status.Code.NOT_FOUND, "does not exist");
     }
+
+    @Test
+    void anLlmCallsErrorIsShownWithoutTheRunsSecretValues() throws Exception {
+        String runId = JSON.readTree(gale.post("/api/v1/dags/secret_for_tests/runs",
+                "{\"conf\": {\"apiKey\": \"sk-llm-usage-7731\"}}").body()).get("runId").asString();
+        // Skipped: the next tasks of the other tests' hello runs.
+        Assignment assignment = worker.nextAssignment();
+        while (!assignment.getRunId().equals(runId)) {
+            assignment = worker.nextAssignment();
+        }
+        String token = assignment.getTaskToken();
+        worker.tei.startTask(StartTaskRequest.newBuilder().setTaskToken(token).build());
+        // A provider's refusal may quote what it was sent, such as the key.
+        worker.tei.recordLlmUsage(RecordLlmUsageRequest.newBuilder().setTaskToken(token).setProvider("openai")
+                .setModel("gpt-x").setOutcome("error").setError("401: invalid API key sk-llm-usage-7731").build());
+        worker.tei.completeTask(CompleteTaskRequest.newBuilder().setTaskToken(token).setOutputJson("\"ok\"").build());
+
+        String usage = gale.get("/api/v1/dags/secret_for_tests/runs/" + runId + "/llm-usage").body();
+        assertThat(JSON.readTree(usage).get("calls").get(0).get("error").asString())
+                .isEqualTo("401: invalid API key ***");
+        assertThat(usage).doesNotContain("sk-llm-usage-7731");
+    }
 }

@@ -7,6 +7,7 @@ import dev.gale.api.grpc.v1.GrpcServer;
 import dev.gale.api.grpc.v1.LlmCalls;
 import dev.gale.api.grpc.v1.TaskExecutionGrpcService;
 import dev.gale.api.grpc.v1.TeiBinding;
+import dev.gale.api.grpc.v1.TeiTls;
 import dev.gale.api.rest.v1.ApiTokenFilter;
 import dev.gale.api.rest.v1.AuditInterceptor;
 import dev.gale.api.rest.v1.RequestBodyLimitFilter;
@@ -312,7 +313,7 @@ public class GaleServerConfiguration {
     @ConditionalOnProperty(name = "gale.grpc.enabled", matchIfMissing = true)
     GrpcServer grpcServer(GaleSettings settings, TaskExecutionGrpcService service, Environment environment) {
         return new GrpcServer(TeiBinding.address(environment.getProperty("gale.grpc.bind", ""), settings.grpcPort(),
-                settings.workerSecret()), service, settings.workerSecret()).start();
+                settings.workerSecret()), service, settings.workerSecret(), TeiTls.from(environment)).start();
     }
 
     @Bean(destroyMethod = "close")

@@ -2,6 +2,7 @@ package dev.gale.api.standalone;
 
 import dev.gale.api.GaleServerApplication;
 import dev.gale.api.grpc.v1.GrpcServer;
+import dev.gale.api.grpc.v1.TeiTls;
 import dev.gale.api.security.ApiTokens;
 import dev.gale.sdk.runtime.DagRegistry;
 import dev.gale.sdk.runtime.Worker;
@@ -78,6 +79,11 @@ public final class Standalone implements AutoCloseable {
             // As an argument, the port outranks application.properties' GALE_HTTP_PORT default; a default property would not.
             context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties)
                     .registerShutdownHook(false).run("--server.port=" + options.httpPort());
+            if (TeiTls.from(context.getEnvironment()).isPresent()) {
+                // Its workers run in this process over loopback: TLS would only stop them connecting.
+                throw new StandaloneException("GALE_GRPC_TLS_CERT and GALE_GRPC_TLS_KEY are for `gale server` with"
+                        + " workers on other hosts; unset them for `gale standalone`");
+            }
             String adminToken = AdminTokenFile.ensure(home.dir(), context.getBean(ApiTokens.class)).orElse(null);
             int grpcPort = context.getBean(GrpcServer.class).port();
             List<Worker> workers = new ArrayList<>();

@@ -6,6 +6,7 @@ import dev.gale.scheduler.engine.WorkerOffer;
 import dev.gale.sdk.SecretParams;
 import java.time.Clock;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -106,7 +107,11 @@ public final class TaskExecutionService {
         return same ? ReportOutcome.ACCEPTED : ReportOutcome.STALE;
     }
 
-    private String scrubbed(TaskAttempt attempt, String text) {
+    /**
+     * {@code text} (null stays null) with the values of the attempt's run's secret params, and the other
+     * values masked everywhere (connection passwords, secret variables), replaced by {@code ***}.
+     */
+    public String scrubbed(TaskAttempt attempt, String text) {
         if (text == null) {
             return null;
         }
@@ -117,7 +122,7 @@ public final class TaskExecutionService {
     private List<String> masked(TaskAttempt attempt) {
         List<String> shared = alsoMasked.get();
         List<String> ofRun = store.secretParamValues(attempt.taskInstanceId());
-        return shared.isEmpty() ? ofRun : java.util.stream.Stream.concat(ofRun.stream(), shared.stream()).toList();
+        return shared.isEmpty() ? ofRun : Stream.concat(ofRun.stream(), shared.stream()).toList();
     }
 
     /** Whether the attempt's task instance exists (a token outlives a deleted run, and can be forged with the key). */

@@ -9,7 +9,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
@@ -17,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -59,6 +59,8 @@ public final class Worker implements AutoCloseable {
     private volatile boolean accepting = true;
     private volatile Duration heartbeatInterval = Duration.ofSeconds(5);
     private Thread connectionThread;
+    /** Completed with what to fix when the worker gives up connecting for good. */
+    private final CompletableFuture<String> stopped = new CompletableFuture<>();
 
     /**
      * The largest TEI message either side accepts. gRPC's 4 MiB default is too small for a reduce task whose
@@ -69,8 +71,7 @@ public final class Worker implements AutoCloseable {
     public Worker(WorkerOptions options, DagRegistry dags) {
         this.options = options;
         this.dags = dags;
-        this.channel = NettyChannelBuilder.forTarget(options.apiTarget()).usePlaintext()
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES).build();
+        this.channel = TeiChannels.open(options);
         Metadata headers = new Metadata();
         if (!options.workerSecret().isEmpty()) {
             headers.put(AUTHORIZATION, "Bearer " + options.workerSecret());
@@ -94,6 +95,11 @@ public final class Worker implements AutoCloseable {
         return options.workerId();
     }
 
+    /** Completes, with what to fix, if the worker stops connecting because retrying cannot help (TLS mistakes). */
+    public CompletableFuture<String> givenUp() {
+        return stopped;
+    }
+
     /** Task instances running now. */
     public int runningTasks() {
         return runs.size();
@@ -110,8 +116,15 @@ public final class Worker implements AutoCloseable {
                 backoffMs = 100;
                 openStream().await();
             } catch (StatusRuntimeException e) {
-                log.warn("Worker {} cannot reach the API server at {}: {}; retrying in {} ms", options.workerId(),
-                        options.apiTarget(), e.getStatus(), backoffMs);
+                var mistake = TeiChannels.tlsMistake(e, options);
+                if (mistake.isPresent()) {
+                    log.error("Worker {} stops: {}", options.workerId(), mistake.get());
+                    accepting = false;
+                    stopped.complete(mistake.get());
+                    return;
+                }
+                log.warn("Worker {} cannot reach the API server at {}: {}{}; retrying in {} ms", options.workerId(),
+                        options.apiTarget(), e.getStatus(), TeiChannels.hint(e, options), backoffMs);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

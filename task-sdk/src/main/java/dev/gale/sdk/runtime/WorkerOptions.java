@@ -1,5 +1,6 @@
 package dev.gale.sdk.runtime;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Objects;
 /**
  * How a worker connects and what it offers. Build with {@link #builder(String)}. A worker with GPUs
  * has a {@code gpuAllocator} (null otherwise) and, with {@code takesCpuTasks}, also runs tasks that
- * need no GPU.
+ * need no GPU. With {@code tls} the worker verifies the server against {@code tlsCa} (PEM), or the system
+ * trust store when that is null.
  */
 public record WorkerOptions(
         String apiTarget,
@@ -24,7 +26,9 @@ public record WorkerOptions(
         String workerSecret,
         Duration drainGracePeriod,
         GpuAllocator gpuAllocator,
-        boolean takesCpuTasks) {
+        boolean takesCpuTasks,
+        boolean tls,
+        Path tlsCa) {
 
     public WorkerOptions {
         Objects.requireNonNull(apiTarget, "apiTarget");
@@ -57,6 +61,8 @@ public record WorkerOptions(
         private Duration drainGracePeriod = Duration.ofSeconds(30);
         private GpuAllocator gpuAllocator;
         private boolean takesCpuTasks;
+        private boolean tls;
+        private Path tlsCa;
 
         private Builder(String apiTarget) {
             this.apiTarget = apiTarget;
@@ -107,6 +113,13 @@ public record WorkerOptions(
             return this;
         }
 
+        /** Connect with TLS, verifying the server against {@code ca} (PEM), or the system trust store if null. */
+        public Builder tls(boolean on, Path ca) {
+            this.tls = on || ca != null;
+            this.tlsCa = ca;
+            return this;
+        }
+
         public Builder drainGracePeriod(Duration period) {
             this.drainGracePeriod = period;
             return this;
@@ -114,7 +127,7 @@ public record WorkerOptions(
 
         public WorkerOptions build() {
             return new WorkerOptions(apiTarget, workerId, localHost(), queues, slots, memoryMb, gpuCount, gpuModel,
-                    gpuMemoryMb, labels, workerSecret, drainGracePeriod, gpuAllocator, takesCpuTasks);
+                    gpuMemoryMb, labels, workerSecret, drainGracePeriod, gpuAllocator, takesCpuTasks, tls, tlsCa);
         }
     }
 

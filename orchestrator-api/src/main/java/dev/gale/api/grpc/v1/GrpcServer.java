@@ -7,6 +7,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -14,13 +15,27 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcServer implements AutoCloseable {
     private final Server server;
 
-    /** @param address where to listen ({@link TeiBinding}) */
-    public GrpcServer(InetSocketAddress address, TaskExecutionGrpcService service, String workerSecret) {
+    /**
+     * @param address where to listen ({@link TeiBinding})
+     * @param tls the certificate to serve TLS with; plaintext without
+     */
+    public GrpcServer(InetSocketAddress address, TaskExecutionGrpcService service, String workerSecret,
+                      Optional<TeiTls> tls) {
         // The last interceptor runs first: the worker secret, then the check of what the worker sent.
         var definition = workerSecret.isEmpty() ? ServerInterceptors.intercept(service, new TeiInputValidator())
                 : ServerInterceptors.intercept(service, new TeiInputValidator(),
                         new WorkerSecretInterceptor(workerSecret));
-        this.server = NettyServerBuilder.forAddress(address)
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
+        tls.ifPresent(t -> {
+            try {
+                builder.useTransportSecurity(t.certificate().toFile(), t.privateKey().toFile());
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("GALE_GRPC_TLS_CERT (" + t.certificate() + ") and GALE_GRPC_TLS_KEY ("
+                        + t.privateKey() + ") must be a PEM certificate chain and its PKCS#8 PEM private key: "
+                        + e.getMessage(), e);
+            }
+        });
+        this.server = builder
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .addService(definition)
                 .maxInboundMessageSize(Worker.MAX_MESSAGE_BYTES)

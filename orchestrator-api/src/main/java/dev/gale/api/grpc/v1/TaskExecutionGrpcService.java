@@ -346,7 +346,8 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
                     request.getModel(), request.getInputTokens(), request.getOutputTokens(),
                     request.getCostMicroUsd(), request.getLatencyMs(), outcome, request.getChoiceReasons(),
                     request.getCallHash(), outcome.equals("success") && !request.getResponseJson().isEmpty()
-                    ? request.getResponseJson() : null, request.getError().isEmpty() ? null : request.getError(),
+                    ? request.getResponseJson() : null,
+                    request.getError().isEmpty() ? null : tasks.scrubbed(attempt, request.getError()),
                     clock.instant(), request.getDevice().isEmpty() ? null : request.getDevice()));
             response.onNext(RecordLlmUsageResponse.getDefaultInstance());
             response.onCompleted();

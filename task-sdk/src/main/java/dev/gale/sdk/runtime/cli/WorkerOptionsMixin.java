@@ -29,13 +29,21 @@ public class WorkerOptionsMixin {
     @Option(names = "--dags", split = ",", description = "DAG bundle jars or directories (env GALE_DAGS).")
     List<Path> dags = envPaths("GALE_DAGS");
 
+    @Option(names = "--tls", description = "Connect with TLS, verifying the server against the system trust store"
+            + " or --tls-ca (env GALE_WORKER_TLS=true).")
+    boolean tls = Boolean.parseBoolean(env("GALE_WORKER_TLS", "false"));
+
+    @Option(names = "--tls-ca", description = "PEM file of the CA that signed the server's certificate; implies --tls"
+            + " (env GALE_WORKER_TLS_CA).")
+    Path tlsCa = envPaths("GALE_WORKER_TLS_CA").stream().findFirst().orElse(null);
+
     @Option(names = "--drain-seconds", description = "On SIGTERM, how long running tasks may finish (default 30).")
     long drainSeconds = 30;
 
     /** Options for the worker runtime, starting from {@code builder} (which may already carry GPUs). */
     public WorkerOptions toOptions(WorkerOptions.Builder builder) {
         builder.queues(queues).slots(slots).drainGracePeriod(Duration.ofSeconds(drainSeconds))
-                .workerSecret(env("GALE_WORKER_SECRET", ""));
+                .workerSecret(env("GALE_WORKER_SECRET", "")).tls(tls, tlsCa);
         if (workerId != null) {
             builder.workerId(workerId);
         }
@@ -57,6 +65,9 @@ public class WorkerOptionsMixin {
     /** Starts the worker and blocks until SIGTERM or SIGINT, then drains it; 0 once drained. */
     public static int runUntilStopped(Worker worker, WorkerOptions options, DagRegistry dags)
             throws InterruptedException {
+        // A mistake retrying cannot mend (a server certificate the worker cannot verify) ends the process; the
+        // worker has logged what to fix.
+        worker.givenUp().thenAccept(mistake -> System.exit(2));
         worker.start();
         System.out.printf("Gale worker %s: queues %s, %d slots, API %s, DAGs %s%n", options.workerId(),
                 options.queues(), options.slots(), options.apiTarget(),
