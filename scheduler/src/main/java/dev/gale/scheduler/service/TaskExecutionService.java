@@ -6,9 +6,9 @@ import dev.gale.scheduler.engine.WorkerOffer;
 import dev.gale.sdk.SecretParams;
 import java.time.Clock;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * What workers do to task instances, through the TEI: claim, start, heartbeat, log, read and write
