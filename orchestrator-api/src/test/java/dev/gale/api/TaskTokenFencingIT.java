@@ -17,22 +17,14 @@ import dev.gale.tei.v1.GetAssetVersionRequest;
 import dev.gale.tei.v1.GetXComRequest;
 import dev.gale.tei.v1.HeartbeatRequest;
 import dev.gale.tei.v1.LogLine;
-import dev.gale.tei.v1.PullRequest;
 import dev.gale.tei.v1.PutXComRequest;
-import dev.gale.tei.v1.RegisterRequest;
 import dev.gale.tei.v1.StartTaskRequest;
 import dev.gale.tei.v1.TaskExecutionGrpc;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,46 +40,24 @@ class TaskTokenFencingIT {
     private static final String SECRET = "fencing-test-secret";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static GaleTestServer gale;
-    private static ManagedChannel channel;
+    private static HandWrittenWorker worker;
     private static TaskExecutionGrpc.TaskExecutionBlockingStub tei;
-    private static final BlockingQueue<Assignment> assignments = new LinkedBlockingQueue<>();
-    private static StreamObserver<PullRequest> credits;
 
     @BeforeAll
     static void start() {
         gale = new GaleTestServer(Map.of("gale.task-token.secret", SECRET, "gale.scheduler.interval", "PT0.1S"), false);
-        channel = NettyChannelBuilder.forAddress("localhost", gale.grpcPort()).usePlaintext().build();
-        tei = TaskExecutionGrpc.newBlockingStub(channel);
-        tei.register(RegisterRequest.newBuilder().setWorkerId("hand-written-worker").addQueues("default").build());
-        credits = TaskExecutionGrpc.newStub(channel).pullAssignments(new StreamObserver<>() {
-            @Override
-            public void onNext(Assignment assignment) {
-                assignments.add(assignment);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
-        credits.onNext(PullRequest.newBuilder().setWorkerId("hand-written-worker").setFreeSlots(1).build());
+        worker = new HandWrittenWorker(gale.grpcPort(), "hand-written-worker");
+        tei = worker.tei;
     }
 
     @AfterAll
     static void stop() {
-        credits.onCompleted();
-        channel.shutdownNow();
+        worker.close();
         gale.close();
     }
 
     private static Assignment nextAssignment() throws InterruptedException {
-        Assignment assignment = assignments.poll(10, TimeUnit.SECONDS);
-        assertThat(assignment).as("an assignment within 10 s").isNotNull();
-        credits.onNext(PullRequest.newBuilder().setWorkerId("hand-written-worker").setFreeSlots(1).build());
-        return assignment;
+        return worker.nextAssignment();
     }
 
     private static String trigger(String dagId) throws Exception {

@@ -301,13 +301,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     .set(TASK_INSTANCE.RETRY_AT, (OffsetDateTime) null)
                     .where(clearedInstances)
                     .execute();
-            run.setState(DagRunState.RUNNING.wireName());
-            run.setEndedAt(null);
-            run.setError(null);
-            run.setResult(null);
-            run.store();
-            decisions.apply(db, run, version.spec(), decide);
-            return Optional.of(toRunView(run, version.versionNumber()));
+            return Optional.of(decisions.reopen(db, run, version, decide));
         });
     }
 

@@ -2,14 +2,12 @@ package dev.gale.scheduler.store;
 
 import static dev.gale.scheduler.store.JooqSchedulerStore.toInstant;
 import static dev.gale.scheduler.store.JooqSchedulerStore.toOffset;
-import static dev.gale.scheduler.store.JooqSchedulerStore.toRunView;
 import static dev.gale.scheduler.store.JooqSchedulerStore.toVersion;
 import static dev.gale.scheduler.store.jooq.Tables.DAG_RUN;
 import static dev.gale.scheduler.store.jooq.Tables.DAG_VERSION;
 import static dev.gale.scheduler.store.jooq.Tables.TASK_ACTION;
 import static dev.gale.scheduler.store.jooq.Tables.TASK_INSTANCE;
 
-import dev.gale.scheduler.engine.DagRunState;
 import dev.gale.scheduler.engine.Decision;
 import dev.gale.scheduler.engine.Downstream;
 import dev.gale.scheduler.engine.RunSnapshot;
@@ -87,13 +85,7 @@ public final class JooqTaskActionStore implements TaskActionStore {
                     .where(TASK_INSTANCE.DAG_RUN_ID.eq(run.getId()))
                     .and(TASK_INSTANCE.TASK_ID.in(Downstream.withDownstream(version.spec(), Set.of(taskId))))
                     .and(TASK_INSTANCE.STATE.eq(TaskInstanceState.UPSTREAM_FAILED.wireName())).execute();
-            run.setState(DagRunState.RUNNING.wireName());
-            run.setEndedAt(null);
-            run.setError(null);
-            run.setResult(null);
-            run.store();
-            decisions.apply(db, run, version.spec(), decide);
-            return Optional.of(toRunView(run, version.versionNumber()));
+            return Optional.of(decisions.reopen(db, run, version, decide));
         });
     }
 

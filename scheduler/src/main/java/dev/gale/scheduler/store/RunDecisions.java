@@ -12,6 +12,8 @@ import dev.gale.scheduler.engine.RunDecider;
 import dev.gale.scheduler.engine.RunSnapshot;
 import dev.gale.scheduler.engine.TaskInstanceState;
 import dev.gale.scheduler.engine.TaskStates;
+import dev.gale.scheduler.service.DagRunView;
+import dev.gale.scheduler.service.DagVersion;
 import dev.gale.scheduler.store.jooq.tables.records.DagRunRecord;
 import dev.gale.scheduler.store.jooq.tables.records.TaskInstanceRecord;
 import dev.gale.sdk.SecretParams;
@@ -68,6 +70,20 @@ final class RunDecisions {
     }
 
     /** Decides and applies until nothing changes; expansions need a second look at what follows them. */
+    /**
+     * Sets an ended run going again after some of its task instances were reset (a clear, a mark), decides
+     * what is ready now, and returns the run as the API shows it.
+     */
+    DagRunView reopen(DSLContext db, DagRunRecord run, DagVersion version, Function<RunSnapshot, Decision> decide) {
+        run.setState(DagRunState.RUNNING.wireName());
+        run.setEndedAt(null);
+        run.setError(null);
+        run.setResult(null);
+        run.store();
+        apply(db, run, version.spec(), decide);
+        return JooqSchedulerStore.toRunView(run, version.versionNumber());
+    }
+
     void apply(DSLContext db, DagRunRecord run, DagSpec spec, Function<RunSnapshot, Decision> decide) {
         boolean promote = false;
         for (int round = 0; round <= spec.tasks().size(); round++) {
