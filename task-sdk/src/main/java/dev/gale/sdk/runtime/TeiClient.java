@@ -3,6 +3,7 @@ package dev.gale.sdk.runtime;
 import dev.gale.tei.v1.TaskExecutionGrpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
@@ -71,7 +72,17 @@ final class TeiClient {
 
     static boolean isTransient(Status status) {
         return status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.DEADLINE_EXCEEDED
-                || status.getCode() == Status.Code.RESOURCE_EXHAUSTED;
+                || status.getCode() == Status.Code.RESOURCE_EXHAUSTED || connectionClosedUnderTheCall(status);
+    }
+
+    /**
+     * grpc-java reports a connection that closed while a call was in flight (the server was killed) as UNKNOWN
+     * "channel closed" with a ClosedChannelException, not UNAVAILABLE. Every TEI call is safe to repeat, so it
+     * is repeated like UNAVAILABLE; the chaos test found an outcome dropped this way.
+     */
+    private static boolean connectionClosedUnderTheCall(Status status) {
+        return status.getCode() == Status.Code.UNKNOWN
+                && (status.getCause() instanceof ClosedChannelException || "channel closed".equals(status.getDescription()));
     }
 
     /** Stops repeating calls: the worker is going away. */
