@@ -1,0 +1,41 @@
+package dev.gale.scheduler.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** The triggers deferred task instances wait on, shared by every scheduler process. */
+public interface Deferrals {
+
+    /**
+     * Stores a trigger for the instance, to be looked at from now on.
+     *
+     * @param timeoutAt when the wait ends without the trigger; null to wait for ever
+     * @return the trigger's id
+     */
+    long arm(long taskInstanceId, String kind, String spec, Instant timeoutAt, Instant now);
+
+    /**
+     * Takes up to {@code limit} armed triggers due for a look and puts their next look {@code every}
+     * later, skipping those another scheduler is taking at the same moment, so that each is looked at
+     * by one scheduler at a time.
+     */
+    List<ArmedTrigger> takeDue(Instant now, Duration every, int limit);
+
+    /**
+     * Fires the trigger with its event (JSON) if it is still armed.
+     *
+     * @return whether this call fired it: false when it had already fired or was disarmed
+     */
+    boolean fire(long triggerId, String event, Instant now);
+
+    /**
+     * Disarms the instance's armed trigger (its task timed out or was cancelled).
+     *
+     * @return whether there was one to disarm: false when it had fired first
+     */
+    boolean disarm(long taskInstanceId, Instant now);
+
+    /** The armed triggers whose timeout has passed, oldest first, at most {@code limit}. */
+    List<ArmedTrigger> timedOut(Instant now, int limit);
+}
