@@ -3,9 +3,26 @@ package dev.gale.scheduler.service;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** The triggers deferred task instances wait on, shared by every scheduler process. */
 public interface Deferrals {
+
+    /**
+     * Moves the running attempt to {@code deferred}, which frees its worker and pool slot, and arms its
+     * trigger, in one transaction.
+     *
+     * @return the trigger's id; empty when the attempt is not the running one (stale or already ended)
+     */
+    Optional<Long> defer(TaskAttempt attempt, String kind, String spec, Instant timeoutAt, Instant now);
+
+    /**
+     * Fires the trigger if it is still armed and schedules its deferred instance again, in one
+     * transaction, so that the same attempt resumes once whichever scheduler saw the trigger first.
+     *
+     * @return whether this call resumed the task
+     */
+    boolean resume(long triggerId, String event, Instant now);
 
     /**
      * Stores a trigger for the instance, to be looked at from now on.

@@ -2,14 +2,18 @@ package dev.gale.scheduler.store;
 
 import static dev.gale.scheduler.store.JooqSchedulerStore.toInstant;
 import static dev.gale.scheduler.store.JooqSchedulerStore.toOffset;
+import static dev.gale.scheduler.store.jooq.Tables.TASK_INSTANCE;
 import static dev.gale.scheduler.store.jooq.Tables.TASK_TRIGGER;
 
+import dev.gale.scheduler.engine.TaskInstanceState;
 import dev.gale.scheduler.service.ArmedTrigger;
 import dev.gale.scheduler.service.Deferrals;
+import dev.gale.scheduler.service.TaskAttempt;
 import dev.gale.scheduler.store.jooq.tables.records.TaskTriggerRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
@@ -23,6 +27,42 @@ public final class JooqDeferrals implements Deferrals {
 
     public JooqDeferrals(DSLContext dsl) {
         this.dsl = dsl;
+    }
+
+    @Override
+    public Optional<Long> defer(TaskAttempt attempt, String kind, String spec, Instant timeoutAt, Instant now) {
+        return dsl.transactionResult(tx -> {
+            int deferred = tx.dsl().update(TASK_INSTANCE)
+                    .set(TASK_INSTANCE.STATE, TaskInstanceState.DEFERRED.wireName())
+                    .set(TASK_INSTANCE.WORKER_ID, (String) null)
+                    .where(TASK_INSTANCE.ID.eq(attempt.taskInstanceId()), TASK_INSTANCE.ATTEMPT.eq(attempt.attempt()),
+                            TASK_INSTANCE.STATE.eq(TaskInstanceState.RUNNING.wireName()))
+                    .execute();
+            return deferred == 0 ? Optional.empty()
+                    : Optional.of(new JooqDeferrals(tx.dsl()).arm(attempt.taskInstanceId(), kind, spec, timeoutAt, now));
+        });
+    }
+
+    @Override
+    public boolean resume(long triggerId, String event, Instant now) {
+        return dsl.transactionResult(tx -> {
+            Long instance = tx.dsl().update(TASK_TRIGGER)
+                    .set(TASK_TRIGGER.FIRED_AT, toOffset(now))
+                    .set(TASK_TRIGGER.EVENT, JSONB.valueOf(event))
+                    .where(TASK_TRIGGER.ID.eq(triggerId)).and(ARMED)
+                    .returning(TASK_TRIGGER.TASK_INSTANCE_ID)
+                    .fetchOptional(TASK_TRIGGER.TASK_INSTANCE_ID).orElse(null);
+            if (instance == null) {
+                return false;
+            }
+            // The claim counts one attempt more; taking one off here makes the resumed run the same
+            // attempt, as Airflow does, so that waiting uses up no retry.
+            return tx.dsl().update(TASK_INSTANCE)
+                    .set(TASK_INSTANCE.STATE, TaskInstanceState.SCHEDULED.wireName())
+                    .set(TASK_INSTANCE.ATTEMPT, TASK_INSTANCE.ATTEMPT.minus(1))
+                    .where(TASK_INSTANCE.ID.eq(instance), TASK_INSTANCE.STATE.eq(TaskInstanceState.DEFERRED.wireName()))
+                    .execute() == 1;
+        });
     }
 
     @Override
