@@ -30,10 +30,12 @@ export function PoolsPage() {
     h(ErrorBox, { error: actionError || error }),
     data.pools.length === 0 ? h('p', { class: 'muted' }, 'No pool is sized yet.') : h('div', { class: 'table-wrap' },
       h('table', { id: 'pool-list' },
-        h('thead', null, h('tr', null, ['Pool', 'Slots', 'Running', 'Queued', 'Waiting', 'Open', 'Description', '']
+        h('thead', null, h('tr', null,
+          ['Pool', 'Slots', 'Slots in use', 'Running', 'Queued', 'Waiting', 'Open', 'Description', '']
           .map(c => h('th', null, c)))),
         h('tbody', null, data.pools.map(p => h('tr', { 'data-pool': p.name },
-          h('td', null, h('code', null, p.name)), h('td', null, p.slots), h('td', null, p.running), h('td', null, p.queued),
+          h('td', null, h('code', null, p.name)), h('td', null, p.slots),
+          h('td', { class: 'pool-used' }, p.usedSlots), h('td', null, p.running), h('td', null, p.queued),
           h('td', null, p.scheduled),
           h('td', null, h('meter', { min: 0, max: Math.max(p.slots, 1), value: p.openSlots }), ` ${p.openSlots}`),
           h('td', { class: 'muted' }, p.description),

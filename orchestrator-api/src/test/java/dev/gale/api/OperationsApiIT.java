@@ -92,6 +92,10 @@ class OperationsApiIT {
         assertThat(cancelled.get("state").asString()).isEqualTo("cancelled");
         JsonNode conflict = ok(gale.post(path + "/resume", ""), 409);
         assertThat(conflict.get("detail").asString()).contains("is cancelled; only a paused backfill can resume");
+        assertThat(conflict.get("type").asString()).isEqualTo("urn:gale:problem:backfill-state");
+        assertThat(conflict.get("title").asString()).isEqualTo("Not possible in the backfill's state");
+        assertThat(ok(gale.post(path + "/pause", ""), 409).get("detail").asString())
+                .contains("is cancelled; only a running backfill can pause");
     }
 
     @Test
@@ -106,6 +110,7 @@ class OperationsApiIT {
         JsonNode noSchedule = ok(gale.post("/api/v1/dags/hello/backfills", """
                 {"from": "2026-01-01", "to": "2026-01-02"}"""), 400);
         assertThat(noSchedule.get("detail").asString()).contains("DAG 'hello' has no cron schedule");
+        assertThat(noSchedule.get("title").asString()).isEqualTo("Backfill not possible for this DAG or range");
         JsonNode tooMany = ok(gale.post("/api/v1/dags/cron_demo/backfills", """
                 {"from": "2020-01-01", "to": "2026-01-02"}"""), 400);
         assertThat(tooMany.get("detail").asString()).contains("split it into several backfills");
@@ -129,6 +134,7 @@ class OperationsApiIT {
                 gale.adminToken), 200);
         assertThat(created.get("slots").asInt()).isEqualTo(2);
         assertThat(created.get("openSlots").asInt()).isEqualTo(2);
+        assertThat(created.get("usedSlots").asInt()).isZero();
         JsonNode resized = ok(put("/api/v1/pools/reports", "{\"slots\": 5}", gale.adminToken), 200);
         assertThat(resized.get("slots").asInt()).isEqualTo(5);
         assertThat(ok(gale.get("/api/v1/pools"), 200).get("pools").valueStream().map(p -> p.get("name").asString())
@@ -139,8 +145,9 @@ class OperationsApiIT {
                 .isEqualTo(403);
         JsonNode bad = ok(put("/api/v1/pools/reports", "{\"slots\": \"many\"}", gale.adminToken), 400);
         assertThat(bad.get("errors").get(0).get("field").asString()).isEqualTo("slots");
-        assertThat(ok(put("/api/v1/pools/reports", "{\"slots\": -3}", gale.adminToken), 400).get("detail").asString())
-                .contains("slots must be 0 or more");
+        JsonNode negative = ok(put("/api/v1/pools/reports", "{\"slots\": -3}", gale.adminToken), 400);
+        assertThat(negative.get("detail").asString()).contains("slots must be 0 or more");
+        assertThat(negative.get("title").asString()).isEqualTo("Invalid pool");
 
         HttpResponse<String> deleted = gale.send(gale.request("/api/v1/pools/reports", gale.adminToken).DELETE().build());
         assertThat(deleted.statusCode()).isEqualTo(204);

@@ -381,6 +381,8 @@ class WebUiIT {
         browser.until(d -> browser.find("#pool-list tr[data-pool=reports]").getText().startsWith("reports 3"),
                 "the new pool with its three slots");
         assertThat(browser.find("#pool-list tr[data-pool=reports]").getText()).contains("the report database");
+        assertThat(browser.find("#pool-list tr[data-pool=reports] .pool-used").getText()).as("slots in use")
+                .isEqualTo("0");
 
         slots.clear();
         slots.sendKeys("1");

@@ -45,6 +45,16 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.CONFLICT, type, "Conflict", detail);
     }
 
+    /** A 400 whose title names what was refused, for a client that shows only the title. */
+    public static ApiException badRequest(String type, String title, String detail) {
+        return new ApiException(HttpStatus.BAD_REQUEST, type, title, detail);
+    }
+
+    /** A 409 whose title names what was refused, for a client that shows only the title. */
+    public static ApiException conflict(String type, String title, String detail) {
+        return new ApiException(HttpStatus.CONFLICT, type, title, detail);
+    }
+
     public HttpStatus status() {
         return status;
     }

@@ -6,6 +6,7 @@ import dev.gale.scheduler.service.BackfillRequest;
 import dev.gale.scheduler.service.BackfillView;
 import dev.gale.scheduler.service.Backfills;
 import dev.gale.scheduler.service.InvalidBackfillException;
+import dev.gale.scheduler.service.RunStateConflictException;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -60,7 +62,8 @@ class BackfillController {
         try {
             created = backfills.create(request(dagId, body));
         } catch (InvalidBackfillException e) {
-            throw ApiException.badRequest("invalid-backfill", e.getMessage());
+            throw ApiException.badRequest("invalid-backfill", "Backfill not possible for this DAG or range",
+                    e.getMessage());
         }
         return ResponseEntity.created(URI.create("/api/v1/dags/" + dagId + "/backfills/" + created.id()))
                 .body(BackfillResponse.of(created, backfills.entries(created.id()), json));
@@ -83,14 +86,14 @@ class BackfillController {
     @PostMapping("/{backfillId}/pause")
     @RequiresRole(Role.OPERATOR)
     BackfillResponse pause(@PathVariable String dagId, @PathVariable long backfillId) {
-        return withIntervals(found(dagId, backfillId, backfills.pause(dagId, backfillId)));
+        return withIntervals(found(dagId, backfillId, changed(() -> backfills.pause(dagId, backfillId))));
     }
 
     @Operation(summary = "Resume a paused backfill")
     @PostMapping("/{backfillId}/resume")
     @RequiresRole(Role.OPERATOR)
     BackfillResponse resume(@PathVariable String dagId, @PathVariable long backfillId) {
-        return withIntervals(found(dagId, backfillId, backfills.resume(dagId, backfillId)));
+        return withIntervals(found(dagId, backfillId, changed(() -> backfills.resume(dagId, backfillId))));
     }
 
     @Operation(summary = "Cancel a backfill", description = "It starts no more runs; runs started go on (cancel"
@@ -98,7 +101,16 @@ class BackfillController {
     @PostMapping("/{backfillId}/cancel")
     @RequiresRole(Role.OPERATOR)
     BackfillResponse cancel(@PathVariable String dagId, @PathVariable long backfillId) {
-        return withIntervals(found(dagId, backfillId, backfills.cancel(dagId, backfillId)));
+        return withIntervals(found(dagId, backfillId, changed(() -> backfills.cancel(dagId, backfillId))));
+    }
+
+    /** A pause, resume or cancel the backfill's state refuses, titled for backfills rather than for runs. */
+    private static Optional<BackfillView> changed(Supplier<Optional<BackfillView>> change) {
+        try {
+            return change.get();
+        } catch (RunStateConflictException e) {
+            throw ApiException.conflict("backfill-state", "Not possible in the backfill's state", e.getMessage());
+        }
     }
 
     private BackfillResponse withIntervals(BackfillView backfill) {

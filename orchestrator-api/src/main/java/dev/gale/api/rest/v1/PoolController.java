@@ -3,6 +3,7 @@ package dev.gale.api.rest.v1;
 import dev.gale.api.security.Role;
 import dev.gale.scheduler.service.PoolView;
 import dev.gale.scheduler.service.Pools;
+import dev.gale.scheduler.service.RunStateConflictException;
 import io.swagger.v3.oas.annotations.Operation;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -25,11 +26,12 @@ class PoolController {
         this.pools = pools;
     }
 
+    /** {@code usedSlots} can exceed {@code running + queued}: a task may take several slots (its poolSlots). */
     record PoolResponse(String name, int slots, String description, int running, int queued, int scheduled,
-                        int openSlots) {
+                        int usedSlots, int openSlots) {
         static PoolResponse of(PoolView p) {
             return new PoolResponse(p.name(), p.slots(), p.description(), p.running(), p.queued(), p.scheduled(),
-                    p.openSlots());
+                    p.usedSlots(), p.openSlots());
         }
     }
 
@@ -63,7 +65,7 @@ class PoolController {
             return PoolResponse.of(pools.put(name, slots.asInt(),
                     description == null || description.isNull() ? null : description.asString()));
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid-pool", e.getMessage());
+            throw ApiException.badRequest("invalid-pool", "Invalid pool", e.getMessage());
         }
     }
 
@@ -71,8 +73,12 @@ class PoolController {
     @DeleteMapping("/{name}")
     @RequiresRole(Role.ADMIN)
     ResponseEntity<Void> delete(@PathVariable String name) {
-        if (!pools.delete(name)) {
-            throw unknown(name);
+        try {
+            if (!pools.delete(name)) {
+                throw unknown(name);
+            }
+        } catch (RunStateConflictException e) {
+            throw ApiException.conflict("pool-in-use", "Pool is in use", e.getMessage());
         }
         return ResponseEntity.noContent().build();
     }
