@@ -22,6 +22,15 @@ public interface Llm {
      */
     <T> T chat(String system, String user, Class<T> type);
 
+    /**
+     * Runs an agent: the model may call the {@code @Tool}-annotated methods of {@code tools} (LangChain4j's
+     * {@code dev.langchain4j.agent.tool.Tool}), each result goes back to it, until it answers without a tool
+     * call or {@code maxSteps} model turns have passed (then it fails). The run's budget is checked before every
+     * turn; every turn and tool call is recorded with its arguments and result, and a retried attempt replays
+     * the steps an earlier attempt finished.
+     */
+    AgentResult agent(String system, String user, Object tools, int maxSteps);
+
     /** One embedding vector. */
     float[] embed(String text);
 

@@ -258,6 +258,43 @@ final class TaskLlm implements Llm {
     }
 
     @Override
+    public AgentResult agent(String system, String user, Object tools, int maxSteps) {
+        ModelChoice choice = chatChoice();
+        ModelSpec spec = choice.acceptable().getFirst();
+        if (spec.provider().equals(LlmCatalog.LOCAL_PROVIDER)) {
+            throw new LlmException("an agent call needs a language model that calls tools, and none is configured;"
+                    + " add one to gale.llm.catalog");
+        }
+        ChatModel chatModel = ProviderModels.chat(catalog.provider(spec.provider()).orElseThrow(), spec.model());
+        return new AgentLoop(access, log, replay).run(new AgentLoop.Model() {
+            @Override
+            public ModelSpec spec() {
+                return spec;
+            }
+
+            @Override
+            public String reasons() {
+                return choice.explanation();
+            }
+
+            @Override
+            public ChatModel chatModel() {
+                return chatModel;
+            }
+
+            @Override
+            public void checkBudget(long spentMicroUsd, long inputTokens) {
+                TaskLlm.this.checkBudget(spec, spentMicroUsd, inputTokens);
+            }
+
+            @Override
+            public int countTokens(String text) {
+                return TaskLlm.this.countTokens(text);
+            }
+        }, system, user, tools, maxSteps);
+    }
+
+    @Override
     public float[] embed(String text) {
         return embed(List.of(text)).getFirst();
     }
@@ -361,7 +398,7 @@ final class TaskLlm implements Llm {
         return false;
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return e.getClass().getSimpleName() + ": " + message.substring(0, Math.min(300, message.length()));
     }
@@ -375,7 +412,7 @@ final class TaskLlm implements Llm {
                 .collect(Collectors.joining(", "));
     }
 
-    private static String hash(String... parts) {
+    static String hash(String... parts) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (String part : parts) {

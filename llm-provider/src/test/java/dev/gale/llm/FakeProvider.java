@@ -60,6 +60,17 @@ final class FakeProvider implements AutoCloseable {
                 .formatted(quote(content), promptTokens, completionTokens, promptTokens + completionTokens));
     }
 
+    /** A turn in which the model asks for one tool with these JSON arguments. */
+    static Answer openAiToolCall(String id, String tool, String argumentsJson, int promptTokens, int completionTokens) {
+        return new Answer(200, """
+                {"id":"chatcmpl-2","object":"chat.completion","created":1700000000,"model":"m",
+                 "choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"%s",
+                 "type":"function","function":{"name":"%s","arguments":%s}}]},"finish_reason":"tool_calls"}],
+                 "usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d}}"""
+                .formatted(id, tool, quote(argumentsJson), promptTokens, completionTokens,
+                        promptTokens + completionTokens));
+    }
+
     static Answer openAiError(int status, String type, String message) {
         return new Answer(status, """
                 {"error":{"message":%s,"type":"%s","param":null,"code":"%s"}}""".formatted(quote(message), type, type));

@@ -92,12 +92,14 @@ function LlmUsage({ usage }) {
     h('p', null, `${usage.totals.calls} calls, ${usage.totals.inputTokens} input and ${usage.totals.outputTokens} output tokens, `,
       h('strong', null, `$${usage.totals.costUsd.toFixed(6)}`)),
     h('div', { class: 'table-wrap' }, h('table', null,
-      h('thead', null, h('tr', null, ['Task', 'Model', 'Tokens in/out', 'Cost', 'Latency', 'Outcome', 'Why this model']
+      h('thead', null, h('tr', null, ['Task', 'Model or tool', 'Tokens in/out', 'Cost', 'Latency', 'Outcome', 'Why this model / tool call']
         .map(c => h('th', null, c)))),
       h('tbody', null, usage.calls.map(c => h('tr', null,
         h('td', null, c.taskId + (c.mapIndex >= 0 ? ` [${c.mapIndex}]` : '')), h('td', null, `${c.provider}/${c.model}`),
         h('td', null, `${c.inputTokens}/${c.outputTokens}`), h('td', null, `$${(c.costMicroUsd / 1e6).toFixed(6)}`),
-        h('td', null, `${c.latencyMs} ms`), h('td', null, c.outcome), h('td', { class: 'reasons' }, c.choiceReasons)))))));
+        h('td', null, `${c.latencyMs} ms`), h('td', null, c.outcome),
+        h('td', { class: 'reasons' }, c.provider === 'tool' ? `${c.model}(${c.toolArguments ?? ''}) → ${c.toolResult ?? ''}`
+          : c.choiceReasons)))))));
 }
 
 /** A run: its state and conf, task instances, the selected task's live log and XComs, a Gantt chart, result, LLM usage. */

@@ -24,6 +24,12 @@ class LlmUsageIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final List<String> OPENAI_REQUESTS = new CopyOnWriteArrayList<>();
     private static final List<String> OLLAMA_REQUESTS = new CopyOnWriteArrayList<>();
+    /** An agent's first turn: the model asks for the task's tool. */
+    private static final String TOOL_CALL = """
+            {"id":"chatcmpl-2","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini",
+             "choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1",
+             "type":"function","function":{"name":"colourOf","arguments":"{\\"planet\\":\\"Mars\\"}"}}]},
+             "finish_reason":"tool_calls"}],"usage":{"prompt_tokens":100,"completion_tokens":20,"total_tokens":120}}""";
     private static HttpServer openAi;
     private static HttpServer ollama;
     private static GaleTestServer gale;
@@ -62,8 +68,11 @@ class LlmUsageIT {
         server.createContext("/", exchange -> {
             requests.add(exchange.getRequestURI().getPath() + " "
                     + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            byte[] body = (exchange.getRequestURI().getPath().equals(path) ? answer : "{\"error\":\"no such path\"}")
-                    .getBytes(StandardCharsets.UTF_8);
+            String asked = requests.getLast();
+            boolean toolTurn = path.equals("/v1/chat/completions") && asked.contains("\"tools\"")
+                    && !asked.contains("tool_call_id");
+            byte[] body = (exchange.getRequestURI().getPath().equals(path) ? (toolTurn ? TOOL_CALL : answer)
+                    : "{\"error\":\"no such path\"}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals(path) ? 200 : 404, body.length);
             exchange.getResponseBody().write(body);
@@ -109,6 +118,29 @@ class LlmUsageIT {
         assertThat(usage.get("totals").get("costMicroUsd").asLong()).isEqualTo(900);
         assertThat(usage.get("totals").get("calls").asInt()).isEqualTo(2);
         assertThat(usage.get("tasks").get(0).get("taskId").asString()).isEqualTo("ask");
+    }
+
+    @Test
+    void anAgentsToolCallIsShownWithItsArgumentsAndResultAndTheRetryReplaysEveryStep() throws Exception {
+        int before = OPENAI_REQUESTS.size();
+
+        JsonNode run = json(gale.post("/api/v1/dags/llm_agent_for_tests/runs?wait=PT30S", "{}"));
+
+        assertThat(run.get("state").asString()).isEqualTo("success");
+        assertThat(run.get("result").asString()).isEqualTo("Mars");
+        assertThat(OPENAI_REQUESTS).hasSize(before + 2);
+        assertThat(OPENAI_REQUESTS.getLast()).contains("tool_call_id", "red");
+        JsonNode calls = json(gale.get("/api/v1/dags/llm_agent_for_tests/runs/" + run.get("runId").asString()
+                + "/llm-usage")).get("calls");
+        assertThat(calls).hasSize(6);
+        assertThat(calls.get(1).get("provider").asString()).isEqualTo("tool");
+        assertThat(calls.get(1).get("model").asString()).isEqualTo("colourOf");
+        assertThat(calls.get(1).get("toolArguments").asString()).contains("Mars");
+        assertThat(calls.get(1).get("toolResult").asString()).isEqualTo("red");
+        for (int i = 3; i < 6; i++) {
+            assertThat(calls.get(i).get("attempt").asInt()).isEqualTo(2);
+            assertThat(calls.get(i).get("outcome").asString()).isEqualTo("replayed");
+        }
     }
 
     @Test

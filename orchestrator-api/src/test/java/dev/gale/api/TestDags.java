@@ -8,6 +8,7 @@ import dev.gale.sdk.DagBundle;
 import dev.gale.sdk.ModelNeeds;
 import dev.gale.sdk.Notifier;
 import dev.gale.sdk.Param;
+import dev.langchain4j.agent.tool.Tool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -85,7 +86,7 @@ public final class TestDags implements DagBundle {
         });
         return List.of(slow.result(nap).build(), sleepy.result(sleep).build(), fragile.result(after).build(),
                 secretive.build(), chatty.build(), retriedByHand.build(), marked(), stoppable.build(), clock.result(now).build(),
-                llmRetried(), llmConfidential(), llmBudgeted(), emitsUndeclaredAsset(), ledgered(), notified());
+                llmRetried(), llmAgent(), llmConfidential(), llmBudgeted(), emitsUndeclaredAsset(), ledgered(), notified());
     }
 
     /**
@@ -142,6 +143,29 @@ public final class TestDags implements DagBundle {
             String answer = CommonLlm.forTask(ctx).chat("Answer in one word.", "Which planet is red?");
             if (ctx.attempt() == 1) {
                 throw new IllegalStateException("the first attempt fails after paying for its call");
+            }
+            return answer;
+        }).llm(ModelNeeds.chat().minQuality(2)).retries(1, Duration.ofMillis(100));
+        return dag.result(ask).build();
+    }
+
+    /** A task's tools for an agent: one method the model may call (LlmUsageIT). */
+    public static final class PlanetTools {
+        @Tool("The colour of a planet")
+        public String colourOf(String planet) {
+            return planet.equals("Mars") ? "red" : "unknown";
+        }
+    }
+
+    /** An agent that calls one tool and then answers; its first attempt fails, so the retry replays (LlmUsageIT). */
+    private static Dag llmAgent() {
+        DagBuilder dag = Dag.builder("llm_agent_for_tests")
+                .description("An agent calls a tool, then fails its first attempt: the retry must replay both.");
+        var ask = dag.task("agent", ctx -> {
+            String answer = CommonLlm.forTask(ctx).agent("Use the tools.", "Which planet is red?", new PlanetTools(),
+                    4).answer();
+            if (ctx.attempt() == 1) {
+                throw new IllegalStateException("the first attempt fails after its agent finished");
             }
             return answer;
         }).llm(ModelNeeds.chat().minQuality(2)).retries(1, Duration.ofMillis(100));

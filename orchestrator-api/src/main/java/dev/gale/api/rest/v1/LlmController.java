@@ -16,11 +16,16 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The model catalog ({@code /api/v1/llm/models}) and what a run's model calls cost ({@code …/llm-usage}). */
 @RestController
 @RequestMapping("/api/v1")
 class LlmController {
+    /** The provider under which an agent call records the task's tool calls, with their arguments and results. */
+    private static final String TOOL = "tool";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private final LlmCatalog catalog;
     private final LlmUsageStore usage;
     private final RunService runs;
@@ -58,11 +63,14 @@ class LlmController {
 
     record CallResponse(String taskId, int mapIndex, int attempt, String provider, String model, long inputTokens,
                         long outputTokens, long costMicroUsd, long latencyMs, String outcome, String choiceReasons,
-                        String error, Instant recordedAt, String device) {
+                        String error, Instant recordedAt, String device, String toolArguments, String toolResult) {
         static CallResponse of(LlmCallRecord c) {
+            boolean tool = c.provider().equals(TOOL) && c.responseJson() != null && !c.responseJson().isBlank();
+            JsonNode step = tool ? JSON.readTree(c.responseJson()) : null;
             return new CallResponse(c.taskId(), c.mapIndex(), c.attempt(), c.provider(), c.model(), c.inputTokens(),
                     c.outputTokens(), c.costMicroUsd(), c.latencyMs(), c.outcome(), c.choiceReasons(), c.error(),
-                    c.recordedAt(), c.device());
+                    c.recordedAt(), c.device(), tool ? step.path("arguments").asString() : null,
+                    tool ? step.path("result").asString() : null);
         }
     }
 
@@ -80,7 +88,8 @@ class LlmController {
 
     @Operation(summary = "What a run's model calls cost",
             description = "Totals for the run and per task instance, and every call with its tokens, cost, latency,"
-                    + " outcome and why its model was chosen. Replayed calls cost nothing.")
+                    + " outcome and why its model was chosen. Replayed calls cost nothing. An agent's tool calls are"
+                    + " listed as calls of provider 'tool' with their arguments and result, in order.")
     @GetMapping("/dags/{dagId}/runs/{runId}/llm-usage")
     RunUsageResponse runUsage(@PathVariable String dagId, @PathVariable String runId) {
         runs.find(dagId, runId).orElseThrow(() -> RunController.unknownRun(dagId, runId));
