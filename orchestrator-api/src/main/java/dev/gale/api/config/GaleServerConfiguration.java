@@ -16,8 +16,10 @@ import dev.gale.api.rest.v1.UnsafeInputFilter;
 import dev.gale.api.rest.v1.RunChanges;
 import dev.gale.api.security.ApiTokens;
 import dev.gale.api.security.TaskTokens;
+import dev.gale.assets.AssetAliases;
 import dev.gale.assets.AssetRegistry;
 import dev.gale.assets.store.AssetMigrations;
+import dev.gale.assets.store.JooqAssetAliases;
 import dev.gale.assets.store.JooqAssetRegistry;
 import dev.gale.llm.LlmCatalog;
 import dev.gale.scheduler.engine.DeliveryRetry;
@@ -220,6 +222,11 @@ public class GaleServerConfiguration {
     @Bean
     AssetRegistry assetRegistry(DSLContext dsl) {
         return new JooqAssetRegistry(dsl);
+    }
+
+    @Bean
+    AssetAliases assetAliases(DSLContext dsl) {
+        return new JooqAssetAliases(dsl);
     }
 
     @Bean
