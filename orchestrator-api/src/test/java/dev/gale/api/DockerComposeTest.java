@@ -54,7 +54,7 @@ class DockerComposeTest {
      * The environment names the sources under {@code dirs} read: {@code GALE_*} literals, and Spring
      * properties {@code gale.*} in the form relaxed binding reads from the environment.
      */
-    private static Set<String> namesReadBy(String... dirs) {
+    static Set<String> namesReadBy(String... dirs) {
         Set<String> names = new HashSet<>();
         for (String dir : dirs) {
             try (Stream<Path> files = Files.walk(ROOT.resolve(dir))) {
