@@ -85,6 +85,12 @@ public final class Task<T> {
         return mappedElement != null;
     }
 
+    /** Also runs after these untyped tasks, e.g. a branch that chose it. */
+    public Task<T> after(TaskBuilder... upstream) {
+        builder.after(upstream);
+        return this;
+    }
+
     /** Reads this task's output inside a downstream task's code, typed. */
     @SuppressWarnings("unchecked")
     T read(TaskContext ctx) {

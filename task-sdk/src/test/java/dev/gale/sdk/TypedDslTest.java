@@ -91,4 +91,27 @@ class TypedDslTest {
         assertThat(embed.queue()).isEqualTo("gpu");
         assertThat(embed.llm()).isNotNull();
     }
+
+    @Test
+    void theReadmesNightlyScoresBuildsWithTheEdgesItDraws() {
+        TypeToken<List<Integer>> shards = new TypeToken<>() { };
+        DagBuilder dag = Dag.builder("nightly_scores").param(Param.integer("shards").defaultValue(4));
+        Task<List<Integer>> plan = dag.task("plan", shards, ctx ->
+                java.util.stream.IntStream.range(0, ctx.param("shards", Integer.class)).boxed().toList());
+        Task<List<Double>> score = dag.map("score", Double.class, plan, shard -> 0.5 + shard / 100.0)
+                .retries(3, java.time.Duration.ofSeconds(10))
+                .options(t -> t.exponentialBackoff(java.time.Duration.ofMinutes(5)))
+                .pool("warehouse").resources(Resources.cpus(2).memoryMb(4096));
+        TaskBuilder check = dag.branch("check", ctx -> List.of("publish")).after(score.builder());
+        Task<String> publish = dag.task("publish", String.class, ctx -> "published").after(check)
+                .options(t -> t.writes("report://scores"));
+        Task<String> alert = dag.task("alert", String.class, ctx -> "alerted").after(check);
+        dag.task("done", String.class, ctx -> "ok").after(publish, alert)
+                .triggerRule(TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS);
+        Dag built = dag.result(publish).build();
+
+        assertThat(built.spec().tasks()).extracting(t -> t.taskId() + "<" + t.upstream()).containsExactly(
+                "alert<[check]", "check<[score]", "done<[alert, publish]", "plan<[]", "publish<[check]", "score<[plan]");
+        assertThat(built.spec().tasks().get(5).resources()).isEqualTo(new ResourceSpec(2, 4096, 0, 0));
+    }
 }
