@@ -398,9 +398,10 @@ public final class DagBuilder {
         if (startDate != null && endDate != null && endDate.isBefore(startDate)) {
             throw new DagDefinitionException(dagId, "endDate " + endDate + " is before startDate " + startDate);
         }
-        if (!cron.startsWith("@") && cron.trim().split("\\s+").length != 5) {
-            throw new DagDefinitionException(dagId, "schedule '" + cron + "' is not a cron expression of five fields"
-                    + " (minute hour day-of-month month day-of-week) nor a preset such as @daily");
+        try {
+            UnixCron.toQuartz(cron);
+        } catch (IllegalArgumentException e) {
+            throw new DagDefinitionException(dagId, "schedule " + e.getMessage());
         }
         try {
             java.time.ZoneId.of(timezone);
