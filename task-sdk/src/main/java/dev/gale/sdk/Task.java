@@ -43,6 +43,24 @@ public final class Task<T> {
         return this;
     }
 
+    /** Doubles the retry delay after each attempt, never waiting longer than {@code maxDelay}. */
+    public Task<T> exponentialBackoff(Duration maxDelay) {
+        builder.exponentialBackoff(maxDelay);
+        return this;
+    }
+
+    /** Names the assets this task reads. */
+    public Task<T> reads(String... assetNames) {
+        builder.reads(assetNames);
+        return this;
+    }
+
+    /** Names the assets this task writes. */
+    public Task<T> writes(String... assetNames) {
+        builder.writes(assetNames);
+        return this;
+    }
+
     public Task<T> executionTimeout(Duration timeout) {
         builder.executionTimeout(timeout);
         return this;
