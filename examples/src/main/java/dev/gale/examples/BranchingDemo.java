@@ -3,6 +3,7 @@ package dev.gale.examples;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.Param;
+import dev.gale.sdk.Task;
 import dev.gale.sdk.TriggerRule;
 import java.util.List;
 
@@ -18,12 +19,12 @@ public final class BranchingDemo {
                 .param(Param.integer("number").defaultValue(42).description("The number to classify"));
         var choose = dag.branch("choose", ctx -> ctx.param("number", Integer.class) % 2 == 0
                 ? List.of("even") : List.of("odd"));
-        var even = dag.task("even", ctx -> ctx.param("number", Integer.class) + " is even");
-        var odd = dag.task("odd", ctx -> ctx.param("number", Integer.class) + " is odd");
-        var join = dag.task("join", ctx -> "done: " + ctx.params().get("number"))
-                .triggerRule(TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS);
-        choose.then(even).then(join);
-        choose.then(odd).then(join);
+        Task<String> even = dag.task("even", String.class, ctx -> ctx.param("number", Integer.class) + " is even")
+                .after(choose);
+        Task<String> odd = dag.task("odd", String.class, ctx -> ctx.param("number", Integer.class) + " is odd")
+                .after(choose);
+        Task<String> join = dag.task("join", String.class, ctx -> "done: " + ctx.params().get("number"))
+                .after(even, odd).triggerRule(TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS);
         return dag.result(join).build();
     }
 }

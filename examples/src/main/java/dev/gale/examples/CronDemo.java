@@ -2,6 +2,8 @@ package dev.gale.examples;
 
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
+import dev.gale.sdk.Task;
+import dev.gale.sdk.TypeToken;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +24,7 @@ public final class CronDemo {
                 .tags("example")
                 .schedule("* * * * *")
                 .pausedOnCreation();
-        var tick = dag.task("tick", ctx -> {
+        Task<Map<String, String>> tick = dag.task("tick", new TypeToken<>() { }, ctx -> {
             Map<String, String> dates = new LinkedHashMap<>();
             dates.put("logicalDate", ctx.logicalDate().map(Instant::toString).orElse(null));
             dates.put("dataIntervalStart", ctx.dataIntervalStart().map(Instant::toString).orElse(null));

@@ -3,7 +3,9 @@ package dev.gale.examples;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.Param;
-import dev.gale.sdk.TaskBuilder;
+import dev.gale.sdk.Resources;
+import dev.gale.sdk.Task;
+import dev.gale.sdk.TypeToken;
 import java.util.Arrays;
 import java.util.List;
 
@@ -14,6 +16,8 @@ import java.util.List;
  * computed on the CPU: the task shows the routing and the pinning, not CUDA.
  */
 public final class GpuDemo {
+    private static final TypeToken<List<String>> CHUNKS = new TypeToken<>() { };
+
     private GpuDemo() {
     }
 
@@ -25,34 +29,29 @@ public final class GpuDemo {
                 .param(Param.string("text").defaultValue("Keep the main execution on CPUs. Send only the few tasks"
                         + " that need one to GPUs. A GPU worker may run on a remote cluster.")
                         .description("The document to ingest"));
-        TaskBuilder fetch = dag.task("fetch", ctx -> ctx.param("text", String.class));
-        TaskBuilder clean = dag.task("clean", ctx -> ctx.input("fetch", String.class).strip().replaceAll("\\s+", " "));
-        TaskBuilder detectLanguage = dag.task("detect_language", ctx -> "en");
-        TaskBuilder chunk = dag.task("chunk", ctx -> Arrays.stream(ctx.input("clean", String.class).split("(?<=\\.) "))
-                .toList());
-        TaskBuilder dedupe = dag.task("dedupe", ctx -> ctx.inputs("chunk", String.class).stream().distinct().toList());
-        TaskBuilder embed = dag.task("embed", ctx -> {
-            List<String> chunks = ctx.inputs("dedupe", String.class);
+        Task<String> fetch = dag.task("fetch", String.class, ctx -> ctx.param("text", String.class));
+        Task<String> clean = dag.task("clean", String.class, fetch, f -> f.strip().replaceAll("\\s+", " "));
+        Task<String> detectLanguage = dag.task("detect_language", String.class, clean, c -> "en");
+        Task<List<String>> chunk = dag.task("chunk", CHUNKS, clean, c -> Arrays.stream(c.split("(?<=\\.) ")).toList());
+        Task<List<String>> dedupe = dag.task("dedupe", CHUNKS, chunk, c -> c.stream().distinct().toList());
+        Task<Embedded> embed = dag.task("embed", Embedded.class, dedupe, (ctx, chunks) -> {
             ctx.log("embedding " + chunks.size() + " chunks on GPU(s) " + ctx.gpus());
             return new Embedded(chunks.stream().map(GpuDemo::vector).toList(), ctx.gpus());
-        }).resources(1, 2048, 1, 16_384);
-        TaskBuilder index = dag.task("index", ctx -> ctx.input("embed", Embedded.class).vectors().size());
-        TaskBuilder validate = dag.task("validate", ctx -> {
-            int indexed = ctx.input("index", Integer.class);
+        }).resources(Resources.cpus(1).memoryMb(2048).withGpus(1).gpuMemoryMb(16_384));
+        Task<Integer> index = dag.task("index", Integer.class, embed, e -> e.vectors().size());
+        Task<Integer> validate = dag.task("validate", Integer.class, index, indexed -> {
             if (indexed == 0) {
                 throw new IllegalStateException("nothing was indexed");
             }
             return indexed;
         });
-        TaskBuilder report = dag.task("report", ctx -> "indexed " + ctx.input("validate", Integer.class)
-                + " chunks in '" + ctx.input("detect_language", String.class) + "'; embed ran on GPU(s) "
-                + ctx.input("embed", Embedded.class).gpus());
-        TaskBuilder notify = dag.task("notify", ctx -> {
-            ctx.log(ctx.input("report", String.class));
+        Task<String> report = dag.task("report", String.class, validate, detectLanguage, embed,
+                (indexed, language, e) -> "indexed " + indexed + " chunks in '" + language + "'; embed ran on GPU(s) "
+                        + e.gpus());
+        dag.task("notify", String.class, report, (ctx, r) -> {
+            ctx.log(r);
             return "notified";
         });
-        fetch.then(clean).then(chunk).then(dedupe).then(embed).then(index).then(validate).then(report).then(notify);
-        clean.then(detectLanguage).then(report);
         return dag.result(report).build();
     }
 

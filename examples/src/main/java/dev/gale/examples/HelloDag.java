@@ -3,7 +3,7 @@ package dev.gale.examples;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.Param;
-import dev.gale.sdk.TaskBuilder;
+import dev.gale.sdk.Task;
 
 /** The smallest real pipeline: three tasks, each passing its output to the next. */
 public final class HelloDag {
@@ -16,10 +16,9 @@ public final class HelloDag {
                 .owner("gale")
                 .tags("example")
                 .param(Param.string("name").defaultValue("world").description("Who to greet"));
-        TaskBuilder greet = dag.task("greet", ctx -> "Hello, " + ctx.param("name", String.class));
-        TaskBuilder shout = dag.task("shout", ctx -> ctx.input("greet", String.class).toUpperCase() + "!");
-        TaskBuilder sign = dag.task("sign", ctx -> ctx.input("shout", String.class) + " (signed, Gale)");
-        greet.then(shout).then(sign);
+        Task<String> greet = dag.task("greet", String.class, ctx -> "Hello, " + ctx.param("name", String.class));
+        Task<String> shout = dag.task("shout", String.class, greet, g -> g.toUpperCase() + "!");
+        Task<String> sign = dag.task("sign", String.class, shout, s -> s + " (signed, Gale)");
         return dag.result(sign).build();
     }
 }

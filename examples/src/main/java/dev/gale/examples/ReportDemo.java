@@ -3,6 +3,7 @@ package dev.gale.examples;
 import dev.gale.sdk.AssetVersionInfo;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
+import dev.gale.sdk.Task;
 import java.util.Map;
 
 /**
@@ -21,7 +22,7 @@ public final class ReportDemo {
                 .description("Writes a leaderboard entry for each new model version of experiment_demo.")
                 .owner("ml-platform").tags("example", "experiment")
                 .scheduleOnAnyOf(ExperimentDemo.MODEL);
-        var leaderboard = dag.task("leaderboard", ctx -> {
+        Task<String> leaderboard = dag.task("leaderboard", String.class, ctx -> {
             AssetVersionInfo model = ctx.readAsset(ExperimentDemo.MODEL);
             int version = ctx.emitAsset(REPORT, Map.of("modelVersion", model.version(),
                     "rmse", model.metadata("rmse"), "learningRate", model.metadata("learningRate"),

@@ -2,6 +2,7 @@ package dev.gale.examples;
 
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
+import dev.gale.sdk.Task;
 import java.time.Duration;
 
 /** A flaky task that fails on its first two attempts and succeeds on the third. */
@@ -13,7 +14,7 @@ public final class RetryDemo {
         DagBuilder dag = Dag.builder("retry_demo")
                 .description("Fails twice, then succeeds: retries with a short exponential backoff.")
                 .tags("example");
-        var flaky = dag.task("flaky", ctx -> {
+        Task<String> flaky = dag.task("flaky", String.class, ctx -> {
             if (ctx.attempt() < 3) {
                 throw new IllegalStateException("simulated failure on attempt " + ctx.attempt());
             }

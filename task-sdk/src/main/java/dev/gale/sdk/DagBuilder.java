@@ -74,6 +74,91 @@ public final class DagBuilder {
         return task;
     }
 
+    /** Declares a typed task without inputs; its handle gives its output, typed, to downstream tasks. */
+    public <T> Task<T> task(String taskId, Class<T> output, TaskCode.Source<T> code) {
+        return task(taskId, TypeToken.of(output), code);
+    }
+
+    public <T> Task<T> task(String taskId, TypeToken<T> output, TaskCode.Source<T> code) {
+        return typed(taskId, output, code::run);
+    }
+
+    /** Declares a task that takes {@code a}'s output: one call says both the edge and the type. */
+    public <A, T> Task<T> task(String taskId, Class<T> output, Task<A> a, TaskCode.One<A, T> code) {
+        return task(taskId, TypeToken.of(output), a, code);
+    }
+
+    public <A, T> Task<T> task(String taskId, TypeToken<T> output, Task<A> a, TaskCode.One<A, T> code) {
+        return typed(taskId, output, ctx -> code.run(a.read(ctx)), a);
+    }
+
+    public <A, T> Task<T> task(String taskId, Class<T> output, Task<A> a, TaskCode.OneWithContext<A, T> code) {
+        return task(taskId, TypeToken.of(output), a, code);
+    }
+
+    public <A, T> Task<T> task(String taskId, TypeToken<T> output, Task<A> a, TaskCode.OneWithContext<A, T> code) {
+        return typed(taskId, output, ctx -> code.run(ctx, a.read(ctx)), a);
+    }
+
+    public <A, B, T> Task<T> task(String taskId, Class<T> output, Task<A> a, Task<B> b, TaskCode.Two<A, B, T> code) {
+        return task(taskId, TypeToken.of(output), a, b, code);
+    }
+
+    public <A, B, T> Task<T> task(String taskId, TypeToken<T> output, Task<A> a, Task<B> b,
+            TaskCode.Two<A, B, T> code) {
+        return typed(taskId, output, ctx -> code.run(a.read(ctx), b.read(ctx)), a, b);
+    }
+
+    public <A, B, T> Task<T> task(String taskId, Class<T> output, Task<A> a, Task<B> b,
+            TaskCode.TwoWithContext<A, B, T> code) {
+        return task(taskId, TypeToken.of(output), a, b, code);
+    }
+
+    public <A, B, T> Task<T> task(String taskId, TypeToken<T> output, Task<A> a, Task<B> b,
+            TaskCode.TwoWithContext<A, B, T> code) {
+        return typed(taskId, output, ctx -> code.run(ctx, a.read(ctx), b.read(ctx)), a, b);
+    }
+
+    public <A, B, C, T> Task<T> task(String taskId, Class<T> output, Task<A> a, Task<B> b, Task<C> c,
+            TaskCode.Three<A, B, C, T> code) {
+        return task(taskId, TypeToken.of(output), a, b, c, code);
+    }
+
+    public <A, B, C, T> Task<T> task(String taskId, TypeToken<T> output, Task<A> a, Task<B> b, Task<C> c,
+            TaskCode.Three<A, B, C, T> code) {
+        return typed(taskId, output, ctx -> code.run(a.read(ctx), b.read(ctx), c.read(ctx)), a, b, c);
+    }
+
+    /**
+     * Maps {@code code} over the list that {@code source} returns, one task instance per element;
+     * downstream tasks get the instances' outputs as a {@code List<T>}, in map-index order.
+     */
+    public <E, T> Task<List<T>> map(String taskId, Class<T> output, Task<? extends List<E>> source,
+            TaskCode.One<E, T> code) {
+        return map(taskId, TypeToken.of(output), source, code);
+    }
+
+    public <E, T> Task<List<T>> map(String taskId, TypeToken<T> output, Task<? extends List<E>> source,
+            TaskCode.One<E, T> code) {
+        if (source.isMapped()) {
+            throw new DagDefinitionException(dagId, "task '" + taskId + "' maps over mapped task '" + source.id()
+                    + "'; map over a task that returns one list, or reduce '" + source.id() + "' first");
+        }
+        @SuppressWarnings("unchecked")
+        TypeToken<E> element = (TypeToken<E>) source.type().listElement(dagId, taskId);
+        TaskBuilder task = task(taskId, ctx -> code.run(ctx.item(element)));
+        task.expand(source.builder());
+        return new Task<>(task, TypeToken.listOf(output), output);
+    }
+
+    private <T> Task<T> typed(String taskId, TypeToken<T> output, TaskFunction function, Task<?>... inputs) {
+        TaskBuilder task = task(taskId, function);
+        for (Task<?> input : inputs) {
+            task.after(input.builder());
+        }
+        return new Task<>(task, output, null);
+    }
+
     /**
      * Declares a branch task: it returns the ids of the direct downstream tasks to follow, and the
      * other direct downstream tasks are skipped.
@@ -236,6 +321,11 @@ public final class DagBuilder {
         return this;
     }
 
+    /** The task whose output is the run's result, returned by the synchronous API. */
+    public DagBuilder result(Task<?> task) {
+        return result(task.builder());
+    }
+
     public Dag build() {
         if (!ID.matcher(dagId).matches()) {
             throw new DagDefinitionException(dagId, "the DAG id must be 1 to 250 letters, digits, '_', '.' or '-'");
@@ -308,9 +398,10 @@ public final class DagBuilder {
         if (startDate != null && endDate != null && endDate.isBefore(startDate)) {
             throw new DagDefinitionException(dagId, "endDate " + endDate + " is before startDate " + startDate);
         }
-        if (!cron.startsWith("@") && cron.trim().split("\\s+").length != 5) {
-            throw new DagDefinitionException(dagId, "schedule '" + cron + "' is not a cron expression of five fields"
-                    + " (minute hour day-of-month month day-of-week) nor a preset such as @daily");
+        try {
+            UnixCron.toQuartz(cron);
+        } catch (IllegalArgumentException e) {
+            throw new DagDefinitionException(dagId, "schedule " + e.getMessage());
         }
         try {
             java.time.ZoneId.of(timezone);

@@ -215,6 +215,12 @@ public final class TaskBuilder {
         return this;
     }
 
+    /** What the task needs of its worker, e.g. {@code resources(Resources.cpus(1).memoryMb(2048))}. */
+    public TaskBuilder resources(Resources resources) {
+        this.resources = resources.toSpec();
+        return this;
+    }
+
     /**
      * What this task needs of a model; {@code CommonLlm.forTask(ctx)} picks one from the deployment's
      * catalog when the task runs, and records every call's tokens and cost against the task instance.

@@ -56,6 +56,15 @@ public interface TaskContext {
     /** The element this instance of a mapped task was created for; throws when the task is not mapped. */
     <T> T item(Class<T> type);
 
+    /** As {@link #input(String, Class)}, for a generic type such as {@code new TypeToken<List<Chunk>>() { }}. */
+    <T> T input(String taskId, TypeToken<T> type);
+
+    /** As {@link #inputs(String, Class)}, for a generic element type. */
+    <T> java.util.List<T> inputs(String taskId, TypeToken<T> elementType);
+
+    /** As {@link #item(Class)}, for a generic element type. */
+    <T> T item(TypeToken<T> type);
+
     /**
      * Stores a value under {@code key} as an XCom of this task instance, for other tasks of the
      * run to read; the task's return value is its XCom {@code return_value}.

@@ -10,12 +10,12 @@ import org.quartz.CronExpression;
 class CronExpressionsTest {
 
     @Test
-    void unixCronAndPresetsBecomeValidQuartzExpressions() {
-        assertThat(CronExpressions.toQuartz("* * * * *")).isEqualTo("0 * * * * ?");
-        assertThat(CronExpressions.toQuartz("30 2 * * 1-5")).isEqualTo("0 30 2 ? * 2-6");
-        assertThat(CronExpressions.toQuartz("@daily")).isEqualTo("0 0 0 * * ?");
-        assertThat(CronExpressions.toQuartz("@weekly")).isEqualTo("0 0 0 ? * 1");
-        assertThat(CronExpressions.toQuartz("*/15 * 1 * *")).isEqualTo("0 */15 * 1 * ?");
+    void unixCronAndPresetsBecomeValidQuartzExpressionsWithAnyYear() {
+        assertThat(CronExpressions.toQuartz("* * * * *")).isEqualTo("0 * * * * ? *");
+        assertThat(CronExpressions.toQuartz("30 2 * * 1-5")).isEqualTo("0 30 2 ? * 2-6 *");
+        assertThat(CronExpressions.toQuartz("@daily")).isEqualTo("0 0 0 * * ? *");
+        assertThat(CronExpressions.toQuartz("@weekly")).isEqualTo("0 0 0 ? * 1 *");
+        assertThat(CronExpressions.toQuartz("*/15 * 1 * *")).isEqualTo("0 */15 * 1 * ? *");
         for (String cron : new String[] {"* * * * *", "30 2 * * 1-5", "@monthly", "0 9 * * MON", "0 0 * * 0,6"}) {
             assertThat(CronExpression.isValidExpression(CronExpressions.toQuartz(cron))).as(cron).isTrue();
         }

@@ -4,6 +4,7 @@ import dev.gale.sdk.AssetVersionInfo;
 import dev.gale.sdk.Connection;
 import dev.gale.sdk.LlmAccess;
 import dev.gale.sdk.TaskContext;
+import dev.gale.sdk.TypeToken;
 import dev.gale.sdk.spec.TaskSpec;
 import java.time.Instant;
 import java.util.List;
@@ -88,10 +89,31 @@ final class RuntimeTaskContext implements TaskContext {
 
     @Override
     public <T> T input(String taskId, Class<T> type) {
-        String value = channel.xcom(taskId, -1, TaskIdentity.RETURN_VALUE).orElseThrow(() ->
+        return json.readValue(output(taskId), type);
+    }
+
+    @Override
+    public <T> T input(String taskId, TypeToken<T> type) {
+        return json.readValue(output(taskId), json.getTypeFactory().constructType(type.type()));
+    }
+
+    @Override
+    public <T> List<T> inputs(String taskId, TypeToken<T> elementType) {
+        List<?> values = input(taskId, List.class);
+        var element = json.getTypeFactory().constructType(elementType.type());
+        return values.stream().<T>map(v -> json.convertValue(v, element)).toList();
+    }
+
+    @Override
+    public <T> T item(TypeToken<T> type) {
+        mappedOrThrow();
+        return json.readValue(channel.mapItemJson(), json.getTypeFactory().constructType(type.type()));
+    }
+
+    private String output(String taskId) {
+        return channel.xcom(taskId, -1, TaskIdentity.RETURN_VALUE).orElseThrow(() ->
                 new IllegalArgumentException("task '" + taskId + "' of run " + identity.runId()
                         + " left no output; is it an upstream task of '" + identity.taskId() + "'?"));
-        return json.readValue(value, type);
     }
 
     @Override
@@ -102,11 +124,15 @@ final class RuntimeTaskContext implements TaskContext {
 
     @Override
     public <T> T item(Class<T> type) {
+        mappedOrThrow();
+        return json.readValue(channel.mapItemJson(), type);
+    }
+
+    private void mappedOrThrow() {
         if (identity.mapIndex() < 0) {
             throw new IllegalStateException("task '" + identity.taskId() + "' is not mapped, so it has no item;"
                     + " declare it with expand(...) or expandParam(...)");
         }
-        return json.readValue(channel.mapItemJson(), type);
     }
 
     @Override
