@@ -50,7 +50,7 @@ public final class RunDecider {
                 continue;
             }
             states.put(task.taskId(), TaskStates.of(next));
-            transitions.add(new Decision.TaskTransition(task.taskId(), TaskInstanceState.NONE, next));
+            transitions.add(new Decision.TaskTransition(task.taskId(), next));
         }
         return new Decision(transitions, expand, runState(dag, states, expand.isEmpty()));
     }

@@ -99,7 +99,8 @@ public final class TaskLifecycle {
 
     private static List<Transition> table() {
         List<Transition> t = new ArrayList<>();
-        row(t, NONE, LifecycleEvent.UPSTREAM_MET, SCHEDULED);
+        row(t, NONE, LifecycleEvent.UPSTREAM_MET, QUEUED, Effect.RECORD_QUEUED, Effect.NOTIFY_WORKERS);
+        row(t, NONE, LifecycleEvent.UPSTREAM_MET_LIMITED, SCHEDULED);
         row(t, NONE, LifecycleEvent.UPSTREAM_SKIPPED, SKIPPED, Effect.RECORD_END);
         row(t, NONE, LifecycleEvent.UPSTREAM_FAILED, UPSTREAM_FAILED, Effect.RECORD_END);
         row(t, SCHEDULED, LifecycleEvent.SLOT_GRANTED, QUEUED, Effect.RECORD_QUEUED, Effect.NOTIFY_WORKERS);

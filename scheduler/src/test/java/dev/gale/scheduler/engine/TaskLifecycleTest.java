@@ -36,8 +36,9 @@ class TaskLifecycleTest {
 
     @Test
     void aTaskRunsToSuccessThroughItsPoolSlot() {
-        assertThat(walk(NONE, 1, LifecycleEvent.UPSTREAM_MET, LifecycleEvent.SLOT_GRANTED, LifecycleEvent.CLAIM,
+        assertThat(walk(NONE, 1, LifecycleEvent.UPSTREAM_MET_LIMITED, LifecycleEvent.SLOT_GRANTED, LifecycleEvent.CLAIM,
                 LifecycleEvent.START, LifecycleEvent.SUCCEED)).isEqualTo(SUCCESS);
+        assertThat(walk(NONE, 1, LifecycleEvent.UPSTREAM_MET)).isEqualTo(QUEUED);
     }
 
     @Test
