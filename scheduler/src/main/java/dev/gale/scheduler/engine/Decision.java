@@ -8,8 +8,8 @@ import java.util.List;
  */
 public record Decision(List<TaskTransition> transitions, List<String> expand, DagRunState runState) {
 
-    /** The waiting instance of a task moving from one state to another. */
-    public record TaskTransition(String taskId, TaskInstanceState from, TaskInstanceState to) {
+    /** The waiting ({@code none}) instance of a task moving to another state. */
+    public record TaskTransition(String taskId, TaskInstanceState to) {
     }
 
     public Decision {

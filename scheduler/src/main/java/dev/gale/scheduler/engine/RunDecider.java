@@ -23,7 +23,20 @@ public final class RunDecider {
             TriggerRule.ALL_DONE, TriggerRule.NONE_FAILED, TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS,
             TriggerRule.NONE_SKIPPED);
 
+    private static final TaskLifecycle LIFECYCLE = new TaskLifecycle();
+
     private RunDecider() {
+    }
+
+    /** The lifecycle event by which the trigger rules' verdict reaches a waiting instance. */
+    private static LifecycleEvent upstreamEvent(TaskInstanceState verdict) {
+        return switch (verdict) {
+            case QUEUED -> LifecycleEvent.UPSTREAM_MET;
+            case SCHEDULED -> LifecycleEvent.UPSTREAM_MET_LIMITED;
+            case SKIPPED -> LifecycleEvent.UPSTREAM_SKIPPED;
+            case UPSTREAM_FAILED -> LifecycleEvent.UPSTREAM_FAILED;
+            default -> throw new IllegalStateException("the trigger rules gave a waiting task " + verdict);
+        };
     }
 
     public static Decision decide(RunSnapshot snapshot) {
@@ -49,8 +62,10 @@ public final class RunDecider {
                 expand.add(task.taskId());
                 continue;
             }
+            next = LIFECYCLE.decide(new TaskLifecycle.Snapshot(TaskInstanceState.NONE, 1, 1), upstreamEvent(next),
+                    java.time.Instant.EPOCH).orElseThrow().to();
             states.put(task.taskId(), TaskStates.of(next));
-            transitions.add(new Decision.TaskTransition(task.taskId(), TaskInstanceState.NONE, next));
+            transitions.add(new Decision.TaskTransition(task.taskId(), next));
         }
         return new Decision(transitions, expand, runState(dag, states, expand.isEmpty()));
     }

@@ -46,7 +46,7 @@ class MappingAndBranchingDecisionTest {
                 "split", TaskStates.of(SUCCESS),
                 "work", new TaskStates(Map.of(SUCCESS, 3)),
                 "reduce", TaskStates.of(NONE)), Map.of()));
-        assertThat(done.transitions()).containsExactly(new Decision.TaskTransition("reduce", NONE, QUEUED));
+        assertThat(done.transitions()).containsExactly(new Decision.TaskTransition("reduce", QUEUED));
     }
 
     @Test
@@ -86,9 +86,9 @@ class MappingAndBranchingDecisionTest {
                 Map.of("choose", List.of("left"))));
 
         assertThat(decision.transitions()).containsExactlyInAnyOrder(
-                new Decision.TaskTransition("left", NONE, QUEUED),
-                new Decision.TaskTransition("right", NONE, SKIPPED),
-                new Decision.TaskTransition("after_right", NONE, SKIPPED));
+                new Decision.TaskTransition("left", QUEUED),
+                new Decision.TaskTransition("right", SKIPPED),
+                new Decision.TaskTransition("after_right", SKIPPED));
     }
 
     @Test
@@ -98,7 +98,7 @@ class MappingAndBranchingDecisionTest {
         Decision decision = RunDecider.decide(RunSnapshot.of(d.build().spec(), DagRunState.QUEUED,
                 Map.of("gpu_job", NONE)));
 
-        assertThat(decision.transitions()).containsExactly(new Decision.TaskTransition("gpu_job", NONE, SCHEDULED));
+        assertThat(decision.transitions()).containsExactly(new Decision.TaskTransition("gpu_job", SCHEDULED));
     }
 
     @Test

@@ -33,7 +33,7 @@ class RunDeciderTest {
         Decision decision = RunDecider.decide(RunSnapshot.of(ETL, DagRunState.QUEUED,
                 Map.of("extract", NONE, "transform", NONE, "load", NONE, "cleanup", NONE)));
 
-        assertThat(decision.transitions()).containsExactly(new Decision.TaskTransition("extract", NONE, QUEUED));
+        assertThat(decision.transitions()).containsExactly(new Decision.TaskTransition("extract", QUEUED));
         assertThat(decision.runState()).isEqualTo(DagRunState.RUNNING);
     }
 
@@ -43,9 +43,9 @@ class RunDeciderTest {
                 Map.of("extract", FAILED, "transform", NONE, "load", NONE, "cleanup", NONE)));
 
         assertThat(decision.transitions()).containsExactly(
-                new Decision.TaskTransition("transform", NONE, UPSTREAM_FAILED),
-                new Decision.TaskTransition("load", NONE, UPSTREAM_FAILED),
-                new Decision.TaskTransition("cleanup", NONE, QUEUED));
+                new Decision.TaskTransition("transform", UPSTREAM_FAILED),
+                new Decision.TaskTransition("load", UPSTREAM_FAILED),
+                new Decision.TaskTransition("cleanup", QUEUED));
         assertThat(decision.runState()).isEqualTo(DagRunState.RUNNING);
     }
 
