@@ -5,7 +5,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The triggers deferred task instances wait on, shared by every scheduler process. */
+/**
+ * The triggers deferred task instances wait on, shared by every scheduler process. The state changes
+ * are the deferral rows of {@link dev.gale.scheduler.engine.TaskLifecycle}.
+ *
+ * <p>A fired trigger resumes the same attempt rather than starting a new one: waiting is part of the
+ * task's work, not a failure, so it must not use up a retry, and the try number a user sees in the logs
+ * stays the one that deferred. The resumed attempt is scheduled again like any ready task (it needs a
+ * slot of its pool), with a new task token, and gets the trigger's event as its input.
+ */
 public interface Deferrals {
 
     /**
