@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gale.api.faults.DatabaseOutageFilter;
 import dev.gale.api.grpc.v1.GrpcServer;
+import dev.gale.api.metrics.QueueGauges;
 import dev.gale.api.grpc.v1.LlmCalls;
 import dev.gale.api.grpc.v1.TaskExecutionGrpcService;
 import dev.gale.api.grpc.v1.TeiBinding;
@@ -52,6 +53,7 @@ import dev.gale.scheduler.store.JooqBackfillStore;
 import dev.gale.scheduler.store.JooqLlmUsageStore;
 import dev.gale.scheduler.store.JooqNotificationOutbox;
 import dev.gale.scheduler.store.JooqPoolStore;
+import dev.gale.scheduler.store.JooqQueueMetrics;
 import dev.gale.scheduler.store.JooqRunHistory;
 import dev.gale.scheduler.store.JooqScheduleStore;
 import dev.gale.scheduler.store.JooqSchedulerStore;
@@ -62,6 +64,7 @@ import dev.gale.scheduler.store.PgNotifications;
 import dev.gale.scheduler.store.QuartzConnections;
 import dev.gale.scheduler.store.SchedulerMigrations;
 import dev.gale.sdk.runtime.DagRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -347,6 +350,12 @@ public class GaleServerConfiguration {
     @Bean
     Pools pools(DSLContext dsl) {
         return new Pools(new JooqPoolStore(dsl));
+    }
+
+    /** The queue and state gauges on /actuator/prometheus (deploy/kubernetes/scaling.yaml scales on them). */
+    @Bean(destroyMethod = "close")
+    QueueGauges queueGauges(DSLContext dsl, MeterRegistry registry, Clock clock) {
+        return new QueueGauges(new JooqQueueMetrics(dsl), registry, clock);
     }
 
     @Bean
