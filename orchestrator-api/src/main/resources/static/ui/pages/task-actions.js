@@ -4,9 +4,9 @@ import { ErrorBox, h, useLoad, when } from '../ui.js';
 
 /**
  * Clear one task (or it and what follows it) or mark it success or failed, with a reason; and what
- * people did to the run's tasks so far. The run page follows the changes through its live events.
+ * people did to the run's tasks so far. onDone lets the run page reload its grid right away.
  */
-export function TaskActions({ base, taskId, version }) {
+export function TaskActions({ base, taskId, version, onDone }) {
   const history = useLoad(() => get(`${base}/actions`), [base, version]);
   const [reason, setReason] = useState('');
   const [error, setError] = useState(null);
@@ -17,8 +17,10 @@ export function TaskActions({ base, taskId, version }) {
       await request(`${task}/${path}`, { method: 'POST', body: { ...body, reason } });
       setReason('');
       history.reload();
+      onDone();
     } catch (failure) {
-      setError(failure);
+      // A refusal says both what was refused (title) and why (detail).
+      setError(failure.problem?.title ? `${failure.problem.title}: ${failure.message}` : failure);
     }
   };
   return h('div', { id: 'task-actions' },
