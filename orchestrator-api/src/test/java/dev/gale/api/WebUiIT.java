@@ -396,6 +396,19 @@ class WebUiIT {
         assertThat(action.get("action").asString()).isEqualTo("mark_success");
         assertThat(action.get("reason").asString()).isEqualTo("checked the output by hand");
         assertThat(action.get("taskId").asString()).isEqualTo("flaky");
+
+        String viewerToken = JSON.readTree(gale.post("/api/v1/tokens", "{\"name\": \"grid-viewer\", \"role\": \"viewer\"}")
+                .body()).get("token").asString();
+        browser.script("sessionStorage.setItem('gale.token', arguments[0])", viewerToken);
+        try {
+            browser.driver.navigate().refresh();
+            browser.find("#task-actions-not-allowed");
+            assertThat(browser.driver.findElements(By.cssSelector("#task-actions button"))).as("no action for a viewer")
+                    .isEmpty();
+            assertThat(browser.find("#task-action-history").getText()).contains("checked the output by hand");
+        } finally {
+            browser.script("sessionStorage.setItem('gale.token', arguments[0])", gale.adminToken);
+        }
     }
 
     @Test
