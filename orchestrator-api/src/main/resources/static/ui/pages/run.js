@@ -41,13 +41,13 @@ function LogViewer({ base, taskId, mapIndex, version }) {
         h('span', { class: 'ts' }, new Date(l.timestamp).toLocaleTimeString()), ' ', l.line))));
 }
 
-function TaskDetail({ base, taskId, mapIndex, version }) {
+function TaskDetail({ base, taskId, mapIndex, version, onAction }) {
   const xcom = useLoad(() => get(`${base}/tasks/${encodeURIComponent(taskId)}/xcom?mapIndex=${mapIndex}`),
     [base, taskId, mapIndex, version]);
   return h('div', { class: 'card', id: 'task-detail' },
     h('h2', null, 'Task ', h('code', null, taskId), mapIndex >= 0 ? ` [${mapIndex}]` : ''),
     h(LogViewer, { base, taskId, mapIndex, version }),
-    h(TaskActions, { base, taskId, version }),
+    h(TaskActions, { base, taskId, version, onDone: onAction }),
     h('h3', null, 'XCom'),
     xcom.error ? h(ErrorBox, { error: xcom.error }) : !xcom.data ? h(Loading)
       : xcom.data.entries.length === 0 ? h('p', { class: 'muted' }, 'No values.')
@@ -140,7 +140,8 @@ export function RunPage({ dagId, runId, query }) {
           ? 'This DAG declares no result task.' : 'Not yet.') : h(Json, { value: r.result })))),
     h('div', { class: 'card' }, h('h2', null, 'Task instances ', h('small', null, 'pick one to read its log')),
       h(TaskTable, { dagId, runId, instances: tasks.data.taskInstances, selected: taskId ? `${taskId}:${mapIndex}` : null })),
-    taskId ? h(TaskDetail, { key: `${taskId}:${mapIndex}`, base, taskId, mapIndex, version }) : null,
+    taskId ? h(TaskDetail, { key: `${taskId}:${mapIndex}`, base, taskId, mapIndex, version,
+      onAction: () => { run.reload(); tasks.reload(); } }) : null,
     h('div', { class: 'card' }, h('h2', null, 'Gantt ', h('small', null, 'when each task ran, per worker')),
       h(Gantt, { instances: tasks.data.taskInstances })),
     h('div', { class: 'card' }, h('h2', null, 'LLM usage and cost'), h(LlmUsage, { usage: usage.data })));

@@ -363,6 +363,55 @@ class WebUiIT {
     }
 
     @Test
+    @Order(11)
+    void aFailedTaskMarkedSuccessOnTheGridChangesStateAndTheRunRecordsWhy() throws Exception {
+        String runId = JSON.readTree(gale.post("/api/v1/dags/fails_first_attempt_for_tests/runs?wait=PT60S", "{}")
+                .body()).get("runId").asString();
+        String run = "/api/v1/dags/fails_first_attempt_for_tests/runs/" + runId;
+        browser.open(page("dags/fails_first_attempt_for_tests"));
+        browser.find("#token, #dag-grid");
+        if (!browser.driver.findElements(By.id("token")).isEmpty()) {
+            browser.find("#token").sendKeys(gale.adminToken);
+            browser.find("#sign-in").click();
+            browser.open(page("dags/fails_first_attempt_for_tests"));
+        }
+        browser.find("#dag-grid a[href*='task=flaky'] .cell.state-failed").click();
+
+        browser.find("#task-mark-success").click();
+        browser.until(d -> browser.find("#task-actions [role=alert]").getText()
+                .equals("Invalid request: The request has 1 problem: reason is required: say why, for the run's record"),
+                "the refusal of a mark without a reason, with its title and detail");
+        browser.find("#task-action-reason").sendKeys("checked the output by hand");
+        browser.find("#task-mark-success").click();
+
+        browser.until(d -> browser.find("#task-instances a[data-task=flaky]").findElement(By.xpath("../.."))
+                .getText().contains("success"), "flaky shown as success on the grid");
+        browser.until(d -> browser.find("#task-action-history").getText()
+                .contains("mark success flaky: checked the output by hand"), "the mark in the run's record");
+        browser.screenshot("task-mark-success");
+        JsonNode flaky = JSON.readTree(gale.get(run + "/tasks?limit=1000").body()).get("taskInstances").valueStream()
+                .filter(ti -> ti.get("taskId").asString().equals("flaky")).findFirst().orElseThrow();
+        assertThat(flaky.get("state").asString()).isEqualTo("success");
+        JsonNode action = JSON.readTree(gale.get(run + "/actions").body()).get("actions").get(0);
+        assertThat(action.get("action").asString()).isEqualTo("mark_success");
+        assertThat(action.get("reason").asString()).isEqualTo("checked the output by hand");
+        assertThat(action.get("taskId").asString()).isEqualTo("flaky");
+
+        String viewerToken = JSON.readTree(gale.post("/api/v1/tokens", "{\"name\": \"grid-viewer\", \"role\": \"viewer\"}")
+                .body()).get("token").asString();
+        browser.script("sessionStorage.setItem('gale.token', arguments[0])", viewerToken);
+        try {
+            browser.driver.navigate().refresh();
+            browser.find("#task-actions-not-allowed");
+            assertThat(browser.driver.findElements(By.cssSelector("#task-actions button"))).as("no action for a viewer")
+                    .isEmpty();
+            assertThat(browser.find("#task-action-history").getText()).contains("checked the output by hand");
+        } finally {
+            browser.script("sessionStorage.setItem('gale.token', arguments[0])", gale.adminToken);
+        }
+    }
+
+    @Test
     @Order(12)
     void poolsAreCreatedResizedAndDeletedOnThePoolsPage() throws Exception {
         browser.open(page("pools"));
