@@ -2,10 +2,15 @@
 # Writes the root filesystem of Gale's offline images (profile `images` with the `scratch` base) to $1:
 # a JRE linked from the build JDK at /opt/java, the glibc libraries it loads (a scratch image has none),
 # /etc/passwd and /etc/group naming the non-root user 1000, and a /tmp the JVM can write to.
+# With "true" as $2 (a base image that brings its own Java and libc) $1 is left empty.
 set -euo pipefail
 out="$1"
-jdk="${JAVA_HOME:?JAVA_HOME must point at the JDK to link the image JRE from}"
 rm -rf "$out"
+if [ "${2:-false}" = true ]; then
+    mkdir -p "$out"
+    exit 0
+fi
+jdk="${JAVA_HOME:?JAVA_HOME must point at the JDK to link the image JRE from}"
 mkdir -p "$out/etc" "$out/tmp" "$out/opt" "$out/proc"
 # The modules Spring Boot, gRPC, Netty, jOOQ, the JDBC driver and ONNX Runtime use; java.se is the full SE API.
 "$jdk/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.management,jdk.crypto.ec,jdk.zipfs,jdk.naming.dns,jdk.net \
