@@ -302,14 +302,7 @@ class WebUiIT {
     @Test
     @Order(10)
     void aBackfillStartedFromTheDagPageShowsItsProgressUntilItCompletes() throws Exception {
-        browser.open(page("dags/cron_demo"));
-        browser.find("#token, #backfill-form");
-        if (!browser.driver.findElements(By.id("token")).isEmpty()) {
-            // Run on its own, this test signs in itself.
-            browser.find("#token").sendKeys(gale.adminToken);
-            browser.find("#sign-in").click();
-            browser.open(page("dags/cron_demo"));
-        }
+        openSignedIn("dags/cron_demo", "#backfill-form");
         browser.find("#backfill-form");
         type("backfill-from", "2026-06-01T00:00:00");
         type("backfill-to", "2026-06-01T00:05:00");
@@ -340,13 +333,7 @@ class WebUiIT {
     void aFailedTaskPickedOnTheGridIsClearedWithItsDownstreamAndTheRunRecordsWhy() throws Exception {
         JsonNode failed = JSON.readTree(gale.post("/api/v1/dags/fails_first_attempt_for_tests/runs?wait=PT60S", "{}").body());
         assertThat(failed.get("state").asString()).isEqualTo("failed");
-        browser.open(page("dags/fails_first_attempt_for_tests"));
-        browser.find("#token, #dag-grid");
-        if (!browser.driver.findElements(By.id("token")).isEmpty()) {
-            browser.find("#token").sendKeys(gale.adminToken);
-            browser.find("#sign-in").click();
-            browser.open(page("dags/fails_first_attempt_for_tests"));
-        }
+        openSignedIn("dags/fails_first_attempt_for_tests", "#dag-grid");
         browser.find("#dag-grid a[href*='task=flaky'] .cell.state-failed").click();
 
         browser.find("#task-action-reason").sendKeys("the source is back");
@@ -368,13 +355,7 @@ class WebUiIT {
         String runId = JSON.readTree(gale.post("/api/v1/dags/fails_first_attempt_for_tests/runs?wait=PT60S", "{}")
                 .body()).get("runId").asString();
         String run = "/api/v1/dags/fails_first_attempt_for_tests/runs/" + runId;
-        browser.open(page("dags/fails_first_attempt_for_tests"));
-        browser.find("#token, #dag-grid");
-        if (!browser.driver.findElements(By.id("token")).isEmpty()) {
-            browser.find("#token").sendKeys(gale.adminToken);
-            browser.find("#sign-in").click();
-            browser.open(page("dags/fails_first_attempt_for_tests"));
-        }
+        openSignedIn("dags/fails_first_attempt_for_tests", "#dag-grid");
         browser.find("#dag-grid a[href*='task=flaky'] .cell.state-failed").click();
 
         browser.find("#task-mark-success").click();
@@ -414,13 +395,7 @@ class WebUiIT {
     @Test
     @Order(12)
     void poolsAreCreatedResizedAndDeletedOnThePoolsPage() throws Exception {
-        browser.open(page("pools"));
-        browser.find("#token, #pool-form");
-        if (!browser.driver.findElements(By.id("token")).isEmpty()) {
-            browser.find("#token").sendKeys(gale.adminToken);
-            browser.find("#sign-in").click();
-            browser.open(page("pools"));
-        }
+        openSignedIn("pools", "#pool-form");
         browser.find("#pool-name").sendKeys("reports");
         WebElement slots = browser.find("#pool-slots");
         slots.clear();
@@ -475,18 +450,23 @@ class WebUiIT {
     void aRunShowsItsDeadlineAndItsNotificationsWithTheirDelivery() throws Exception {
         JsonNode failed = JSON.readTree(gale.post("/api/v1/dags/notified_for_tests/runs?wait=PT60S", "{}").body());
         assertThat(failed.get("state").asString()).isEqualTo("failed");
-        browser.open(page("dags/notified_for_tests/runs/" + failed.get("runId").asString()));
-        browser.find("#token, #run-result");
-        if (!browser.driver.findElements(By.id("token")).isEmpty()) {
-            browser.find("#token").sendKeys(gale.adminToken);
-            browser.find("#sign-in").click();
-            browser.open(page("dags/notified_for_tests/runs/" + failed.get("runId").asString()));
-        }
+        openSignedIn("dags/notified_for_tests/runs/" + failed.get("runId").asString(), "#run-result");
         assertThat(browser.find("#run-deadline").getText()).startsWith("Deadline: due");
         // No receiver listens on the test DAG's webhook address: the delivery is retried, its error shown.
         browser.until(d -> browser.find("#run-notifications").getText().contains("cannot reach"),
                 "the failed delivery attempt and its error");
         assertThat(browser.find("#run-notifications").getText()).contains("failed", "webhook", "pending");
         browser.screenshot("run-notifications");
+    }
+
+    /** Opens a page of the UI, signing in with the admin token first when the page asks (a test run on its own). */
+    private void openSignedIn(String path, String readySelector) {
+        browser.open(page(path));
+        browser.find("#token, " + readySelector);
+        if (!browser.driver.findElements(By.id("token")).isEmpty()) {
+            browser.find("#token").sendKeys(gale.adminToken);
+            browser.find("#sign-in").click();
+            browser.open(page(path));
+        }
     }
 }
