@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -457,6 +458,60 @@ class WebUiIT {
                 "the failed delivery attempt and its error");
         assertThat(browser.find("#run-notifications").getText()).contains("failed", "webhook", "pending");
         browser.screenshot("run-notifications");
+    }
+
+    @Test
+    @Order(14)
+    void anAliasMovedOnTheAssetPageIsShownWithItsHistoryAndAStaleMoveIsRefused() throws Exception {
+        String name = "model://demo-regressor";
+        String path = "assets/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+        long assetId = JSON.readTree(gale.get("/api/v1/assets?namePrefix=" + URLEncoder.encode(name, StandardCharsets.UTF_8)
+                + "&limit=1000").body()).get("assets").valueStream().filter(a -> a.get("name").asString().equals(name))
+                .findFirst().orElseThrow().get("id").asLong();
+        openSignedIn(path, "#alias-form");
+        browser.find("#alias-name").sendKeys("production");
+        browser.script("const e = document.getElementById('alias-version'); e.value = '2';"
+                + " e.dispatchEvent(new Event('change', {bubbles: true}));");
+        browser.find("#alias-reason").sendKeys("lowest RMSE so far");
+        browser.find("#alias-move").click();
+
+        WebElement production = browser.until(d -> {
+            List<WebElement> items = d.findElements(By.cssSelector("#alias-list > li[data-alias=production]"));
+            return items.size() == 1 && items.getFirst().getText().contains("production → v2") ? items.getFirst() : null;
+        }, "production pointing at v2");
+        assertThat(production.getText()).contains("new → v2 by admin", "lowest RMSE so far");
+        assertThat(browser.find("#asset-versions tr[data-version='2'] .version-aliases").getText()).isEqualTo("production");
+        assertThat(browser.find("#asset-versions tr[data-version='3'] .version-aliases").getText()).isEmpty();
+        // The promoted version is drawn larger on the chart than the others.
+        browser.until(d -> browser.script("const c = document.getElementById('metadata-chart').galeChart;"
+                + " const i = c.data.labels.indexOf('v2'); const r = c.data.datasets[0].pointRadius;"
+                + " return r[i] > r[(i + 1) % r.length];").equals(Boolean.TRUE), "v2 marked as promoted on the chart");
+        browser.screenshot("asset-aliases");
+
+        // Someone else moves it meanwhile; the page, not reloaded, still believes v2: its move is refused, saying why.
+        assertThat(gale.send(gale.request("/api/v1/assets/" + assetId + "/aliases/production", gale.adminToken)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+                        "{\"version\": 3, \"expectedVersion\": 2, \"reason\": \"elsewhere\"}")).build()).statusCode())
+                .isEqualTo(200);
+        browser.script("const e = document.getElementById('alias-version'); e.value = '1';"
+                + " e.dispatchEvent(new Event('change', {bubbles: true}));");
+        browser.find("#alias-move").click();
+        browser.until(d -> browser.find("#asset-aliases [role=alert]").getText().startsWith("Alias moved meanwhile"),
+                "the stale move refused with the API's title");
+        JsonNode moves = JSON.readTree(gale.get("/api/v1/assets/" + assetId + "/aliases/production/history").body())
+                .get("moves");
+        assertThat(moves.valueStream().map(m -> m.get("toVersion").asInt()).toList()).containsExactly(3, 2);
+
+        String viewerToken = JSON.readTree(gale.post("/api/v1/tokens", "{\"name\": \"alias-viewer\", \"role\": \"viewer\"}")
+                .body()).get("token").asString();
+        browser.script("sessionStorage.setItem('gale.token', arguments[0])", viewerToken);
+        try {
+            browser.driver.navigate().refresh();
+            browser.until(d -> browser.find("#alias-list").getText().contains("production → v3"), "the move made elsewhere");
+            assertThat(browser.driver.findElements(By.id("alias-form"))).as("no alias form for a viewer").isEmpty();
+        } finally {
+            browser.script("sessionStorage.setItem('gale.token', arguments[0])", gale.adminToken);
+        }
     }
 
     /** Opens a page of the UI, signing in with the admin token first when the page asks (a test run on its own). */
