@@ -41,11 +41,21 @@ function LogViewer({ base, taskId, mapIndex, version }) {
         h('span', { class: 'ts' }, new Date(l.timestamp).toLocaleTimeString()), ' ', l.line))));
 }
 
+/** Where the code declares the task, and the pool it runs in with the slots it takes. */
+function TaskDeclaration({ task }) {
+  if (!task) return null;
+  return h('dl', { class: 'facts', id: 'task-declaration' },
+    h('dt', null, 'Declared at'), h('dd', { id: 'task-source' }, task.source ? h('code', null, task.source) : '—'),
+    h('dt', null, 'Pool'), h('dd', { id: 'task-pool' }, task.pool ? `${task.pool}, ${task.poolSlots} slot${task.poolSlots === 1 ? '' : 's'}` : 'none'));
+}
+
 function TaskDetail({ base, taskId, mapIndex, version, onAction }) {
   const xcom = useLoad(() => get(`${base}/tasks/${encodeURIComponent(taskId)}/xcom?mapIndex=${mapIndex}`),
     [base, taskId, mapIndex, version]);
+  const instance = useLoad(() => get(`${base}/tasks/${encodeURIComponent(taskId)}?mapIndex=${mapIndex}`), [base, taskId, mapIndex]);
   return h('div', { class: 'card', id: 'task-detail' },
     h('h2', null, 'Task ', h('code', null, taskId), mapIndex >= 0 ? ` [${mapIndex}]` : ''),
+    h(TaskDeclaration, { task: instance.data && instance.data.task }),
     h(LogViewer, { base, taskId, mapIndex, version }),
     h(TaskActions, { base, taskId, version, onDone: onAction }),
     h('h3', null, 'XCom'),

@@ -7,6 +7,7 @@ import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.DagBundle;
 import dev.gale.sdk.ModelNeeds;
 import dev.gale.sdk.Notifier;
+import dev.gale.sdk.Task;
 import dev.gale.sdk.Param;
 import dev.langchain4j.agent.tool.Tool;
 import java.nio.file.Files;
@@ -86,7 +87,8 @@ public final class TestDags implements DagBundle {
         });
         return List.of(slow.result(nap).build(), sleepy.result(sleep).build(), fragile.result(after).build(),
                 secretive.build(), chatty.build(), retriedByHand.build(), marked(), stoppable.build(), clock.result(now).build(),
-                llmRetried(), llmAgent(), llmConfidential(), llmBudgeted(), emitsUndeclaredAsset(), ledgered(), notified());
+                llmRetried(), llmAgent(), llmConfidential(), llmBudgeted(), emitsUndeclaredAsset(), ledgered(), notified(),
+                pooled());
     }
 
     /**
@@ -133,6 +135,14 @@ public final class TestDags implements DagBundle {
             throw new IllegalStateException("the report source is down");
         });
         return d.build();
+    }
+
+    /** A typed task in the pool warehouse, taking two of its slots: the task page shows both and its source (WebUiIT). */
+    private static Dag pooled() {
+        DagBuilder dag = Dag.builder("pooled_for_tests").description("One task that takes two warehouse slots.");
+        Task<String> query = dag.task("query", String.class, ctx -> "42 rows");
+        query.builder().pool("warehouse", 2);
+        return dag.result(query).build();
     }
 
     /** Asks a model, then fails its first attempt: the retry must replay the call (LlmUsageIT). */

@@ -514,6 +514,31 @@ class WebUiIT {
         }
     }
 
+    @Test
+    @Order(15)
+    void theTaskPageShowsWhereTheCodeDeclaresTheTaskAndItsPoolSlots() throws Exception {
+        assertThat(gale.send(gale.request("/api/v1/pools/warehouse", gale.adminToken)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"slots\": 4}")).build()).statusCode())
+                .isBetween(200, 201);
+        JsonNode run = JSON.readTree(gale.post("/api/v1/dags/pooled_for_tests/runs?wait=PT60S", "{}").body());
+        assertThat(run.get("state").asString()).as(run.toString()).isEqualTo("success");
+        String runId = run.get("runId").asString();
+        JsonNode task = JSON.readTree(gale.get("/api/v1/dags/pooled_for_tests/runs/" + runId + "/tasks/query").body())
+                .get("task");
+        assertThat(task.get("source").asString()).as("the line of dag.task(\"query\", ...) in TestDags")
+                .matches("dev\\.gale\\.api\\.TestDags:\\d+");
+        assertThat(task.get("pool").asString()).isEqualTo("warehouse");
+        assertThat(task.get("poolSlots").asInt()).isEqualTo(2);
+        JsonNode declared = JSON.readTree(gale.get("/api/v1/dags/pooled_for_tests").body()).get("tasks").get(0);
+        assertThat(declared.get("source").asString()).as("the DAG's detail too").isEqualTo(task.get("source").asString());
+
+        openSignedIn("dags/pooled_for_tests/runs/" + runId + "?task=query", "#task-detail");
+        assertThat(browser.find("#task-source").getText()).isEqualTo(task.get("source").asString());
+        assertThat(browser.find("#task-pool").getText()).isEqualTo("warehouse, 2 slots");
+        browser.screenshot("task-declaration");
+    }
+
     /** Opens a page of the UI, signing in with the admin token first when the page asks (a test run on its own). */
     private void openSignedIn(String path, String readySelector) {
         browser.open(page(path));

@@ -37,11 +37,22 @@ public final class TaskBuilder {
     private ResourceSpec resources = ResourceSpec.NONE;
     private IsolationSpec isolation;
     private dev.gale.sdk.spec.LlmSpec llm;
+    private final String source = declaredAt();
 
     TaskBuilder(String id, TaskFunction function, boolean branch) {
         this.id = Objects.requireNonNull(id, "task id");
         this.function = Objects.requireNonNull(function, "task function of '" + id + "'");
         this.branch = branch;
+    }
+
+    /** The classes a declaring call passes through on its way here; the first frame past them is the user's. */
+    private static final Set<Class<?>> DSL = Set.of(TaskBuilder.class, DagBuilder.class, TaskGroup.class);
+    private static final StackWalker STACK = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    /** Where the DAG's code declared this task, as {@code class:line}, for the task page; null if unknown. */
+    private static String declaredAt() {
+        return STACK.walk(frames -> frames.filter(f -> !DSL.contains(f.getDeclaringClass())).findFirst()
+                .map(f -> f.getClassName() + (f.getLineNumber() > 0 ? ":" + f.getLineNumber() : "")).orElse(null));
     }
 
     /** A task without Java code: the worker runs {@code isolation}'s command or Python function. */
@@ -271,6 +282,6 @@ public final class TaskBuilder {
                 maxRetryDelay == null ? null : maxRetryDelay.toMillis(),
                 executionTimeout == null ? null : executionTimeout.toMillis(), queue, priorityWeight,
                 List.copyOf(inlets), List.copyOf(outlets), branch, expand, pool, resources, isolation, llm,
-                poolSlots);
+                poolSlots, source);
     }
 }

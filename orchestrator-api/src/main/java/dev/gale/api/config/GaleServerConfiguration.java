@@ -367,10 +367,11 @@ public class GaleServerConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "gale.scheduler.enabled", matchIfMissing = true)
     NotificationDispatcher notificationDispatcher(NotificationOutbox outbox, Clock clock, GaleSettings settings,
-                                                  org.springframework.core.env.Environment env) {
+                                                  org.springframework.core.env.Environment env,
+                                                  Connections connections) {
         NotificationDispatcher dispatcher = new NotificationDispatcher(outbox, System::getenv,
                 env.getProperty("gale.public-url", "http://localhost:" + env.getProperty("server.port", "8080")),
-                new DeliveryRetry(Duration.ofSeconds(10), Duration.ofMinutes(10), 10), clock);
+                connections::connection, new DeliveryRetry(Duration.ofSeconds(10), Duration.ofMinutes(10), 10), clock);
         dispatcher.start(settings.schedulerInterval());
         return dispatcher;
     }

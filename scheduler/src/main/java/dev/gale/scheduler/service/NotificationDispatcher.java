@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Delivers run notifications from the outbox on its own thread, so that a slow or failing receiver
  * never holds up scheduling: a JSON POST (Gale's webhook format, or Slack's {@code {"text": ...}}),
- * signed when the notifier names a secret, retried with backoff until delivered or out of attempts.
+ * signed when the notifier names a secret, or an email through an smtp Connection
+ * ({@link EmailNotifications}); retried with backoff until delivered or out of attempts.
  * Delivery is at least once: a receiver may see a notification twice, with the same
  * {@code Gale-Delivery} id. Each pass also records the deadlines runs missed.
  */
@@ -44,6 +46,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final String uiBaseUrl;
     private final DeliveryRetry retry;
     private final Clock clock;
+    private final EmailNotifications email;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
     private final JsonMapper json = JsonMapper.builder().build();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -55,9 +58,12 @@ public final class NotificationDispatcher implements AutoCloseable {
     /**
      * @param environment reads the server's environment variables, where notifiers' secrets are
      * @param uiBaseUrl   the web UI's address as receivers reach it, for the link to the run
+     * @param connections finds a Connection by id, for the SMTP server of email notifiers
      */
     public NotificationDispatcher(NotificationOutbox outbox, Function<String, String> environment, String uiBaseUrl,
-                                  DeliveryRetry retry, Clock clock) {
+                                  Function<String, Optional<Connection>> connections, DeliveryRetry retry,
+                                  Clock clock) {
+        this.email = new EmailNotifications(connections);
         this.outbox = outbox;
         this.environment = environment;
         this.uiBaseUrl = uiBaseUrl.endsWith("/") ? uiBaseUrl.substring(0, uiBaseUrl.length() - 1) : uiBaseUrl;
@@ -92,6 +98,15 @@ public final class NotificationDispatcher implements AutoCloseable {
         ObjectNode payload = (ObjectNode) json.readTree(notification.payloadJson());
         String link = uiBaseUrl + "/dags/" + payload.get("dagId").asString() + "/runs/" + payload.get("runId").asString();
         payload.put("url", link);
+        if ("email".equals(notifier.path("kind").asString())) {
+            EmailNotifications.Attempt sent = email.send(notifier, payload, link, notification.id());
+            if (sent.sent()) {
+                outbox.delivered(notification.id(), sent.replyCode() == null ? 250 : sent.replyCode(), clock.instant());
+            } else {
+                failed(notification, sent.replyCode(), sent.error());
+            }
+            return;
+        }
         String body = "slack".equals(notifier.path("kind").asString()) ? json.writeValueAsString(Map.of("text",
                 slackText(payload, link))) : json.writeValueAsString(payload);
         String timestamp = Long.toString(clock.instant().getEpochSecond());

@@ -15,6 +15,9 @@ public interface RunHistory {
 
     Optional<TaskInstanceView> findTaskInstance(String dagId, String runId, String taskId, int mapIndex);
 
+    /** The task as declared by the DAG version the run is pinned to; empty when the run has no such task. */
+    Optional<dev.gale.sdk.spec.TaskSpec> findTaskSpec(String dagId, String runId, String taskId);
+
     /** Every attempt of a task instance, oldest first, the running one included. */
     List<TaskAttemptView> listAttempts(String dagId, String runId, String taskId, int mapIndex);
 

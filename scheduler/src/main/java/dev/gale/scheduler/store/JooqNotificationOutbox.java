@@ -89,7 +89,7 @@ public final class JooqNotificationOutbox implements NotificationOutbox {
                 .where(DAG_RUN.DAG_ID.eq(dagId)).and(DAG_RUN.RUN_ID.eq(runId)).orderBy(NOTIFICATION.ID)
                 .fetchInto(NOTIFICATION)
                 .map(n -> new NotificationView(n.getId(), n.getEvent(), text(n.getNotifier().data(), "kind"),
-                        text(n.getNotifier().data(), "url"), n.getState(), n.getAttempts(), n.getLastStatusCode(),
+                        target(n.getNotifier().data()), n.getState(), n.getAttempts(), n.getLastStatusCode(),
                         n.getLastError(), toInstant(n.getCreatedAt()), toInstant(n.getDeliveredAt()),
                         toInstant(n.getNextAttemptAt())));
     }
@@ -113,6 +113,17 @@ public final class JooqNotificationOutbox implements NotificationOutbox {
                 .forEach(r -> missed.put(r.value1(), new MissedDeadlines(r.value2(), r.value3()[0],
                         toInstant(r.value4()))));
         return missed;
+    }
+
+    /** Where a notification goes: a webhook's URL, an email's {@code mailto:} addresses. */
+    private static String target(String notifierJson) {
+        var notifier = JSON.readTree(notifierJson);
+        if (notifier.has("to")) {
+            StringBuilder to = new StringBuilder("mailto:");
+            notifier.get("to").forEach(a -> to.append(to.length() > 7 ? "," : "").append(a.asString()));
+            return to.toString();
+        }
+        return notifier.path("url").asString(null);
     }
 
     private static String text(String json, String field) {

@@ -23,6 +23,8 @@ import dev.gale.scheduler.service.TaskInstancePage;
 import dev.gale.scheduler.service.TaskInstanceView;
 import dev.gale.scheduler.service.XComEntry;
 import dev.gale.scheduler.store.jooq.tables.records.TaskInstanceRecord;
+import dev.gale.sdk.spec.DagSpecJson;
+import dev.gale.sdk.spec.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -134,6 +136,14 @@ public final class JooqRunHistory implements RunHistory {
     private Long runKey(String dagId, String runId) {
         return dsl.select(DAG_RUN.ID).from(DAG_RUN).where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.RUN_ID.eq(runId))
                 .fetchOne(DAG_RUN.ID);
+    }
+
+    @Override
+    public Optional<TaskSpec> findTaskSpec(String dagId, String runId, String taskId) {
+        return dsl.select(DAG_VERSION.SPEC).from(DAG_RUN).join(DAG_VERSION).on(DAG_VERSION.ID.eq(DAG_RUN.DAG_VERSION_ID))
+                .where(DAG_RUN.DAG_ID.eq(dagId), DAG_RUN.RUN_ID.eq(runId))
+                .fetchOptional(r -> DagSpecJson.fromJson(r.value1().data()))
+                .flatMap(spec -> spec.tasks().stream().filter(t -> t.taskId().equals(taskId)).findFirst());
     }
 
     private TaskInstanceRecord taskInstance(String dagId, String runId, String taskId, int mapIndex) {

@@ -128,6 +128,12 @@ public final class JooqSchedulerStore implements SchedulerStore {
             DagVersionRecord existing = db.selectFrom(DAG_VERSION)
                     .where(DAG_VERSION.DAG_ID.eq(spec.dagId()), DAG_VERSION.HASH.eq(hash)).fetchOne();
             DagVersionRecord version = existing;
+            JSONB json = JSONB.valueOf(DagSpecJson.toJson(spec));
+            if (version != null && db.update(DAG_VERSION).set(DAG_VERSION.SPEC, json)
+                    .where(DAG_VERSION.ID.eq(version.getId())).and(DAG_VERSION.SPEC.ne(json)).execute() > 0) {
+                // The same structure with its tasks declared at other lines: the version shows where they are now.
+                version.setSpec(json);
+            }
             if (version == null) {
                 Integer latest = db.select(DSL.max(DAG_VERSION.VERSION_NUMBER)).from(DAG_VERSION)
                         .where(DAG_VERSION.DAG_ID.eq(spec.dagId())).fetchOne(0, Integer.class);
@@ -135,7 +141,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
                         .set(DAG_VERSION.DAG_ID, spec.dagId())
                         .set(DAG_VERSION.VERSION_NUMBER, latest == null ? 1 : latest + 1)
                         .set(DAG_VERSION.HASH, hash)
-                        .set(DAG_VERSION.SPEC, JSONB.valueOf(DagSpecJson.toJson(spec)))
+                        .set(DAG_VERSION.SPEC, json)
                         .set(DAG_VERSION.CREATED_AT, now())
                         .returning().fetchOne();
             }

@@ -13,7 +13,7 @@ class RetryPolicyTest {
 
     private static TaskSpec task(int retries, long delayMs, boolean exponential, Long maxDelayMs) {
         return new TaskSpec("t", List.of(), "all_success", retries, delayMs, exponential, maxDelayMs, null, "default",
-                1, List.of(), List.of(), false, null, null, null, null, null, null);
+                1, List.of(), List.of(), false, null, null, null, null, null, null, null);
     }
 
     @Test

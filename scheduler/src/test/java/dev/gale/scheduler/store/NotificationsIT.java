@@ -69,7 +69,7 @@ class NotificationsIT {
         tasks = new TaskExecutionService(store, clock);
         outbox = new JooqNotificationOutbox(dsl);
         dispatcher = new NotificationDispatcher(outbox, Map.of("REPORT_HOOK_SECRET", SECRET)::get,
-                "http://gale.example.com/", new DeliveryRetry(Duration.ofSeconds(10), Duration.ofMinutes(5), 5), clock);
+                "http://gale.example.com/", id -> java.util.Optional.empty(), new DeliveryRetry(Duration.ofSeconds(10), Duration.ofMinutes(5), 5), clock);
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package dev.gale.sdk.spec;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,6 +18,12 @@ public final class DagSpecJson {
             // Fields added later are left out while at their default; reading them back gives the default.
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
+    /** The same JSON less what is not the DAG's structure: where each task was declared. */
+    private static final JsonMapper STRUCTURE = MAPPER.rebuild().addMixIn(TaskSpec.class, WithoutSource.class).build();
+
+    @JsonIgnoreProperties("source")
+    private interface WithoutSource {
+    }
 
     private DagSpecJson() {
     }
@@ -34,10 +41,15 @@ public final class DagSpecJson {
         return MAPPER.readValue(json, DagSpec.class);
     }
 
-    /** SHA-256 of the canonical JSON, hex: equal for equal DAG structures, whatever the JVM. */
+    /**
+     * SHA-256 of the canonical JSON, hex: equal for equal DAG structures, whatever the JVM. Tasks'
+     * {@code source} is left out, so that moving a line of the DAG's code neither makes a new version
+     * nor makes workers with the moved code refuse the runs pinned to the old one.
+     */
     public static String hash(DagSpec spec) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(toJson(spec).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(STRUCTURE.writeValueAsString(spec)
+                    .getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);

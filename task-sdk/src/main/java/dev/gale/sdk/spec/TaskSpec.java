@@ -10,6 +10,9 @@ import java.util.List;
  * appended, so that stored versions keep reading; {@code isolation} is null for a task that runs in
  * the worker's process, and left out of the JSON then; so is {@code llm} for a task that uses no model,
  * and {@code poolSlots} for a task that takes one slot of its pool (see {@link #slotsOfPool}).
+ * {@code source} is where the DSL declared the task ({@code dev.gale.examples.HelloDag:42}); it is not
+ * part of the DAG's structure, so it leaves the version hash alone (see {@link DagSpecJson#hash}), and
+ * null (left out) for a task declared elsewhere than in Java.
  */
 public record TaskSpec(
         String taskId,
@@ -30,7 +33,8 @@ public record TaskSpec(
         ResourceSpec resources,
         @JsonInclude(JsonInclude.Include.NON_NULL) IsolationSpec isolation,
         @JsonInclude(JsonInclude.Include.NON_NULL) LlmSpec llm,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Integer poolSlots) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer poolSlots,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String source) {
 
     public TaskSpec {
         resources = resources == null ? ResourceSpec.NONE : resources;

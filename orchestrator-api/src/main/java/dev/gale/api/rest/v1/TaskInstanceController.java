@@ -6,6 +6,7 @@ import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskInstancePage;
 import dev.gale.scheduler.service.TaskInstanceView;
 import dev.gale.sdk.SecretParams;
+import dev.gale.sdk.spec.TaskSpec;
 import io.swagger.v3.oas.annotations.Operation;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -37,11 +38,26 @@ class TaskInstanceController {
     record TaskInstanceResponse(String taskId, int mapIndex, String state, int attempt, int maxAttempts,
                                 String queue, int priorityWeight, String workerId, String error,
                                 java.time.Instant queuedAt, java.time.Instant startedAt, java.time.Instant endedAt,
-                                @JsonInclude(JsonInclude.Include.NON_NULL) String waitingReason) {
+                                @JsonInclude(JsonInclude.Include.NON_NULL) String waitingReason,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) TaskDeclaration task) {
         static TaskInstanceResponse of(TaskInstanceView ti) {
+            return of(ti, null);
+        }
+
+        static TaskInstanceResponse of(TaskInstanceView ti, TaskDeclaration task) {
             return new TaskInstanceResponse(ti.taskId(), ti.mapIndex(), ti.state().wireName(), ti.attempt(),
                     ti.maxAttempts(), ti.queue(), ti.priorityWeight(), ti.workerId(), ti.error(), ti.queuedAt(),
-                    ti.startedAt(), ti.endedAt(), ti.waitingReason());
+                    ti.startedAt(), ti.endedAt(), ti.waitingReason(), task);
+        }
+    }
+
+    /**
+     * How the run's DAG version declares the task: where in the code ({@code class:line}, null for a task
+     * not declared in Java), its pool (null: none) and how many of the pool's slots it takes.
+     */
+    record TaskDeclaration(String source, String pool, int poolSlots) {
+        static TaskDeclaration of(TaskSpec spec) {
+            return new TaskDeclaration(spec.source(), spec.pool(), spec.slotsOfPool());
         }
     }
 
@@ -72,10 +88,13 @@ class TaskInstanceController {
                 page.totalEntries());
     }
 
+    @Operation(summary = "Get a task instance", description = "With the task's declaration in the run's DAG version:"
+            + " its source (class:line of the DSL call), pool and poolSlots.")
     @GetMapping("/{taskId}")
     TaskInstanceResponse get(@PathVariable String dagId, @PathVariable String runId, @PathVariable String taskId,
                              @RequestParam(name = "mapIndex", defaultValue = "-1") int mapIndex) {
-        return TaskInstanceResponse.of(find(dagId, runId, taskId, mapIndex));
+        return TaskInstanceResponse.of(find(dagId, runId, taskId, mapIndex),
+                history.findTaskSpec(dagId, runId, taskId).map(TaskDeclaration::of).orElse(null));
     }
 
     @Operation(summary = "List a task instance's attempts, oldest first, the running one included")
