@@ -48,6 +48,12 @@ public final class Dag {
         return spec.tasks().stream().filter(t -> t.taskId().equals(taskId)).findFirst();
     }
 
+    /** The callbacks a task declared; {@link TaskCallbacks#NONE} for a task without, or one the DAG lacks. */
+    public TaskCallbacks taskCallbacks(String taskId) {
+        TaskBuilder task = tasks.get(taskId);
+        return task == null ? TaskCallbacks.NONE : task.callbacks();
+    }
+
     /**
      * The code of a task, if the DAG declares it and it is not a command task. A branch task's code
      * checks that it names only direct downstream tasks, so that a typo fails the task instead of
