@@ -18,8 +18,10 @@ public final class Dag {
     private final Map<String, TaskBuilder> tasks;
     private final DagSpec spec;
     private final String versionHash;
+    private final RunCallbacks runCallbacks;
 
-    Dag(DagSpec spec, Map<String, TaskBuilder> tasks) {
+    Dag(DagSpec spec, Map<String, TaskBuilder> tasks, RunCallbacks runCallbacks) {
+        this.runCallbacks = runCallbacks;
         this.dagId = spec.dagId();
         this.tasks = Map.copyOf(tasks);
         this.spec = spec;
@@ -46,6 +48,17 @@ public final class Dag {
     /** The serialized form of a task, if the DAG declares it. */
     public Optional<dev.gale.sdk.spec.TaskSpec> taskSpec(String taskId) {
         return spec.tasks().stream().filter(t -> t.taskId().equals(taskId)).findFirst();
+    }
+
+    /** The callbacks the DAG declared for its runs' success, failure and missed deadline. */
+    public RunCallbacks runCallbacks() {
+        return runCallbacks;
+    }
+
+    /** The callbacks a task declared; {@link TaskCallbacks#NONE} for a task without, or one the DAG lacks. */
+    public TaskCallbacks taskCallbacks(String taskId) {
+        TaskBuilder task = tasks.get(taskId);
+        return task == null ? TaskCallbacks.NONE : task.callbacks();
     }
 
     /**

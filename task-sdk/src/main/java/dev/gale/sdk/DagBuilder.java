@@ -37,6 +37,8 @@ public final class DagBuilder {
     private Instant startDate;
     private final List<Notifier> notifiers = new ArrayList<>();
     private DeadlineSpec deadline;
+    private final Map<Notifier.RunEvent, RunCallback> runCallbacks = new java.util.EnumMap<>(Notifier.RunEvent.class);
+    private String runCallbackQueue = "default";
     private Instant endDate;
     private Integer maxActiveRuns;
     private Integer maxActiveTasks;
@@ -265,6 +267,38 @@ public final class DagBuilder {
     }
 
     /**
+     * Runs {@code callback} on a worker when a run of this DAG fails, with the run, its failed tasks and
+     * their errors; at least once (see {@link RunCallback}), never holding up scheduling.
+     */
+    public DagBuilder onRunFailure(RunCallback callback) {
+        return runCallback(Notifier.RunEvent.FAILED, callback);
+    }
+
+    /** Runs {@code callback} on a worker when a run of this DAG succeeds; at least once. */
+    public DagBuilder onRunSuccess(RunCallback callback) {
+        return runCallback(Notifier.RunEvent.SUCCESS, callback);
+    }
+
+    /** Runs {@code callback} on a worker, once a run is found past its {@link #deadline(Duration)}; at least once. */
+    public DagBuilder onDeadlineMissed(RunCallback callback) {
+        return runCallback(Notifier.RunEvent.DEADLINE_MISSED, callback);
+    }
+
+    private DagBuilder runCallback(Notifier.RunEvent event, RunCallback callback) {
+        if (runCallbacks.putIfAbsent(event, Objects.requireNonNull(callback)) != null) {
+            throw new DagDefinitionException(dagId, "it declares two " + event.wireName() + " run callbacks; declare"
+                    + " one and call both from it");
+        }
+        return this;
+    }
+
+    /** The queue whose workers run this DAG's run callbacks ({@code default} unless set). */
+    public DagBuilder runCallbacksOn(String queue) {
+        this.runCallbackQueue = Objects.requireNonNull(queue);
+        return this;
+    }
+
+    /**
      * Each run must finish within {@code within} of its logical date (a run without one: of when it
      * was queued); otherwise its deadline is missed, which is recorded and sent to the notifiers once.
      */
@@ -361,6 +395,17 @@ public final class DagBuilder {
         validateParams();
         validateMapping(byId);
         validateSchedule();
+        if (deadline == null && runCallbacks.containsKey(Notifier.RunEvent.DEADLINE_MISSED)) {
+            throw new DagDefinitionException(dagId, "it declares onDeadlineMissed but no deadline; add deadline(...)");
+        }
+        List<dev.gale.sdk.spec.NotifierSpec> notifierSpecs = new ArrayList<>(notifiers.stream()
+                .map(n -> n.toSpec(dagId)).toList());
+        if (!runCallbacks.isEmpty()) {
+            // The outbox enqueues run callbacks like notifiers, in the transaction that ends the run.
+            notifierSpecs.add(new dev.gale.sdk.spec.NotifierSpec(RunCallbacks.NOTIFIER_KIND,
+                    RunCallbacks.QUEUE_PREFIX + runCallbackQueue,
+                    runCallbacks.keySet().stream().map(Notifier.RunEvent::wireName).toList(), null));
+        }
         ScheduleSpec schedule = cron == null && scheduleAssets.isEmpty() && kafka == null ? null
                 : new ScheduleSpec(cron, timezone, scheduleAssets, scheduleOnAllAssets, catchup, startDate, endDate,
                         kafka == null ? null : kafka.toSpec(dagId));
@@ -368,7 +413,7 @@ public final class DagBuilder {
                 params.stream().map(Param::toSpec).toList(),
                 byId.values().stream().map(TaskBuilder::toSpec).sorted(Comparator.comparing(TaskSpec::taskId)).toList(),
                 resultTaskId, schedule, maxActiveRuns, maxActiveTasks, pausedOnCreation, llmBudgetUsd,
-                notifiers.stream().map(n -> n.toSpec(dagId)).toList(), deadline), byId);
+                notifierSpecs, deadline), byId, new RunCallbacks(runCallbacks, runCallbackQueue));
     }
 
     private void validateMapping(Map<String, TaskBuilder> byId) {

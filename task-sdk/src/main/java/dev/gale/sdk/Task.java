@@ -91,6 +91,24 @@ public final class Task<T> {
         return this;
     }
 
+    /** As {@link TaskBuilder#onSuccess(TaskCallback)}. */
+    public Task<T> onSuccess(TaskCallback callback) {
+        builder.onSuccess(callback);
+        return this;
+    }
+
+    /** As {@link TaskBuilder#onRetry(TaskCallback)}. */
+    public Task<T> onRetry(TaskCallback callback) {
+        builder.onRetry(callback);
+        return this;
+    }
+
+    /** As {@link TaskBuilder#onFailure(TaskCallback)}. */
+    public Task<T> onFailure(TaskCallback callback) {
+        builder.onFailure(callback);
+        return this;
+    }
+
     /** Also runs after {@code upstream} without taking its output (an edge with no data). */
     public Task<T> after(Task<?>... upstream) {
         for (Task<?> task : upstream) {

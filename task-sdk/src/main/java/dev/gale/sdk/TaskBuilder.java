@@ -38,6 +38,7 @@ public final class TaskBuilder {
     private IsolationSpec isolation;
     private dev.gale.sdk.spec.LlmSpec llm;
     private final String source = declaredAt();
+    private TaskCallbacks callbacks = TaskCallbacks.NONE;
 
     TaskBuilder(String id, TaskFunction function, boolean branch) {
         this.id = Objects.requireNonNull(id, "task id");
@@ -239,6 +240,50 @@ public final class TaskBuilder {
     public TaskBuilder llm(ModelNeeds needs) {
         this.llm = needs.toSpec();
         return this;
+    }
+
+    /**
+     * Runs {@code callback} on the worker when an attempt of this task succeeds, before the success is
+     * reported. What it throws is written to the task log; the task still succeeds.
+     */
+    public TaskBuilder onSuccess(TaskCallback callback) {
+        callbacks = new TaskCallbacks(Objects.requireNonNull(callback), callbacks.onRetry(), callbacks.onFailure(),
+                callbacks.timeout());
+        return this;
+    }
+
+    /**
+     * Runs {@code callback} on the worker when an attempt fails and the task's retry policy retries it
+     * (an attempt before the last of {@link #retries(int)}).
+     */
+    public TaskBuilder onRetry(TaskCallback callback) {
+        callbacks = new TaskCallbacks(callbacks.onSuccess(), Objects.requireNonNull(callback), callbacks.onFailure(),
+                callbacks.timeout());
+        return this;
+    }
+
+    /**
+     * Runs {@code callback} on the worker when an attempt fails for good: no retry is left, or retrying
+     * cannot help. Outcomes the worker never sees (it crashed, or the server timed the attempt out) run
+     * no task callback; a DAG's {@link DagBuilder#onRunFailure} still runs for its run.
+     */
+    public TaskBuilder onFailure(TaskCallback callback) {
+        callbacks = new TaskCallbacks(callbacks.onSuccess(), callbacks.onRetry(), Objects.requireNonNull(callback),
+                callbacks.timeout());
+        return this;
+    }
+
+    /** How long each of this task's callbacks may run (one minute unless set); the worker then stops waiting. */
+    public TaskBuilder callbackTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("task '" + id + "': callbackTimeout must be positive, got " + timeout);
+        }
+        callbacks = new TaskCallbacks(callbacks.onSuccess(), callbacks.onRetry(), callbacks.onFailure(), timeout);
+        return this;
+    }
+
+    TaskCallbacks callbacks() {
+        return callbacks;
     }
 
     MapSpec expandSpec() {

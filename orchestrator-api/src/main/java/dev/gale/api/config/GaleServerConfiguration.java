@@ -38,6 +38,7 @@ import dev.gale.scheduler.service.NotificationDispatcher;
 import dev.gale.scheduler.service.NotificationOutbox;
 import dev.gale.scheduler.service.LlmUsageStore;
 import dev.gale.scheduler.service.Pools;
+import dev.gale.scheduler.service.RunCallbackDeliveries;
 import dev.gale.scheduler.service.RunHistory;
 import dev.gale.scheduler.service.RunService;
 import dev.gale.scheduler.service.RunWaiter;
@@ -90,6 +91,11 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /** The composition root: the only place that wires Gale's parts together, and the only Spring in them. */
 @Configuration(proxyBeanMethods = false)
 public class GaleServerConfiguration {
+    /** How failed notifications and run callbacks are retried: after 10 s, doubling up to 10 min, 10 attempts in all. */
+    private static final DeliveryRetry NOTIFICATION_RETRY = new DeliveryRetry(Duration.ofSeconds(10),
+            Duration.ofMinutes(10), 10);
+    /** Longer than a worker lets a run callback run (dev.gale.sdk.RunCallbacks.TIMEOUT) and report it. */
+    private static final Duration RUN_CALLBACK_LEASE = Duration.ofMinutes(3);
 
     @Bean
     GaleSettings galeSettings(Environment environment) {
@@ -310,11 +316,11 @@ public class GaleServerConfiguration {
                                                       TaskAssetService assets, TaskTokens tokens, Clock clock,
                                                       GaleSettings settings, PgNotifications notifications,
                                                       LlmCatalog llmCatalog, LlmUsageStore llmUsage,
-                                                      Connections connections) {
+                                                      Connections connections, NotificationOutbox outbox) {
         // Workers get API keys named by apiKeyEnv as read here: only the server's environment holds them.
         TaskExecutionGrpcService service = new TaskExecutionGrpcService(tasks, workers, assets, tokens, clock,
                 settings.heartbeatInterval(), new LlmCalls(llmCatalog.withKeysFrom(System::getenv).toJson(),
-                llmUsage), connections);
+                llmUsage), connections, new RunCallbackDeliveries(outbox, NOTIFICATION_RETRY, RUN_CALLBACK_LEASE, clock));
         notifications.subscribe(JooqSchedulerStore.TASK_QUEUED_CHANNEL, queue -> service.taskQueued());
         return service;
     }
@@ -371,7 +377,7 @@ public class GaleServerConfiguration {
                                                   Connections connections) {
         NotificationDispatcher dispatcher = new NotificationDispatcher(outbox, System::getenv,
                 env.getProperty("gale.public-url", "http://localhost:" + env.getProperty("server.port", "8080")),
-                connections::connection, new DeliveryRetry(Duration.ofSeconds(10), Duration.ofMinutes(10), 10), clock);
+                connections::connection, NOTIFICATION_RETRY, clock);
         dispatcher.start(settings.schedulerInterval());
         return dispatcher;
     }

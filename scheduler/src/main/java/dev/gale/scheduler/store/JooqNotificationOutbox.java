@@ -4,9 +4,14 @@ import static dev.gale.scheduler.store.JooqSchedulerStore.toInstant;
 import static dev.gale.scheduler.store.JooqSchedulerStore.toOffset;
 import static dev.gale.scheduler.store.jooq.Tables.DAG_RUN;
 import static dev.gale.scheduler.store.jooq.Tables.NOTIFICATION;
+import static dev.gale.scheduler.store.jooq.Tables.DAG_VERSION;
 import static dev.gale.scheduler.store.jooq.Tables.RUN_DEADLINE;
+import static dev.gale.scheduler.store.jooq.Tables.TASK_INSTANCE;
+import static dev.gale.scheduler.store.jooq.Tables.WORKER;
 
 import dev.gale.scheduler.engine.DagRunState;
+import dev.gale.scheduler.engine.TaskInstanceState;
+import dev.gale.scheduler.service.ClaimedRunCallback;
 import dev.gale.scheduler.service.NotificationOutbox;
 import dev.gale.scheduler.service.NotificationView;
 import dev.gale.scheduler.service.PendingNotification;
@@ -18,13 +23,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The notification outbox and run deadlines in PostgreSQL ({@code notification}, {@code run_deadline}). */
 public final class JooqNotificationOutbox implements NotificationOutbox {
     private static final String PENDING = "pending";
+    /** The notifier kind of a DAG's run callbacks (dev.gale.sdk.RunCallbacks); its url is "queue:<name>". */
+    private static final String RUN_CALLBACK = "callback";
+    private static final Field<String> KIND = DSL.field("{0} ->> 'kind'", String.class, NOTIFICATION.NOTIFIER);
+    private static final Field<String> TARGET = DSL.field("{0} ->> 'url'", String.class, NOTIFICATION.NOTIFIER);
+    private static final Field<String> DAG_OF_PAYLOAD = DSL.field("{0} ->> 'dagId'", String.class, NOTIFICATION.PAYLOAD);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final DSLContext dsl;
@@ -37,6 +49,7 @@ public final class JooqNotificationOutbox implements NotificationOutbox {
     public List<PendingNotification> claimDue(Instant now, Duration lease, int limit) {
         var due = DSL.select(NOTIFICATION.ID).from(NOTIFICATION).where(NOTIFICATION.STATE.eq(PENDING))
                 .and(NOTIFICATION.NEXT_ATTEMPT_AT.isNull().or(NOTIFICATION.NEXT_ATTEMPT_AT.le(toOffset(now))))
+                .and(KIND.isDistinctFrom(RUN_CALLBACK))
                 .orderBy(NOTIFICATION.NEXT_ATTEMPT_AT.asc().nullsFirst(), NOTIFICATION.ID).limit(limit)
                 .forUpdate().skipLocked();
         return dsl.update(NOTIFICATION)
@@ -54,6 +67,71 @@ public final class JooqNotificationOutbox implements NotificationOutbox {
         dsl.update(NOTIFICATION).set(NOTIFICATION.STATE, "delivered").set(NOTIFICATION.LAST_STATUS_CODE, statusCode)
                 .set(NOTIFICATION.DELIVERED_AT, toOffset(now)).setNull(NOTIFICATION.NEXT_ATTEMPT_AT)
                 .where(NOTIFICATION.ID.eq(id)).execute();
+    }
+
+    @Override
+    public List<ClaimedRunCallback> claimRunCallbacks(String workerId, List<String> dagIds, Instant now, Duration lease,
+                                                      int limit) {
+        var targets = DSL.select(DSL.field("'queue:' || unnest({0})", String.class, WORKER.QUEUES)).from(WORKER)
+                .where(WORKER.WORKER_ID.eq(workerId));
+        var due = DSL.select(NOTIFICATION.ID).from(NOTIFICATION).where(NOTIFICATION.STATE.eq(PENDING))
+                .and(NOTIFICATION.NEXT_ATTEMPT_AT.isNull().or(NOTIFICATION.NEXT_ATTEMPT_AT.le(toOffset(now))))
+                .and(KIND.eq(RUN_CALLBACK)).and(TARGET.in(targets))
+                .and(dagIds.isEmpty() ? DSL.noCondition() : DAG_OF_PAYLOAD.in(dagIds))
+                .orderBy(NOTIFICATION.NEXT_ATTEMPT_AT.asc().nullsFirst(), NOTIFICATION.ID).limit(limit)
+                .forUpdate().skipLocked();
+        return dsl.transactionResult(tx -> {
+            DSLContext db = tx.dsl();
+            var claimed = db.update(NOTIFICATION)
+                    .set(NOTIFICATION.ATTEMPTS, NOTIFICATION.ATTEMPTS.plus(1))
+                    .set(NOTIFICATION.NEXT_ATTEMPT_AT, toOffset(now.plus(lease)))
+                    .where(NOTIFICATION.ID.in(due))
+                    .returning(NOTIFICATION.ID, NOTIFICATION.EVENT, NOTIFICATION.DAG_RUN_ID, NOTIFICATION.PAYLOAD,
+                            NOTIFICATION.ATTEMPTS)
+                    .fetch();
+            return claimed.stream().sorted(java.util.Comparator.comparing(r -> r.getId()))
+                    .map(n -> runCallback(db, n.getId(), n.getAttempts(), n.getEvent(), n.getDagRunId(),
+                            n.getPayload().data()))
+                    .toList();
+        });
+    }
+
+    /** The run as its callback sees it: the state and error of when the event was recorded, the failed tasks of now. */
+    private static ClaimedRunCallback runCallback(DSLContext db, long id, int attempt, String event, long dagRunId,
+                                                  String payloadJson) {
+        var payload = JSON.readTree(payloadJson);
+        var run = db.select(DAG_RUN.DAG_ID, DAG_RUN.RUN_ID, DAG_RUN.PARAMS, DAG_RUN.LOGICAL_DATE, DAG_VERSION.HASH)
+                .from(DAG_RUN).join(DAG_VERSION).on(DAG_VERSION.ID.eq(DAG_RUN.DAG_VERSION_ID))
+                .where(DAG_RUN.ID.eq(dagRunId)).fetchSingle();
+        var failed = db.select(TASK_INSTANCE.TASK_ID, TASK_INSTANCE.MAP_INDEX, TASK_INSTANCE.ERROR).from(TASK_INSTANCE)
+                .where(TASK_INSTANCE.DAG_RUN_ID.eq(dagRunId))
+                .and(TASK_INSTANCE.STATE.eq(TaskInstanceState.FAILED.wireName()))
+                .orderBy(TASK_INSTANCE.TASK_ID, TASK_INSTANCE.MAP_INDEX)
+                .fetch(t -> new ClaimedRunCallback.FailedTask(t.value1(), t.value2(), t.value3()));
+        return new ClaimedRunCallback(id, attempt, event, run.value1(), run.value2(), run.value5(),
+                payload.path("state").asString(""), payload.path("error").isString()
+                        ? payload.get("error").asString() : null,
+                run.value3() == null ? "{}" : run.value3().data(), toInstant(run.value4()), failed);
+    }
+
+    @Override
+    public boolean runCallbackDelivered(long id, int attempt, Instant now) {
+        return dsl.update(NOTIFICATION).set(NOTIFICATION.STATE, "delivered").setNull(NOTIFICATION.LAST_STATUS_CODE)
+                .set(NOTIFICATION.DELIVERED_AT, toOffset(now)).setNull(NOTIFICATION.NEXT_ATTEMPT_AT)
+                .where(currentClaim(id, attempt)).execute() == 1;
+    }
+
+    @Override
+    public boolean runCallbackFailed(long id, int attempt, String error, Optional<Instant> retryAt) {
+        return dsl.update(NOTIFICATION).set(NOTIFICATION.STATE, retryAt.isPresent() ? PENDING : "failed")
+                .setNull(NOTIFICATION.LAST_STATUS_CODE).set(NOTIFICATION.LAST_ERROR, error)
+                .set(NOTIFICATION.NEXT_ATTEMPT_AT, retryAt.map(JooqSchedulerStore::toOffset).orElse(null))
+                .where(currentClaim(id, attempt)).execute() == 1;
+    }
+
+    /** A report counts only for the latest claim, and only while it is pending: a lapsed claim was handed out again. */
+    private static Condition currentClaim(long id, int attempt) {
+        return NOTIFICATION.ID.eq(id).and(NOTIFICATION.ATTEMPTS.eq(attempt)).and(NOTIFICATION.STATE.eq(PENDING));
     }
 
     @Override

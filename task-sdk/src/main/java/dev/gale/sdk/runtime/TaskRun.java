@@ -67,6 +67,10 @@ final class TaskRun {
     private final GpuAllocator gpuAllocator;
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private volatile Thread thread;
+    /** The run's DAG and task, once the worker knows it has the version the run is pinned to; else no callback runs. */
+    private Dag dag;
+    private TaskSpec spec;
+    private TaskIdentity identity;
 
     TaskRun(Assignment assignment, String workerId, DagRegistry dags, TeiClient client, JsonMapper json,
             GpuAllocator gpuAllocator) {
@@ -101,7 +105,7 @@ final class TaskRun {
             if (state.compareAndSet(State.RUNNING, State.REPORTING)) {
                 // Task code may leave the interrupt flag set; it must not cut the report short.
                 Thread.interrupted();
-                report(outcome);
+                conclude(outcome);
             }
         } finally {
             heartbeat.cancel(false);
@@ -148,8 +152,11 @@ final class TaskRun {
             return Outcome.failure("DAG '" + assignment.getDagId() + "' has no task '" + assignment.getTaskId() + "'",
                     true);
         }
+        this.dag = dag;
+        this.spec = spec;
         IsolationSpec isolation = spec.isolation();
         TaskIdentity identity = session.identity().onGpus(gpus, gpuAllocator != null);
+        this.identity = identity;
         if (isolation == null) {
             return inProcess(dag.taskFunction(spec.taskId()).orElseThrow(), identity, spec);
         }
@@ -233,6 +240,15 @@ final class TaskRun {
         }
     }
 
+    /** Runs the task's callback for the outcome (bounded, and unable to change it), then reports the outcome. */
+    private void conclude(Outcome outcome) {
+        if (dag != null) {
+            TaskCallbackRun.run(dag.taskCallbacks(spec.taskId()), TaskCallbackRun.outcomeOf(outcome.error(),
+                    outcome.noRetry(), assignment.getAttempt(), spec), outcome.error(), identity, session, json, spec);
+        }
+        report(outcome);
+    }
+
     private void report(Outcome outcome) {
         try {
             session.shipLogs(true);
@@ -246,7 +262,7 @@ final class TaskRun {
         } catch (TeiClient.CallFailedException e) {
             if (outcome.error() == null && e.status().getCode() == Status.Code.INVALID_ARGUMENT) {
                 // An output the server cannot store (e.g. a NUL in a string) fails the attempt now, with the reason.
-                report(Outcome.failure("the task's output was refused: " + e.status().getDescription(), false));
+                conclude(Outcome.failure("the task's output was refused: " + e.status().getDescription(), false));
                 return;
             }
             log.warn("Worker {}: the outcome of {} was not recorded: {}", workerId, describe(), e.getMessage());

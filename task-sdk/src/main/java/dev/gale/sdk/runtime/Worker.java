@@ -30,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The worker runtime: registers with the API server over the TEI, keeps one assignment stream open,
  * and runs each assigned task instance as a {@link TaskRun}. It reconnects with backoff when the
- * server is away, and delivers outcomes once it is back. {@link #close()} drains: no new work,
+ * server is away, and delivers outcomes once it is back. When its DAGs declare run callbacks it also
+ * runs those due on its queues ({@link RunCallbackLoop}). {@link #close()} drains: no new work,
  * running tasks get the grace period to finish, the rest are handed back for another worker.
  */
 public final class Worker implements AutoCloseable {
@@ -59,6 +60,7 @@ public final class Worker implements AutoCloseable {
     private volatile boolean accepting = true;
     private volatile Duration heartbeatInterval = Duration.ofSeconds(5);
     private Thread connectionThread;
+    private java.util.Optional<RunCallbackLoop> runCallbacks = java.util.Optional.empty();
     /** Completed with what to fix when the worker gives up connecting for good. */
     private final CompletableFuture<String> stopped = new CompletableFuture<>();
 
@@ -87,6 +89,7 @@ public final class Worker implements AutoCloseable {
         if (connectionThread == null) {
             connectionThread = Thread.ofPlatform().name("gale-worker-" + options.workerId()).daemon(true)
                     .start(this::connectLoop);
+            runCallbacks = RunCallbackLoop.startFor(options.workerId(), dags, blocking, client, json);
         }
         return this;
     }
@@ -258,6 +261,7 @@ public final class Worker implements AutoCloseable {
                     + options.drainGracePeriod().toSeconds() + " s drain grace period";
             unfinished.parallelStream().forEach(run -> run.abandon(reason));
         }
+        runCallbacks.ifPresent(RunCallbackLoop::close);
         client.close();
         heartbeats.shutdownNow();
         channel.shutdownNow();

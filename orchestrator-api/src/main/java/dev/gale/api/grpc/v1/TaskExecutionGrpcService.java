@@ -8,6 +8,7 @@ import dev.gale.assets.AssetVersion;
 import dev.gale.assets.UnknownAssetException;
 import dev.gale.scheduler.service.InvalidAssetCallException;
 import dev.gale.scheduler.service.ReportOutcome;
+import dev.gale.scheduler.service.RunCallbackDeliveries;
 import dev.gale.scheduler.service.TaskAssetService;
 import dev.gale.scheduler.service.TaskAttempt;
 import dev.gale.scheduler.service.TaskExecutionService;
@@ -18,6 +19,8 @@ import dev.gale.scheduler.service.WorkerView;
 import dev.gale.tei.v1.AppendLogsRequest;
 import dev.gale.tei.v1.AppendLogsResponse;
 import dev.gale.tei.v1.Assignment;
+import dev.gale.tei.v1.ClaimRunCallbacksRequest;
+import dev.gale.tei.v1.ClaimRunCallbacksResponse;
 import dev.gale.tei.v1.CompleteTaskRequest;
 import dev.gale.tei.v1.CompleteTaskResponse;
 import dev.gale.tei.v1.DeferTaskRequest;
@@ -47,6 +50,8 @@ import dev.gale.tei.v1.RecordLlmUsageRequest;
 import dev.gale.tei.v1.RecordLlmUsageResponse;
 import dev.gale.tei.v1.RegisterRequest;
 import dev.gale.tei.v1.RegisterResponse;
+import dev.gale.tei.v1.ReportRunCallbackRequest;
+import dev.gale.tei.v1.ReportRunCallbackResponse;
 import dev.gale.tei.v1.StartTaskRequest;
 import dev.gale.tei.v1.StartTaskResponse;
 import dev.gale.tei.v1.TaskExecutionGrpc;
@@ -78,11 +83,13 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     private final JsonMapper json = JsonMapper.builder().build();
     private final LlmCalls llm;
     private final ConnectionRpcs connections;
+    private final RunCallbackRpcs runCallbacks;
 
     public TaskExecutionGrpcService(TaskExecutionService tasks, WorkerDirectory workers, TaskAssetService assets,
                                     TaskTokens tokens, Clock clock, Duration heartbeatInterval, LlmCalls llm,
-                                    Connections connections) {
+                                    Connections connections, RunCallbackDeliveries runCallbacks) {
         this.llm = llm;
+        this.runCallbacks = new RunCallbackRpcs(runCallbacks);
         this.connections = new ConnectionRpcs(connections);
         this.tasks = tasks;
         this.assets = assets;
@@ -314,6 +321,16 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     @Override
     public void getVariable(GetVariableRequest request, StreamObserver<GetVariableResponse> response) {
         withAttempt(request.getTaskToken(), response, attempt -> connections.variable(request, response));
+    }
+
+    @Override
+    public void claimRunCallbacks(ClaimRunCallbacksRequest request, StreamObserver<ClaimRunCallbacksResponse> response) {
+        runCallbacks.claim(request, response);
+    }
+
+    @Override
+    public void reportRunCallback(ReportRunCallbackRequest request, StreamObserver<ReportRunCallbackResponse> response) {
+        runCallbacks.report(request, response);
     }
 
     private static <T> void answer(Optional<AssetVersion> version, Function<AssetVersion, T> toResponse,

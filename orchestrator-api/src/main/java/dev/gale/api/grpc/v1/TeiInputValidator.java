@@ -7,6 +7,7 @@ import dev.gale.tei.v1.FailTaskRequest;
 import dev.gale.tei.v1.LogLine;
 import dev.gale.tei.v1.PutXComRequest;
 import dev.gale.tei.v1.RecordLlmUsageRequest;
+import dev.gale.tei.v1.ReportRunCallbackRequest;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -31,7 +32,8 @@ final class TeiInputValidator implements ServerInterceptor {
             LogLine.getDescriptor().findFieldByName("line"),
             LogLine.getDescriptor().findFieldByName("stream"),
             FailTaskRequest.getDescriptor().findFieldByName("error"),
-            RecordLlmUsageRequest.getDescriptor().findFieldByName("error"));
+            RecordLlmUsageRequest.getDescriptor().findFieldByName("error"),
+            ReportRunCallbackRequest.getDescriptor().findFieldByName("error"));
     /** Descriptions travel in HTTP/2 trailers, which a client bounds (8 KiB by default): longer ones are cut. */
     private static final int MAX_DESCRIPTION = 1000;
     private static final FieldDescriptor LOG_TIME = LogLine.getDescriptor().findFieldByName("timestamp_ms");
