@@ -132,7 +132,9 @@ public final class GaleCommand implements Runnable {
             Preflight.requireDatabase(System.getenv("GALE_DB_URL"), env("GALE_DB_USER", "postgres"),
                     env("GALE_DB_PASSWORD", ""));
             return ServerProcess.runUntilStopped("scheduler",
-                    Map.of("spring.main.web-application-type", "none", "gale.grpc.enabled", "false"));
+                    Map.of("spring.main.web-application-type", "none", "gale.grpc.enabled", "false",
+                            // No web server, so its meters get an endpoint of their own: /metrics.
+                            "gale.metrics.port", env("GALE_METRICS_PORT", "9464")));
         }
     }
 
