@@ -31,6 +31,11 @@ import picocli.CommandLine.Option;
 public final class GaleCommand implements Runnable {
 
     public static void main(String[] args) {
+        String logFormat = dev.gale.sdk.runtime.cli.WorkerOptionsMixin.logFormatProblem();
+        if (logFormat != null) {
+            System.err.println("gale: " + logFormat);
+            System.exit(2);
+        }
         CommandLine cli = new CommandLine(new GaleCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof StandaloneException || e instanceof CliException) {

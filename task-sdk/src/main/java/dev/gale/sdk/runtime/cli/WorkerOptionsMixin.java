@@ -111,6 +111,11 @@ public class WorkerOptionsMixin {
      * to fix, and exit status 2, rather than a stack trace.
      */
     public static int execute(Object command, String name, String[] args) {
+        String logFormat = logFormatProblem();
+        if (logFormat != null) {
+            System.err.println(name + ": " + logFormat);
+            return 2;
+        }
         CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
@@ -120,6 +125,16 @@ public class WorkerOptionsMixin {
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * What is wrong with GALE_LOG_FORMAT, which the processes' logback.xml reads (text or json); null when nothing
+     * is. Checked up front: logback would otherwise log nothing at all for an unknown format.
+     */
+    public static String logFormatProblem() {
+        String format = env("GALE_LOG_FORMAT", "text");
+        return format.equals("text") || format.equals("json") ? null
+                : "GALE_LOG_FORMAT is '" + format + "'; it must be text (the default) or json";
     }
 
     static String env(String name, String fallback) {
