@@ -325,7 +325,8 @@ final class TaskLlm implements Llm {
                 Embeddings embedded = onDevice != null ? onDevice.model().embedTexts(texts) : remote(provider, texts);
                 long latencyMs = (System.nanoTime() - started) / 1_000_000;
                 access.record(new LlmAccess.Call(model.provider(), model.model(), embedded.tokens(), 0,
-                        cost(model, embedded.tokens(), 0), latencyMs, "success", reasons, "", "", "", ranOn));
+                        cost(model, embedded.tokens(), 0), latencyMs, "success", reasons, "", "", "", ranOn,
+                        texts.size()));
                 return embedded;
             } catch (RuntimeException e) {
                 access.record(new LlmAccess.Call(model.provider(), model.model(), 0, 0, 0,

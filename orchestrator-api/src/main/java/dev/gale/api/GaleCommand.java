@@ -31,6 +31,11 @@ import picocli.CommandLine.Option;
 public final class GaleCommand implements Runnable {
 
     public static void main(String[] args) {
+        String logFormat = dev.gale.sdk.runtime.cli.WorkerOptionsMixin.logFormatProblem();
+        if (logFormat != null) {
+            System.err.println("gale: " + logFormat);
+            System.exit(2);
+        }
         CommandLine cli = new CommandLine(new GaleCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof StandaloneException || e instanceof CliException) {
@@ -132,7 +137,9 @@ public final class GaleCommand implements Runnable {
             Preflight.requireDatabase(System.getenv("GALE_DB_URL"), env("GALE_DB_USER", "postgres"),
                     env("GALE_DB_PASSWORD", ""));
             return ServerProcess.runUntilStopped("scheduler",
-                    Map.of("spring.main.web-application-type", "none", "gale.grpc.enabled", "false"));
+                    Map.of("spring.main.web-application-type", "none", "gale.grpc.enabled", "false",
+                            // No web server, so its meters get an endpoint of their own: /metrics.
+                            "gale.metrics.port", env("GALE_METRICS_PORT", "9464")));
         }
     }
 

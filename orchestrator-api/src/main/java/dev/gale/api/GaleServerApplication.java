@@ -2,6 +2,7 @@ package dev.gale.api;
 
 import dev.gale.api.config.GaleServerConfiguration;
 import dev.gale.api.config.KafkaConfiguration;
+import dev.gale.api.config.MetricsConfiguration;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.ComponentScan;
@@ -11,6 +12,6 @@ import org.springframework.context.annotation.Import;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @ComponentScan(basePackages = "dev.gale.api.rest")
-@Import({GaleServerConfiguration.class, KafkaConfiguration.class})
+@Import({GaleServerConfiguration.class, KafkaConfiguration.class, MetricsConfiguration.class})
 public class GaleServerApplication {
 }

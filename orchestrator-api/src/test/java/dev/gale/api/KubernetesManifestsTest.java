@@ -188,4 +188,23 @@ class KubernetesManifestsTest {
         assertThat((Integer) named(GenericKubernetesResource.class, "gale-worker-gpu")
                 .get("spec", "minReplicaCount")).isZero();
     }
+
+    @Test
+    void theSchedulerAndEveryWorkerExposeTheMetricsPortTheCodeServes() throws IOException {
+        Matcher scheduler = Pattern.compile("env\\(\"GALE_METRICS_PORT\", \"(\\d+)\"\\)").matcher(Files.readString(
+                Path.of("src/main/java/dev/gale/api/GaleCommand.java")));
+        assertThat(scheduler.find()).isTrue();
+        assertThat(container(named(Deployment.class, "gale-scheduler")).getPorts())
+                .extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactly("metrics:" + scheduler.group(1));
+        for (Deployment worker : ofKind(Deployment.class).stream().filter(KubernetesManifestsTest::isWorker).toList()) {
+            Container container = container(worker);
+            int port = dev.gale.sdk.runtime.cli.WorkerOptionsMixin.METRICS_PORT;
+            assertThat(container.getPorts()).as(worker.getMetadata().getName())
+                    .extracting(p -> p.getName() + ":" + p.getContainerPort()).containsExactly("metrics:" + port);
+            assertThat(container.getEnv()).as(worker.getMetadata().getName())
+                    .anyMatch(e -> e.getName().equals("GALE_WORKER_METRICS_PORT")
+                            && e.getValue().equals(Integer.toString(port)));
+        }
+    }
 }

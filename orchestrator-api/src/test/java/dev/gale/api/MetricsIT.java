@@ -41,4 +41,42 @@ class MetricsIT {
                     .isEqualTo(403);
         }
     }
+
+    /** The sum of every sample of {@code metric} whose labels contain {@code labels}. */
+    private static double sum(String scrape, String metric, String labels) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + "\\{([^}]*)} (\\S+)$").matcher(scrape);
+        double total = 0;
+        while (m.find()) {
+            if (m.group(1).contains(labels)) {
+                total += Double.parseDouble(m.group(2));
+            }
+        }
+        return total;
+    }
+
+    @Test
+    void afterRunsTheScrapeCountsEveryAttemptInTheDurationAndLatencyHistogramsAndTheRunsByState() throws Exception {
+        try (GaleTestServer gale = new GaleTestServer(Map.of())) {
+            int runs = 3;
+            for (int i = 0; i < runs; i++) {
+                var run = gale.post("/api/v1/dags/hello/runs?wait=PT60S", "{}");
+                assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+            }
+            String scraper = gale.token("prometheus", Role.VIEWER);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                String body = gale.send(gale.request("/actuator/prometheus", scraper).GET().build()).body();
+                double succeeded = sample(body, "gale_task_instances{state=\"success\"}");
+                assertThat(succeeded).isGreaterThanOrEqualTo(runs);
+                assertThat(sum(body, "gale_task_duration_seconds_count", "dag_id=\"hello\"")).isEqualTo(succeeded);
+                assertThat(sum(body, "gale_task_queued_seconds_count", "dag_id=\"hello\"")).isEqualTo(succeeded);
+                assertThat(sum(body, "gale_task_duration_seconds_bucket", "le=\"+Inf\"")).isEqualTo(succeeded);
+                assertThat(sum(body, "gale_runs_started_total", "dag_id=\"hello\"")).isEqualTo(runs);
+                assertThat(sum(body, "gale_runs_finished_total", "state=\"success\"")).isEqualTo(runs);
+                assertThat(sample(body, "gale_workers_connected")).isEqualTo(1.0);
+                assertThat(sample(body, "gale_worker_slots")).isEqualTo(4.0);
+                assertThat(sum(body, "gale_scheduler_pass_seconds_count", "outcome=\"ok\"")).isPositive();
+                assertThat(sample(body, "gale_claimed_tasks_total")).isEqualTo(succeeded);
+            });
+        }
+    }
 }

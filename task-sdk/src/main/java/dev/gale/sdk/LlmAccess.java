@@ -34,9 +34,18 @@ public interface LlmAccess {
      * identical calls (model, messages, parameters) and {@code responseJson} is kept for replay;
      * {@code error} says what went wrong when the call failed (empty otherwise); {@code device} is where an
      * in-process model ran it ({@code cpu}, or {@code gpu:N} with N as {@code nvidia-smi} numbers the GPU),
-     * empty for a call to a provider's server.
+     * empty for a call to a provider's server; {@code embeddedTexts} is how many texts an embedding call embedded
+     * (0 for other calls).
      */
     record Call(String provider, String model, long inputTokens, long outputTokens, long costMicroUsd, long latencyMs,
-                String outcome, String reasons, String callHash, String responseJson, String error, String device) {
+                String outcome, String reasons, String callHash, String responseJson, String error, String device,
+                long embeddedTexts) {
+        /** A call that embedded nothing (a chat, a tool, a failed call). */
+        public Call(String provider, String model, long inputTokens, long outputTokens, long costMicroUsd,
+                    long latencyMs, String outcome, String reasons, String callHash, String responseJson, String error,
+                    String device) {
+            this(provider, model, inputTokens, outputTokens, costMicroUsd, latencyMs, outcome, reasons, callHash,
+                    responseJson, error, device, 0);
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gale.api.faults.DatabaseOutageFilter;
 import dev.gale.api.grpc.v1.GrpcServer;
+import dev.gale.api.metrics.LlmMeters;
 import dev.gale.api.metrics.QueueGauges;
 import dev.gale.api.grpc.v1.LlmCalls;
 import dev.gale.api.grpc.v1.TaskExecutionGrpcService;
@@ -43,6 +44,7 @@ import dev.gale.scheduler.service.RunHistory;
 import dev.gale.scheduler.service.RunService;
 import dev.gale.scheduler.service.RunWaiter;
 import dev.gale.scheduler.service.ScheduledRuns;
+import dev.gale.scheduler.service.SchedulerMetrics;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskActions;
 import dev.gale.scheduler.service.TaskAssetService;
@@ -147,8 +149,9 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    SchedulerStore schedulerStore(DSLContext dsl, Clock clock, Supplier<SecretBox> secretBox) {
-        return new JooqSchedulerStore(dsl, clock, secretBox);
+    SchedulerStore schedulerStore(DSLContext dsl, Clock clock, Supplier<SecretBox> secretBox,
+                                  SchedulerMetrics metrics) {
+        return new JooqSchedulerStore(dsl, clock, secretBox, metrics);
     }
 
     @Bean
@@ -316,11 +319,13 @@ public class GaleServerConfiguration {
                                                       TaskAssetService assets, TaskTokens tokens, Clock clock,
                                                       GaleSettings settings, PgNotifications notifications,
                                                       LlmCatalog llmCatalog, LlmUsageStore llmUsage,
-                                                      Connections connections, NotificationOutbox outbox) {
+                                                      Connections connections, NotificationOutbox outbox,
+                                                      LlmMeters llmMeters) {
         // Workers get API keys named by apiKeyEnv as read here: only the server's environment holds them.
         TaskExecutionGrpcService service = new TaskExecutionGrpcService(tasks, workers, assets, tokens, clock,
                 settings.heartbeatInterval(), new LlmCalls(llmCatalog.withKeysFrom(System::getenv).toJson(),
-                llmUsage), connections, new RunCallbackDeliveries(outbox, NOTIFICATION_RETRY, RUN_CALLBACK_LEASE, clock));
+                llmUsage, llmMeters), connections,
+                new RunCallbackDeliveries(outbox, NOTIFICATION_RETRY, RUN_CALLBACK_LEASE, clock));
         notifications.subscribe(JooqSchedulerStore.TASK_QUEUED_CHANNEL, queue -> service.taskQueued());
         return service;
     }
@@ -335,10 +340,10 @@ public class GaleServerConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "gale.scheduler.enabled", matchIfMissing = true)
     SchedulingLoop schedulingLoop(SchedulerStore store, Clock clock, GaleSettings settings,
-                                  AssetTriggers assetTriggers) {
+                                  AssetTriggers assetTriggers, SchedulerMetrics metrics) {
         store.definePools(settings.pools());
         SchedulingLoop loop = new SchedulingLoop(store, clock, settings.heartbeatTimeout(), settings.gpuWaitTimeout(),
-                assetTriggers);
+                assetTriggers, metrics);
         loop.start(settings.schedulerInterval());
         return loop;
     }
@@ -349,8 +354,9 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    TaskActions taskActions(SchedulerStore store, DSLContext dsl, Clock clock, Supplier<SecretBox> secretBox) {
-        return new TaskActions(store, new JooqTaskActionStore(dsl, clock, secretBox), clock);
+    TaskActions taskActions(SchedulerStore store, DSLContext dsl, Clock clock, Supplier<SecretBox> secretBox,
+                            SchedulerMetrics metrics) {
+        return new TaskActions(store, new JooqTaskActionStore(dsl, clock, secretBox, metrics), clock);
     }
 
     @Bean

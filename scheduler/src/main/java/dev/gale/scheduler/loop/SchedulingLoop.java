@@ -2,6 +2,7 @@ package dev.gale.scheduler.loop;
 
 import dev.gale.scheduler.engine.RunDecider;
 import dev.gale.scheduler.service.AssetTriggers;
+import dev.gale.scheduler.service.SchedulerMetrics;
 import dev.gale.scheduler.service.SchedulerStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +30,7 @@ public final class SchedulingLoop implements AutoCloseable {
     private final Duration heartbeatTimeout;
     private final Duration gpuWaitTimeout;
     private final AssetTriggers assetTriggers;
+    private final SchedulerMetrics metrics;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gale-scheduler");
         t.setDaemon(true);
@@ -38,6 +40,13 @@ public final class SchedulingLoop implements AutoCloseable {
     /** @param assetTriggers creates the runs of asset-scheduled DAGs for versions not handled yet; may be null */
     public SchedulingLoop(SchedulerStore store, Clock clock, Duration heartbeatTimeout, Duration gpuWaitTimeout,
                           AssetTriggers assetTriggers) {
+        this(store, clock, heartbeatTimeout, gpuWaitTimeout, assetTriggers, SchedulerMetrics.NONE);
+    }
+
+    /** As above, timing each pass into {@code metrics}. */
+    public SchedulingLoop(SchedulerStore store, Clock clock, Duration heartbeatTimeout, Duration gpuWaitTimeout,
+                          AssetTriggers assetTriggers, SchedulerMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.clock = clock;
         this.heartbeatTimeout = heartbeatTimeout;
@@ -59,6 +68,8 @@ public final class SchedulingLoop implements AutoCloseable {
 
     /** One pass of every duty. */
     public void tick() {
+        long started = System.nanoTime();
+        boolean passFailed = false;
         try {
             store.requeueDueRetries(clock.instant());
             if (lastPassFailed) {
@@ -86,11 +97,13 @@ public final class SchedulingLoop implements AutoCloseable {
                 assetTriggers.handlePending();
             }
         } catch (RuntimeException e) {
+            passFailed = true;
             if (!lastPassFailed) {
                 log.error("Scheduling pass failed; the next passes retry", e);
             }
             lastPassFailed = true;
         }
+        metrics.schedulingPass(Duration.ofNanos(System.nanoTime() - started), passFailed);
     }
 
     @Override

@@ -27,6 +27,7 @@ import dev.gale.scheduler.service.NewDagRun;
 import dev.gale.scheduler.service.ReportOutcome;
 import dev.gale.scheduler.service.RunStateConflictException;
 import dev.gale.scheduler.service.RunningTask;
+import dev.gale.scheduler.service.SchedulerMetrics;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskAttempt;
 import dev.gale.scheduler.service.TaskInstanceView;
@@ -92,6 +93,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
             tools.jackson.databind.json.JsonMapper.builder().build();
 
     private final DSLContext dsl;
+    private final CommittedMetrics metrics;
     private final Clock clock;
     private final DagVersionCache versions = new DagVersionCache();
     private final RunDecisions decisions;
@@ -109,13 +111,19 @@ public final class JooqSchedulerStore implements SchedulerStore {
 
     /** A store that seals secret params with {@code box} (a configured key, or standalone's key file). */
     public JooqSchedulerStore(DSLContext dsl, Clock clock, Supplier<SecretBox> box) {
-        this.dsl = dsl;
+        this(dsl, clock, box, SchedulerMetrics.NONE);
+    }
+
+    /** As above, telling {@code metrics} what each committed change did to runs and attempts. */
+    public JooqSchedulerStore(DSLContext dsl, Clock clock, Supplier<SecretBox> box, SchedulerMetrics metrics) {
+        this.metrics = new CommittedMetrics(metrics);
+        this.dsl = this.metrics.listeningTo(dsl);
         this.clock = clock;
         this.sealed = new SealedParams(box);
-        this.decisions = new RunDecisions(id -> version(dsl, id).spec(), this::now, sealed);
+        this.decisions = new RunDecisions(id -> version(this.dsl, id).spec(), this::now, sealed, this.metrics);
         this.completions = new GroupCommit<>(
-                batch -> dsl.transactionResult(tx -> completeTogether(tx.dsl(), batch)),
-                c -> dsl.transactionResult(tx -> completeTogether(tx.dsl(), List.of(c)).getFirst()));
+                batch -> this.dsl.transactionResult(tx -> completeTogether(tx.dsl(), batch)),
+                c -> this.dsl.transactionResult(tx -> completeTogether(tx.dsl(), List.of(c)).getFirst()));
     }
 
     @Override
@@ -248,7 +256,11 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     .set(TASK_INSTANCE.ENDED_AT, at)
                     .where(TASK_INSTANCE.DAG_RUN_ID.eq(run.getId()),
                             TASK_INSTANCE.STATE.eq(TaskInstanceState.RUNNING.wireName()))
-                    .returning(TASK_INSTANCE.ID).fetch(TASK_INSTANCE.ID);
+                    .returning().fetch().stream().map(ti -> {
+                        metrics.attemptEnded(dagId, ti.getTaskId(), TaskInstanceState.FAILED,
+                                between(ti.getStartedAt(), ti.getEndedAt()));
+                        return ti.getId();
+                    }).toList();
             recordEndedAttempts(db, TASK_INSTANCE.ID.in(stopped));
             db.update(TASK_INSTANCE)
                     .set(TASK_INSTANCE.STATE, TaskInstanceState.SKIPPED.wireName())
@@ -260,6 +272,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
             run.setEndedAt(at);
             run.setError(CANCELLED_ERROR);
             run.store();
+            metrics.runFinished(dagId, DagRunState.CANCELLED);
             RunDecisions.notifyRunFinished(db, run.getRunId());
             return Optional.of(toRunView(run, version(db, run.getDagVersionId()).versionNumber()));
         });
@@ -329,7 +342,8 @@ public final class JooqSchedulerStore implements SchedulerStore {
         if (max <= 0) {
             return List.of();
         }
-        return dsl.transactionResult(tx -> {
+        long started = System.nanoTime();
+        List<ClaimedTask> claimed = dsl.transactionResult(tx -> {
             DSLContext db = tx.dsl();
             List<ClaimedTask> tasks = new ArrayList<>();
             int freeGpus = GpuRouting.freeGpus(db, worker);
@@ -349,6 +363,8 @@ public final class JooqSchedulerStore implements SchedulerStore {
             }
             return tasks;
         });
+        metrics.claim(Duration.ofNanos(System.nanoTime() - started), claimed.size());
+        return claimed;
     }
 
     private List<ClaimedTask> claim(DSLContext db, String workerId, List<String> queues, int max, Condition fits) {
@@ -412,6 +428,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
             DagVersion version = version(db, run.get(DAG_RUN.DAG_VERSION_ID));
             Map<String, List<String>> ofRun = outputs.getOrDefault(ti.getDagRunId(), Map.of());
             TaskSpec task = version.spec().task(ti.getTaskId());
+            metrics.taskClaimed(run.get(DAG_RUN.DAG_ID), ti.getTaskId(), between(ti.getQueuedAt(), ti.getStartedAt()));
             Map<String, String> upstream = new LinkedHashMap<>();
             for (String up : upstreamOf.get(i)) {
                 List<String> values = ofRun.getOrDefault(up, List.of());
@@ -634,6 +651,8 @@ public final class JooqSchedulerStore implements SchedulerStore {
             return outcomes;
         }
         recordEndedAttempts(db, TASK_INSTANCE.ID.in(outputs.keySet()));
+        accepted.forEach(ti -> metrics.attemptEnded(runs.get(ti.getDagRunId()).getDagId(), ti.getTaskId(),
+                TaskInstanceState.SUCCESS, between(ti.getStartedAt(), ti.getEndedAt())));
         var insert = db.insertInto(XCOM, XCOM.TASK_INSTANCE_ID, XCOM.KEY, XCOM.VALUE);
         for (var output : outputs.entrySet()) {
             insert = insert.values(output.getKey(), RETURN_VALUE, JSONB.valueOf(output.getValue()));
@@ -704,6 +723,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
         ti.setRetryAt(toOffset(after.retryAt()));
         ti.store();
         recordEndedAttempts(db, TASK_INSTANCE.ID.eq(ti.getId()));
+        metrics.attemptEnded(run.getDagId(), ti.getTaskId(), after.state(), between(ti.getStartedAt(), ti.getEndedAt()));
         if (after.state() == TaskInstanceState.FAILED) {
             decisions.apply(db, run, spec, decide);
         }
@@ -962,6 +982,11 @@ public final class JooqSchedulerStore implements SchedulerStore {
     }
 
     /** Copies attempts that just ended into the attempt history; the task instance row moves on to the next. */
+    /** Zero when either end is unknown (an instance never claimed has no start). */
+    private static Duration between(OffsetDateTime from, OffsetDateTime to) {
+        return from == null || to == null ? Duration.ZERO : Duration.between(from, to);
+    }
+
     private static void recordEndedAttempts(DSLContext db, Condition which) {
         db.insertInto(TASK_ATTEMPT, TASK_ATTEMPT.TASK_INSTANCE_ID, TASK_ATTEMPT.ATTEMPT, TASK_ATTEMPT.STATE,
                         TASK_ATTEMPT.WORKER_ID, TASK_ATTEMPT.ERROR, TASK_ATTEMPT.STARTED_AT, TASK_ATTEMPT.ENDED_AT)

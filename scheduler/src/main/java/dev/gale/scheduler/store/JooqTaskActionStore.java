@@ -13,6 +13,7 @@ import dev.gale.scheduler.engine.Downstream;
 import dev.gale.scheduler.engine.RunSnapshot;
 import dev.gale.scheduler.engine.TaskInstanceState;
 import dev.gale.scheduler.secrets.SecretBox;
+import dev.gale.scheduler.service.SchedulerMetrics;
 import dev.gale.scheduler.service.DagRunView;
 import dev.gale.scheduler.service.DagVersion;
 import dev.gale.scheduler.service.RunStateConflictException;
@@ -45,10 +46,16 @@ public final class JooqTaskActionStore implements TaskActionStore {
 
     /** A store that opens secret params with {@code box}, the one the scheduler store seals them with. */
     public JooqTaskActionStore(DSLContext dsl, Clock clock, Supplier<SecretBox> box) {
-        this.dsl = dsl;
+        this(dsl, clock, box, SchedulerMetrics.NONE);
+    }
+
+    /** As above, telling {@code metrics} of the runs that a mark or clear ends, once committed. */
+    public JooqTaskActionStore(DSLContext dsl, Clock clock, Supplier<SecretBox> box, SchedulerMetrics metrics) {
+        CommittedMetrics committed = new CommittedMetrics(metrics);
+        this.dsl = committed.listeningTo(dsl);
         this.clock = clock;
-        this.decisions = new RunDecisions(id -> version(dsl, id).spec(), () -> toOffset(clock.instant()),
-                new SealedParams(box));
+        this.decisions = new RunDecisions(id -> version(this.dsl, id).spec(), () -> toOffset(clock.instant()),
+                new SealedParams(box), committed);
     }
 
     private static DagVersion version(DSLContext db, long id) {

@@ -14,6 +14,7 @@ import dev.gale.scheduler.engine.TaskInstanceState;
 import dev.gale.scheduler.engine.TaskStates;
 import dev.gale.scheduler.service.DagRunView;
 import dev.gale.scheduler.service.DagVersion;
+import dev.gale.scheduler.service.SchedulerMetrics;
 import dev.gale.scheduler.store.jooq.tables.records.DagRunRecord;
 import dev.gale.scheduler.store.jooq.tables.records.TaskInstanceRecord;
 import dev.gale.sdk.SecretParams;
@@ -62,11 +63,15 @@ final class RunDecisions {
     private static final TypeReference<Map<String, Object>> PARAMS = new TypeReference<>() { };
 
     private final SealedParams sealed;
+    private final SchedulerMetrics metrics;
 
-    RunDecisions(LongFunction<DagSpec> specOfVersion, Supplier<OffsetDateTime> now, SealedParams sealed) {
+    /** @param metrics told of runs that start and end; the caller holds the reports back until its commit */
+    RunDecisions(LongFunction<DagSpec> specOfVersion, Supplier<OffsetDateTime> now, SealedParams sealed,
+                 SchedulerMetrics metrics) {
         this.specOfVersion = specOfVersion;
         this.now = now;
         this.sealed = sealed;
+        this.metrics = metrics;
     }
 
     /** Decides and applies until nothing changes; expansions need a second look at what follows them. */
@@ -248,7 +253,11 @@ final class RunDecisions {
             }
         }
         run.store();
+        if (before == DagRunState.QUEUED) {
+            metrics.runStarted(run.getDagId());
+        }
         if (after.isFinished()) {
+            metrics.runFinished(run.getDagId(), after);
             notifyRunFinished(db, run.getRunId());
             if (spec.maxActiveRuns() != null) {
                 startQueuedRuns(db, run.getDagId(), spec.maxActiveRuns(), decide);

@@ -90,6 +90,12 @@ final class TaskRun {
 
     /** Runs the assignment on the calling thread, heartbeating on {@code heartbeats} every {@code interval}. */
     void run(ScheduledExecutorService heartbeats, Duration interval) {
+        try (TaskLogContext context = TaskLogContext.of(assignment, workerId)) {
+            runInContext(heartbeats, interval);
+        }
+    }
+
+    private void runInContext(ScheduledExecutorService heartbeats, Duration interval) {
         thread = Thread.currentThread();
         try {
             client.deliver("start", stub -> stub.startTask(
@@ -270,6 +276,12 @@ final class TaskRun {
     }
 
     private void heartbeat() {
+        try (TaskLogContext context = TaskLogContext.of(assignment, workerId)) {
+            heartbeatInContext();
+        }
+    }
+
+    private void heartbeatInContext() {
         try {
             session.shipLogs(false);
             HeartbeatResponse response = client.deliverWithin("heartbeat", Duration.ZERO, stub -> stub.heartbeat(

@@ -190,7 +190,7 @@ final class TaskSession implements TaskChannel {
                 .setCostMicroUsd(call.costMicroUsd()).setLatencyMs(call.latencyMs())
                 .setCached(call.outcome().equals("replayed")).setOutcome(call.outcome())
                 .setChoiceReasons(call.reasons()).setCallHash(call.callHash()).setResponseJson(call.responseJson())
-                .setDevice(call.device() == null ? "" : call.device())
+                .setDevice(call.device() == null ? "" : call.device()).setEmbeddedTexts(call.embeddedTexts())
                 .setError(call.error()).build()));
     }
 

@@ -23,6 +23,6 @@ public final class CpuWorkerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         DagRegistry dags = options.loadDags();
         WorkerOptions workerOptions = options.toOptions(WorkerOptions.builder(options.api()));
-        return WorkerOptionsMixin.runUntilStopped(new Worker(workerOptions, dags), workerOptions, dags);
+        return options.runUntilStopped(new Worker(workerOptions, dags), workerOptions, dags);
     }
 }

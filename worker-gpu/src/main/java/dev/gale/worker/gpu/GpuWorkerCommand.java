@@ -57,6 +57,6 @@ public final class GpuWorkerCommand implements Callable<Integer> {
         WorkerOptions workerOptions = options.toOptions(WorkerOptions.builder(options.api())
                 .gpus(gpus.gpus().size(), gpus.model(), gpus.memoryMbEach(), new GpuSlots(gpus))
                 .takesCpuTasks(cpuTasks));
-        return WorkerOptionsMixin.runUntilStopped(new Worker(workerOptions, dags), workerOptions, dags);
+        return options.runUntilStopped(new Worker(workerOptions, dags), workerOptions, dags);
     }
 }

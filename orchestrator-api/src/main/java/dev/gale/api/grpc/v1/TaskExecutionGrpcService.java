@@ -366,6 +366,8 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
                     ? request.getResponseJson() : null,
                     request.getError().isEmpty() ? null : tasks.scrubbed(attempt, request.getError()),
                     clock.instant(), request.getDevice().isEmpty() ? null : request.getDevice()));
+            llm.meters().recorded(request.getProvider(), request.getModel(), outcome, request.getInputTokens(),
+                    request.getOutputTokens(), request.getCostMicroUsd(), request.getEmbeddedTexts());
             response.onNext(RecordLlmUsageResponse.getDefaultInstance());
             response.onCompleted();
         });

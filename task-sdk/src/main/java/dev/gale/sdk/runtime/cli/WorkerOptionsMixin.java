@@ -3,6 +3,9 @@ package dev.gale.sdk.runtime.cli;
 import dev.gale.sdk.runtime.DagRegistry;
 import dev.gale.sdk.runtime.Worker;
 import dev.gale.sdk.runtime.WorkerOptions;
+import dev.gale.sdk.runtime.metrics.MetricsEndpoint;
+import dev.gale.sdk.runtime.metrics.WorkerMetrics;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +17,9 @@ import picocli.CommandLine.Option;
  * runs until it is stopped. Picocli is an optional dependency: only worker processes bring it.
  */
 public class WorkerOptionsMixin {
+    /** The worker metrics port the deployment manifests give workers (off unless asked for: workers share hosts). */
+    public static final int METRICS_PORT = 9465;
+
     @Option(names = "--api", description = "API server's gRPC address host:port (env GALE_API, default localhost:9090).")
     String api = env("GALE_API", "localhost:9090");
 
@@ -36,6 +42,10 @@ public class WorkerOptionsMixin {
     @Option(names = "--tls-ca", description = "PEM file of the CA that signed the server's certificate; implies --tls"
             + " (env GALE_WORKER_TLS_CA).")
     Path tlsCa = envPaths("GALE_WORKER_TLS_CA").stream().findFirst().orElse(null);
+
+    @Option(names = "--metrics-port", description = "Serve Prometheus metrics on this port at /metrics (env"
+            + " GALE_WORKER_METRICS_PORT; default: none). The Kubernetes manifests use " + METRICS_PORT + ".")
+    int metricsPort = Integer.parseInt(env("GALE_WORKER_METRICS_PORT", "0"));
 
     @Option(names = "--drain-seconds", description = "On SIGTERM, how long running tasks may finish (default 30).")
     long drainSeconds = 30;
@@ -63,8 +73,10 @@ public class WorkerOptionsMixin {
     }
 
     /** Starts the worker and blocks until SIGTERM or SIGINT, then drains it; 0 once drained. */
-    public static int runUntilStopped(Worker worker, WorkerOptions options, DagRegistry dags)
+    public int runUntilStopped(Worker worker, WorkerOptions options, DagRegistry dags)
             throws InterruptedException {
+        // Started before the worker connects, so that a taken port ends the process before it takes work.
+        MetricsEndpoint metrics = metricsPort > 0 ? serveMetrics(worker, options) : null;
         // A mistake retrying cannot mend (a server certificate the worker cannot verify) ends the process; the
         // worker has logged what to fix.
         worker.givenUp().thenAccept(mistake -> System.exit(2));
@@ -72,9 +84,26 @@ public class WorkerOptionsMixin {
         System.out.printf("Gale worker %s: queues %s, %d slots, API %s, DAGs %s%n", options.workerId(),
                 options.queues(), options.slots(), options.apiTarget(),
                 dags.dags().stream().map(d -> d.dagId()).toList());
-        StopSignals.awaitStopThen(worker::close);
+        StopSignals.awaitStopThen(() -> {
+            worker.close();
+            if (metrics != null) {
+                metrics.close();
+            }
+        });
         System.out.printf("Gale worker %s stopped%n", options.workerId());
         return 0;
+    }
+
+    private MetricsEndpoint serveMetrics(Worker worker, WorkerOptions options) {
+        try {
+            MetricsEndpoint endpoint = WorkerMetrics.serve(metricsPort, worker, options);
+            System.out.printf("Gale worker %s: metrics on port %d at %s%n", options.workerId(), endpoint.port(),
+                    MetricsEndpoint.PATH);
+            return endpoint;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serve metrics on port " + metricsPort + " (--metrics-port,"
+                    + " GALE_WORKER_METRICS_PORT): " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -82,6 +111,11 @@ public class WorkerOptionsMixin {
      * to fix, and exit status 2, rather than a stack trace.
      */
     public static int execute(Object command, String name, String[] args) {
+        String logFormat = logFormatProblem();
+        if (logFormat != null) {
+            System.err.println(name + ": " + logFormat);
+            return 2;
+        }
         CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
@@ -91,6 +125,16 @@ public class WorkerOptionsMixin {
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * What is wrong with GALE_LOG_FORMAT, which the processes' logback.xml reads (text or json); null when nothing
+     * is. Checked up front: logback would otherwise log nothing at all for an unknown format.
+     */
+    public static String logFormatProblem() {
+        String format = env("GALE_LOG_FORMAT", "text");
+        return format.equals("text") || format.equals("json") ? null
+                : "GALE_LOG_FORMAT is '" + format + "'; it must be text (the default) or json";
     }
 
     static String env(String name, String fallback) {
