@@ -44,6 +44,7 @@ import dev.gale.scheduler.service.RunWaiter;
 import dev.gale.scheduler.service.ScheduledRuns;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskActions;
+import dev.gale.scheduler.service.TaskAliasService;
 import dev.gale.scheduler.service.TaskAssetService;
 import dev.gale.scheduler.service.TaskExecutionService;
 import dev.gale.scheduler.service.WorkerDirectory;
@@ -300,6 +301,11 @@ public class GaleServerConfiguration {
     }
 
     @Bean
+    TaskAliasService taskAliasService(SchedulerStore store, AssetRegistry assets, AssetAliases aliases) {
+        return new TaskAliasService(store, assets, aliases);
+    }
+
+    @Bean
     AssetService assetService(AssetRegistry assets, RunService runs) {
         return new AssetService(assets, runs);
     }
@@ -310,11 +316,11 @@ public class GaleServerConfiguration {
                                                       TaskAssetService assets, TaskTokens tokens, Clock clock,
                                                       GaleSettings settings, PgNotifications notifications,
                                                       LlmCatalog llmCatalog, LlmUsageStore llmUsage,
-                                                      Connections connections) {
+                                                      Connections connections, TaskAliasService aliases) {
         // Workers get API keys named by apiKeyEnv as read here: only the server's environment holds them.
         TaskExecutionGrpcService service = new TaskExecutionGrpcService(tasks, workers, assets, tokens, clock,
                 settings.heartbeatInterval(), new LlmCalls(llmCatalog.withKeysFrom(System::getenv).toJson(),
-                llmUsage), connections);
+                llmUsage), connections, aliases);
         notifications.subscribe(JooqSchedulerStore.TASK_QUEUED_CHANNEL, queue -> service.taskQueued());
         return service;
     }
