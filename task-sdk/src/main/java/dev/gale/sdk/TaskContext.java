@@ -96,6 +96,21 @@ public interface TaskContext {
     AssetVersionInfo readAsset(String assetName, int version);
 
     /**
+     * The version an alias of an asset points at, e.g. the {@code production} champion of
+     * {@code model://churn}, recorded as a read (lineage); empty when the asset has no such alias.
+     */
+    Optional<AssetVersionInfo> readAssetAlias(String assetName, String alias);
+
+    /**
+     * Points an alias of an asset the task declares with {@code writes(...)} at {@code toVersion}, if it
+     * still points at {@code expectedFromVersion} (0: the alias must not exist yet), and records the
+     * move with this attempt and {@code reason} in the alias's history.
+     *
+     * @throws AliasMovedException when the alias points elsewhere: another mover came first
+     */
+    void moveAssetAlias(String assetName, String alias, int toVersion, int expectedFromVersion, String reason);
+
+    /**
      * A Connection by id, from the server's environment ({@code GALE_CONN_<ID>}) or else its database;
      * throws when there is none. Its password is masked in logs and errors.
      */

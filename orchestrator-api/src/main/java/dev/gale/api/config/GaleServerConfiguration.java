@@ -47,6 +47,7 @@ import dev.gale.scheduler.service.ScheduledRuns;
 import dev.gale.scheduler.service.SchedulerMetrics;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskActions;
+import dev.gale.scheduler.service.TaskAliasService;
 import dev.gale.scheduler.service.TaskAssetService;
 import dev.gale.scheduler.service.TaskExecutionService;
 import dev.gale.scheduler.service.WorkerDirectory;
@@ -309,6 +310,11 @@ public class GaleServerConfiguration {
     }
 
     @Bean
+    TaskAliasService taskAliasService(SchedulerStore store, AssetRegistry assets, AssetAliases aliases) {
+        return new TaskAliasService(store, assets, aliases);
+    }
+
+    @Bean
     AssetService assetService(AssetRegistry assets, RunService runs) {
         return new AssetService(assets, runs);
     }
@@ -320,12 +326,12 @@ public class GaleServerConfiguration {
                                                       GaleSettings settings, PgNotifications notifications,
                                                       LlmCatalog llmCatalog, LlmUsageStore llmUsage,
                                                       Connections connections, NotificationOutbox outbox,
-                                                      LlmMeters llmMeters) {
+                                                      LlmMeters llmMeters, TaskAliasService aliases) {
         // Workers get API keys named by apiKeyEnv as read here: only the server's environment holds them.
         TaskExecutionGrpcService service = new TaskExecutionGrpcService(tasks, workers, assets, tokens, clock,
                 settings.heartbeatInterval(), new LlmCalls(llmCatalog.withKeysFrom(System::getenv).toJson(),
                 llmUsage, llmMeters), connections,
-                new RunCallbackDeliveries(outbox, NOTIFICATION_RETRY, RUN_CALLBACK_LEASE, clock));
+                new RunCallbackDeliveries(outbox, NOTIFICATION_RETRY, RUN_CALLBACK_LEASE, clock), aliases);
         notifications.subscribe(JooqSchedulerStore.TASK_QUEUED_CHANNEL, queue -> service.taskQueued());
         return service;
     }

@@ -117,7 +117,7 @@ public final class TaskAssetService {
         }
     }
 
-    private static ProducingTask producer(RunningTask task) {
+    static ProducingTask producer(RunningTask task) {
         return new ProducingTask(task.dagId(), task.dagVersion(), task.runId(), task.taskId(), task.mapIndex(),
                 task.attempt().attempt(), task.attempt().taskInstanceId(), task.workerId());
     }

@@ -1,5 +1,6 @@
 package dev.gale.sdk.runtime;
 
+import dev.gale.sdk.AliasMovedException;
 import dev.gale.sdk.LlmAccess;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
@@ -21,6 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {"op":"llm_record","call":{...LlmAccess.Call...}}               → {"ok":true}
  * {"op":"read_asset","name":"model://m","version":0}              → {"ok":true,"value":{"asset":...,"version":3,"metadata":{...},...}}
  * {"op":"emit_asset","name":"model://m","metadata":{"rmse":0.4}}  → {"ok":true,"version":4}
+ * {"op":"read_asset","name":"model://m","alias":"production"}     → {"ok":true,"found":true,"value":{...as read_asset...}}
+ * {"op":"move_alias","name":"model://m","alias":"production","to_version":4,"expected_from_version":3,"reason":"..."}
+ *                                                                 → {"ok":true}, or {"ok":false,"alias_moved":true,"error":"..."}
  * </pre>
  * The {@code llm_*} ops serve {@code CommonLlm} in a child JVM; see {@code dev.gale.sdk.LlmAccess}.
  * {@code map_index} defaults to -1 and {@code key} to {@code return_value} (the task's output);
@@ -83,6 +87,13 @@ final class ChildProtocol {
                     if (!request.path("name").isString()) {
                         return error("read_asset needs \"name\": the asset to read, e.g. \"model://churn\"");
                     }
+                    if (request.path("alias").isString()) {
+                        Optional<String> read = channel.readAssetAlias(request.get("name").asString(),
+                                request.get("alias").asString());
+                        ok.put("found", read.isPresent());
+                        read.ifPresent(v -> ok.set("value", json.readTree(v)));
+                        break;
+                    }
                     ok.set("value", json.readTree(channel.readAsset(request.get("name").asString(),
                             request.path("version").asInt(0))));
                 }
@@ -92,6 +103,21 @@ final class ChildProtocol {
                     }
                     String metadata = request.has("metadata") ? json.writeValueAsString(request.get("metadata")) : "{}";
                     ok.put("version", channel.emitAsset(request.get("name").asString(), metadata));
+                }
+                case "move_alias" -> {
+                    if (!request.path("name").isString() || !request.path("alias").isString()
+                            || !request.path("to_version").isInt()) {
+                        return error("move_alias needs \"name\" (an asset the task declares with writes()),"
+                                + " \"alias\" and \"to_version\"");
+                    }
+                    try {
+                        channel.moveAssetAlias(request.get("name").asString(), request.get("alias").asString(),
+                                request.get("to_version").asInt(), request.path("expected_from_version").asInt(0),
+                                request.path("reason").asString(""));
+                    } catch (AliasMovedException e) {
+                        return json.writeValueAsString(json.createObjectNode().put("ok", false)
+                                .put("alias_moved", true).put("error", e.getMessage()));
+                    }
                 }
                 case "get_connection" -> {
                     if (!request.path("conn_id").isString()) {
@@ -108,7 +134,7 @@ final class ChildProtocol {
                 default -> {
                     return error("unknown op '" + request.get("op").asString()
                             + "'; the ops are get_params, get_item, get_xcom, put_xcom, log, llm_catalog, llm_prepare,"
-                            + " llm_record, read_asset, emit_asset, get_connection and get_variable");
+                            + " llm_record, read_asset, emit_asset, move_alias, get_connection and get_variable");
                 }
             }
             return json.writeValueAsString(ok);

@@ -186,7 +186,21 @@ final class RuntimeTaskContext implements TaskContext {
 
     @Override
     public AssetVersionInfo readAsset(String assetName, int version) {
-        JsonNode read = json.readTree(channel.readAsset(assetName, version));
+        return assetVersion(channel.readAsset(assetName, version));
+    }
+
+    @Override
+    public Optional<AssetVersionInfo> readAssetAlias(String assetName, String alias) {
+        return channel.readAssetAlias(assetName, alias).map(this::assetVersion);
+    }
+
+    @Override
+    public void moveAssetAlias(String assetName, String alias, int toVersion, int expectedFromVersion, String reason) {
+        channel.moveAssetAlias(assetName, alias, toVersion, expectedFromVersion, reason == null ? "" : reason);
+    }
+
+    private AssetVersionInfo assetVersion(String readJson) {
+        JsonNode read = json.readTree(readJson);
         return new AssetVersionInfo(read.path("asset").asString(), read.path("version").asInt(),
                 json.convertValue(read.path("metadata"), new TypeReference<Map<String, Object>>() { }),
                 read.path("dagId").asString(), read.path("runId").asString(), read.path("taskId").asString(),

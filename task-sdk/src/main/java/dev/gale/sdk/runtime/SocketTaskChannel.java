@@ -1,5 +1,6 @@
 package dev.gale.sdk.runtime;
 
+import dev.gale.sdk.AliasMovedException;
 import dev.gale.sdk.LlmAccess;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -93,6 +94,23 @@ final class SocketTaskChannel implements TaskChannel, AutoCloseable {
     }
 
     @Override
+    public Optional<String> readAssetAlias(String assetName, String alias) {
+        JsonNode answer = call(request("read_asset").put("name", assetName).put("alias", alias));
+        return answer.path("found").asBoolean(true) ? Optional.of(json.writeValueAsString(answer.get("value")))
+                : Optional.empty();
+    }
+
+    @Override
+    public void moveAssetAlias(String assetName, String alias, int toVersion, int expectedFromVersion, String reason) {
+        JsonNode answer = callAnswer(request("move_alias").put("name", assetName).put("alias", alias)
+                .put("to_version", toVersion).put("expected_from_version", expectedFromVersion).put("reason", reason));
+        if (answer.path("alias_moved").asBoolean()) {
+            throw new AliasMovedException(answer.path("error").asString());
+        }
+        refuseUnlessOk(answer);
+    }
+
+    @Override
     public String connectionJson(String connId) {
         return json.writeValueAsString(call(request("get_connection").put("conn_id", connId)).get("value"));
     }
@@ -113,7 +131,18 @@ final class SocketTaskChannel implements TaskChannel, AutoCloseable {
         return json.createObjectNode().put("op", op);
     }
 
-    private synchronized JsonNode call(ObjectNode request) {
+    private JsonNode call(ObjectNode request) {
+        return refuseUnlessOk(callAnswer(request));
+    }
+
+    private static JsonNode refuseUnlessOk(JsonNode answer) {
+        if (!answer.path("ok").asBoolean()) {
+            throw new IllegalStateException(answer.path("error").asString("the worker refused the request"));
+        }
+        return answer;
+    }
+
+    private synchronized JsonNode callAnswer(ObjectNode request) {
         try {
             out.write(json.writeValueAsString(request));
             out.write('\n');
@@ -122,11 +151,7 @@ final class SocketTaskChannel implements TaskChannel, AutoCloseable {
             if (line == null) {
                 throw new IllegalStateException("the worker closed the task socket");
             }
-            JsonNode answer = json.readTree(line);
-            if (!answer.path("ok").asBoolean()) {
-                throw new IllegalStateException(answer.path("error").asString("the worker refused the request"));
-            }
-            return answer;
+            return json.readTree(line);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach the supervising worker: " + e.getMessage(), e);
         }

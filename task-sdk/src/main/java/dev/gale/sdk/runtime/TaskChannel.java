@@ -50,4 +50,10 @@ interface TaskChannel {
 
     /** Records a new version of an output asset; returns its version number. */
     int emitAsset(String assetName, String metadataJson);
+
+    /** As {@link #readAsset}, for the version an alias points at; empty when there is no such alias. */
+    Optional<String> readAssetAlias(String assetName, String alias);
+
+    /** Moves an alias; throws {@link dev.gale.sdk.AliasMovedException} when it does not point at the expected version. */
+    void moveAssetAlias(String assetName, String alias, int toVersion, int expectedFromVersion, String reason);
 }

@@ -1,5 +1,6 @@
 package dev.gale.sdk.runtime;
 
+import dev.gale.sdk.AliasMovedException;
 import dev.gale.sdk.LlmAccess;
 import dev.gale.tei.v1.AppendLogsRequest;
 import dev.gale.tei.v1.Assignment;
@@ -9,6 +10,7 @@ import dev.gale.tei.v1.GetConnectionResponse;
 import dev.gale.tei.v1.GetVariableRequest;
 import dev.gale.tei.v1.GetAssetVersionRequest;
 import dev.gale.tei.v1.GetAssetVersionResponse;
+import dev.gale.tei.v1.MoveAssetAliasRequest;
 import dev.gale.tei.v1.GetLlmCatalogRequest;
 import dev.gale.tei.v1.GetXComRequest;
 import dev.gale.tei.v1.GetXComResponse;
@@ -17,6 +19,7 @@ import dev.gale.tei.v1.PrepareLlmCallRequest;
 import dev.gale.tei.v1.PrepareLlmCallResponse;
 import dev.gale.tei.v1.PutXComRequest;
 import dev.gale.tei.v1.RecordLlmUsageRequest;
+import io.grpc.Status;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,9 +108,41 @@ final class TaskSession implements TaskChannel {
 
     @Override
     public String readAsset(String assetName, int version) {
-        GetAssetVersionResponse read = client.deliver("read asset " + assetName, stub -> stub.getAssetVersion(
+        return assetVersionJson(client.deliver("read asset " + assetName, stub -> stub.getAssetVersion(
                 GetAssetVersionRequest.newBuilder().setTaskToken(token.get()).setAssetName(assetName)
-                        .setVersion(version).build()));
+                        .setVersion(version).build())));
+    }
+
+    @Override
+    public Optional<String> readAssetAlias(String assetName, String alias) {
+        try {
+            return Optional.of(assetVersionJson(client.deliver("read alias " + alias + " of " + assetName,
+                    stub -> stub.getAssetVersion(GetAssetVersionRequest.newBuilder().setTaskToken(token.get())
+                            .setAssetName(assetName).setAlias(alias).build()))));
+        } catch (TeiClient.CallFailedException e) {
+            if (e.status().getCode() == Status.Code.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void moveAssetAlias(String assetName, String alias, int toVersion, int expectedFromVersion, String reason) {
+        try {
+            client.deliver("move alias " + alias + " of " + assetName, stub -> stub.moveAssetAlias(
+                    MoveAssetAliasRequest.newBuilder().setTaskToken(token.get()).setAssetName(assetName)
+                            .setAlias(alias).setToVersion(toVersion).setExpectedFromVersion(expectedFromVersion)
+                            .setReason(reason).build()));
+        } catch (TeiClient.CallFailedException e) {
+            if (e.status().getCode() == Status.Code.ABORTED) {
+                throw new AliasMovedException(e.status().getDescription());
+            }
+            throw e;
+        }
+    }
+
+    private String assetVersionJson(GetAssetVersionResponse read) {
         ObjectNode answer = json.createObjectNode()
                 .put("asset", read.getAssetName())
                 .put("version", read.getVersion())

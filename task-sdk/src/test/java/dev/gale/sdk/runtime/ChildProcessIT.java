@@ -86,6 +86,17 @@ class ChildProcessIT {
             logs.add("emitted " + assetName);
             return 1;
         }
+
+        @Override
+        public Optional<String> readAssetAlias(String assetName, String alias) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void moveAssetAlias(String assetName, String alias, int toVersion, int expectedFromVersion,
+                                   String reason) {
+            logs.add("moved " + alias);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.gale.sdk.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gale.sdk.AliasMovedException;
 import dev.gale.sdk.LlmAccess;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +81,21 @@ class ChildProtocolTest {
             puts.add("emit " + assetName + "=" + metadataJson);
             return 3;
         }
+
+        @Override
+        public Optional<String> readAssetAlias(String assetName, String alias) {
+            return alias.equals("production") ? Optional.of("{\"asset\":\"" + assetName + "\",\"version\":5}")
+                    : Optional.empty();
+        }
+
+        @Override
+        public void moveAssetAlias(String assetName, String alias, int toVersion, int expectedFromVersion,
+                                   String reason) {
+            if (expectedFromVersion != 5) {
+                throw new AliasMovedException("alias " + alias + " points at version 5, not " + expectedFromVersion);
+            }
+            puts.add("move " + alias + " " + expectedFromVersion + "->" + toVersion + ": " + reason);
+        }
     }, JSON);
 
     @Test
@@ -109,6 +125,22 @@ class ChildProtocolTest {
         assertThat(protocol.handle("{\"op\":\"read_asset\",\"name\":\"model://none\"}"))
                 .isEqualTo("{\"ok\":false,\"error\":\"asset 'model://none' has no version yet\"}");
         assertThat(protocol.handle("{\"op\":\"emit_asset\"}")).contains("emit_asset needs \\\"name\\\"");
+    }
+
+    @Test
+    void aChildReadsAnAliasAndMovesItOnlyFromTheVersionItExpects() {
+        assertThat(protocol.handle("{\"op\":\"read_asset\",\"name\":\"model://m\",\"alias\":\"production\"}"))
+                .isEqualTo("{\"ok\":true,\"found\":true,\"value\":{\"asset\":\"model://m\",\"version\":5}}");
+        assertThat(protocol.handle("{\"op\":\"read_asset\",\"name\":\"model://m\",\"alias\":\"staging\"}"))
+                .isEqualTo("{\"ok\":true,\"found\":false}");
+        assertThat(protocol.handle("{\"op\":\"move_alias\",\"name\":\"model://m\",\"alias\":\"production\","
+                + "\"to_version\":6,\"expected_from_version\":5,\"reason\":\"better\"}")).isEqualTo("{\"ok\":true}");
+        assertThat(puts).containsExactly("move production 5->6: better");
+        assertThat(protocol.handle("{\"op\":\"move_alias\",\"name\":\"model://m\",\"alias\":\"production\","
+                + "\"to_version\":6,\"expected_from_version\":4}")).isEqualTo(
+                "{\"ok\":false,\"alias_moved\":true,\"error\":\"alias production points at version 5, not 4\"}");
+        assertThat(protocol.handle("{\"op\":\"move_alias\",\"name\":\"model://m\"}"))
+                .contains("move_alias needs");
     }
 
     @Test

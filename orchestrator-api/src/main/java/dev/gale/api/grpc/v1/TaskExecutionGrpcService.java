@@ -4,11 +4,14 @@ import dev.gale.api.faults.DatabaseOutage;
 import dev.gale.api.security.TaskTokens;
 import dev.gale.scheduler.service.Connections;
 import dev.gale.scheduler.service.LlmCallRecord;
+import dev.gale.assets.AliasConflictException;
+import dev.gale.assets.AliasMove;
 import dev.gale.assets.AssetVersion;
 import dev.gale.assets.UnknownAssetException;
 import dev.gale.scheduler.service.InvalidAssetCallException;
 import dev.gale.scheduler.service.ReportOutcome;
 import dev.gale.scheduler.service.RunCallbackDeliveries;
+import dev.gale.scheduler.service.TaskAliasService;
 import dev.gale.scheduler.service.TaskAssetService;
 import dev.gale.scheduler.service.TaskAttempt;
 import dev.gale.scheduler.service.TaskExecutionService;
@@ -39,6 +42,8 @@ import dev.gale.tei.v1.GetVariableResponse;
 import dev.gale.tei.v1.GetAssetVersionResponse;
 import dev.gale.tei.v1.GetXComRequest;
 import dev.gale.tei.v1.GetXComResponse;
+import dev.gale.tei.v1.MoveAssetAliasRequest;
+import dev.gale.tei.v1.MoveAssetAliasResponse;
 import dev.gale.tei.v1.HeartbeatRequest;
 import dev.gale.tei.v1.HeartbeatResponse;
 import dev.gale.tei.v1.PrepareLlmCallRequest;
@@ -84,12 +89,15 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     private final LlmCalls llm;
     private final ConnectionRpcs connections;
     private final RunCallbackRpcs runCallbacks;
+    private final TaskAliasService aliases;
 
     public TaskExecutionGrpcService(TaskExecutionService tasks, WorkerDirectory workers, TaskAssetService assets,
                                     TaskTokens tokens, Clock clock, Duration heartbeatInterval, LlmCalls llm,
-                                    Connections connections, RunCallbackDeliveries runCallbacks) {
+                                    Connections connections, RunCallbackDeliveries runCallbacks,
+                                    TaskAliasService aliases) {
         this.llm = llm;
         this.runCallbacks = new RunCallbackRpcs(runCallbacks);
+        this.aliases = aliases;
         this.connections = new ConnectionRpcs(connections);
         this.tasks = tasks;
         this.assets = assets;
@@ -295,20 +303,53 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     @Override
     public void getAssetVersion(GetAssetVersionRequest request, StreamObserver<GetAssetVersionResponse> response) {
         withAttempt(request.getTaskToken(), response, attempt -> {
-            if (request.getAssetName().isBlank() || request.getVersion() < 0) {
+            if (request.getAssetName().isBlank() || request.getVersion() < 0
+                    || (!request.getAlias().isEmpty() && request.getVersion() != 0)) {
                 response.onError(Status.INVALID_ARGUMENT.withDescription("asset_name is required, e.g."
-                        + " \"model://churn\", and version must be a version number or 0 for the current one")
-                        .asRuntimeException());
+                        + " \"model://churn\", and version must be a version number or 0 for the current one"
+                        + " (0 when an alias is given)").asRuntimeException());
                 return;
             }
             try {
-                Optional<AssetVersion> version = assets.read(attempt, request.getAssetName(), request.getVersion());
+                Optional<AssetVersion> version = request.getAlias().isEmpty()
+                        ? assets.read(attempt, request.getAssetName(), request.getVersion())
+                        : aliases.read(attempt, request.getAssetName(), request.getAlias());
                 answer(version, v -> GetAssetVersionResponse.newBuilder().setAssetName(v.assetName())
                         .setVersion(v.version()).setMetadataJson(v.metadataJson()).setDagId(v.dagId())
                         .setRunId(v.runId()).setTaskId(v.taskId()).setCreatedAtMs(v.createdAt().toEpochMilli())
                         .setFingerprint(v.fingerprint() == null ? "" : v.fingerprint()).build(), response);
             } catch (UnknownAssetException e) {
                 response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+            }
+        });
+    }
+
+    @Override
+    public void moveAssetAlias(MoveAssetAliasRequest request, StreamObserver<MoveAssetAliasResponse> response) {
+        withAttempt(request.getTaskToken(), response, attempt -> {
+            if (request.getAssetName().isBlank() || request.getAlias().isBlank() || request.getToVersion() < 1) {
+                response.onError(Status.INVALID_ARGUMENT.withDescription("asset_name (e.g. \"model://churn\"),"
+                        + " alias (e.g. \"production\") and to_version (a version number) are required")
+                        .asRuntimeException());
+                return;
+            }
+            try {
+                Optional<AliasMove> moved = aliases.move(attempt, request.getAssetName(), request.getAlias(),
+                        request.getToVersion(), request.getMoveFromAny() ? null : request.getExpectedFromVersion(),
+                        request.getReason());
+                if (moved.isEmpty()) {
+                    answer(ReportOutcome.STALE, null, response);
+                    return;
+                }
+                response.onNext(MoveAssetAliasResponse.newBuilder().setFromVersion(moved.get().fromVersion())
+                        .setToVersion(moved.get().toVersion()).build());
+                response.onCompleted();
+            } catch (InvalidAssetCallException | IllegalArgumentException e) {
+                response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            } catch (UnknownAssetException e) {
+                response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+            } catch (AliasConflictException e) {
+                response.onError(Status.ABORTED.withDescription(e.getMessage()).asRuntimeException());
             }
         });
     }
