@@ -404,7 +404,7 @@ public final class DagBuilder {
             // The outbox enqueues run callbacks like notifiers, in the transaction that ends the run.
             notifierSpecs.add(new dev.gale.sdk.spec.NotifierSpec(RunCallbacks.NOTIFIER_KIND,
                     RunCallbacks.QUEUE_PREFIX + runCallbackQueue,
-                    runCallbacks.keySet().stream().map(Notifier.RunEvent::wireName).toList(), null));
+                    runCallbacks.keySet().stream().map(Notifier.RunEvent::wireName).toList(), null, List.of(), null));
         }
         ScheduleSpec schedule = cron == null && scheduleAssets.isEmpty() && kafka == null ? null
                 : new ScheduleSpec(cron, timezone, scheduleAssets, scheduleOnAllAssets, catchup, startDate, endDate,

@@ -38,7 +38,7 @@ class CallbacksDslTest {
         Dag dag = d.build();
 
         assertThat(dag.spec().notifiers()).containsExactly(new NotifierSpec("callback", "queue:ops",
-                java.util.List.of("failed", "deadline_missed"), null));
+                java.util.List.of("failed", "deadline_missed"), null, java.util.List.of(), null));
         assertThat(dag.runCallbacks().forEvent(Notifier.RunEvent.FAILED)).contains(RUN_CALLBACK);
         assertThat(dag.runCallbacks().forEvent(Notifier.RunEvent.SUCCESS)).isEmpty();
     }

@@ -67,7 +67,7 @@ class RunCallbackOutboxIT {
         DeliveryRetry retry = new DeliveryRetry(Duration.ofSeconds(10), Duration.ofMinutes(5), 5);
         deliveries = new RunCallbackDeliveries(outbox, retry, LEASE, clock);
         dispatcher = new NotificationDispatcher(outbox, Map.<String, String>of()::get, "http://gale.example.com/",
-                retry, clock);
+                id -> java.util.Optional.empty(), retry, clock);
         tasks.registerWorker(new WorkerRegistration("ops-worker", "host", List.of("default", "ops"), "{}", "dev",
                 clock.instant(), "i1"));
         tasks.registerWorker(new WorkerRegistration("other-worker", "host", List.of("default"), "{}", "dev",
