@@ -183,7 +183,7 @@ class KubernetesManifestsTest {
             List<Map<String, Object>> triggers = scaler.get("spec", "triggers");
             assertThat(triggers).singleElement().satisfies(trigger -> assertThat(
                     ((Map<?, ?>) trigger.get("metadata")).get("query"))
-                    .isEqualTo("sum(gale_queue_depth{queue=\"" + queue + "\"})"));
+                    .isEqualTo("max(gale_queue_depth{queue=\"" + queue + "\"})"));
         }
         assertThat((Integer) named(GenericKubernetesResource.class, "gale-worker-gpu")
                 .get("spec", "minReplicaCount")).isZero();

@@ -124,7 +124,7 @@ class ChildProcessIT {
                 JSON.readTree("{\"up\":\"extract\",\"found\":false}"));
         assertThat(channel.logs).contains("task: hello Ada", "stderr: no token 2",
                 "stdout: unknown op 'fly'; the ops are get_params, get_item, get_xcom, put_xcom, log,"
-                        + " llm_catalog, llm_prepare, llm_record, read_asset, emit_asset, get_connection and get_variable");
+                        + " llm_catalog, llm_prepare, llm_record, read_asset, emit_asset, move_alias, get_connection and get_variable");
     }
 
     @Test
