@@ -479,7 +479,7 @@ class WebUiIT {
             List<WebElement> items = d.findElements(By.cssSelector("#alias-list > li[data-alias=production]"));
             return items.size() == 1 && items.getFirst().getText().contains("production → v2") ? items.getFirst() : null;
         }, "production pointing at v2");
-        assertThat(production.getText()).contains("new → v2 by admin", "lowest RMSE so far");
+        assertThat(production.getText()).contains("new → v2 by test-admin", "lowest RMSE so far");
         assertThat(browser.find("#asset-versions tr[data-version='2'] .version-aliases").getText()).isEqualTo("production");
         assertThat(browser.find("#asset-versions tr[data-version='3'] .version-aliases").getText()).isEmpty();
         // The promoted version is drawn larger on the chart than the others.
