@@ -50,6 +50,8 @@ final class ServerProcesses implements AutoCloseable {
 
     Process scheduler(String name, Map<String, String> extraEnvironment) {
         Map<String, String> environment = new HashMap<>(databaseEnvironment());
+        // Each scheduler serves /metrics; on one machine two on the default port would collide.
+        environment.put("GALE_METRICS_PORT", String.valueOf(freePort()));
         environment.putAll(extraEnvironment);
         return start(name, environment, "scheduler");
     }
