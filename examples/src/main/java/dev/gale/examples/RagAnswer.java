@@ -3,7 +3,6 @@ package dev.gale.examples;
 import dev.gale.llm.CommonLlm;
 import dev.gale.llm.Llm;
 import dev.gale.llm.ModelSpec;
-import dev.gale.llm.rag.RagIndexes;
 import dev.gale.llm.rag.RetrievalFilter;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
@@ -50,11 +49,12 @@ public final class RagAnswer {
                         + " wording in parallel (BM25 + vector), fuses the rankings, reranks and answers with sources.")
                 .owner("gale").tags("example", "rag", "llm")
                 .param(Param.string("question").required().description("What to ask"))
-                .param(Param.string("index").defaultValue("docs").description("The index to search, under"
-                        + " $GALE_HOME/indexes"))
+                .param(Param.string("index").defaultValue("docs").description("The index to search: a directory"
+                        + " under $GALE_HOME/indexes (store lucene), or table gale_rag_<index> (store pgvector)"))
                 .param(Param.integer("sources").defaultValue(4).min(1).max(20)
                         .description("Chunks the answer is drawn from"));
         RagRetrieval.params(dag);
+        RagStores.params(dag);
 
         TaskBuilder rephrase = dag.task("rephrase", ctx -> {
             String question = ctx.param("question", String.class).strip();
@@ -63,14 +63,14 @@ public final class RagAnswer {
                         + " \"How do I run a task on a GPU?\"}");
             }
             RetrievalFilter.of(ctx.params().get("filter")); // a bad filter fails here, once, saying what to write
+            RagStores.Choice.of(ctx); // and so does a bad store setting
             List<RagRetrieval.Query> queries = RagRetrieval.wordings(ctx, CommonLlm.forTask(ctx), question);
             ctx.log("retrieving for " + queries.size() + " wordings: " + queries.stream()
                     .map(RagRetrieval.Query::text).toList());
             return queries;
         }).llm(ModelNeeds.chat());
 
-        TaskBuilder retrieve = dag.task("retrieve", ctx -> RagRetrieval.search(
-                RagIndexes.path(ctx.param("index", String.class)), CommonLlm.forTask(ctx),
+        TaskBuilder retrieve = dag.task("retrieve", ctx -> RagRetrieval.search(ctx, CommonLlm.forTask(ctx),
                 ctx.item(RagRetrieval.Query.class).text(), ctx.param("topK", Integer.class),
                 RetrievalFilter.of(ctx.params().get("filter"))))
                 .expand(rephrase).llm(ModelNeeds.embedding());

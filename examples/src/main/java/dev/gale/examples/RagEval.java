@@ -2,7 +2,6 @@ package dev.gale.examples;
 
 import dev.gale.llm.CommonLlm;
 import dev.gale.llm.Llm;
-import dev.gale.llm.rag.RagIndexes;
 import dev.gale.llm.rag.RankFusion;
 import dev.gale.llm.rag.RetrievalFilter;
 import dev.gale.sdk.AssetVersionInfo;
@@ -12,7 +11,6 @@ import dev.gale.sdk.ModelNeeds;
 import dev.gale.sdk.Param;
 import dev.gale.sdk.TaskBuilder;
 import dev.gale.sdk.TaskContext;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,11 +63,14 @@ public final class RagEval {
                         + " \"source\" (a path, or the end of one, e.g. \"gpu-workers.md\"; or a list), \"answer\""
                         + " (optional words the answer holds)}"))
                 .param(Param.string("index").defaultValue(indexes.getFirst()).oneOf(indexes.toArray())
-                        .description("The index to measure, under $GALE_HOME/indexes"));
+                        .description("The index to measure: a directory under $GALE_HOME/indexes (store lucene), or"
+                                + " table gale_rag_<index> (store pgvector)"));
         RagRetrieval.params(dag);
+        RagStores.params(dag);
 
         TaskBuilder questions = dag.task("questions", ctx -> {
             RetrievalFilter.of(ctx.params().get("filter")); // a bad filter fails here, once, saying what to write
+            RagStores.Choice.of(ctx); // and so does a bad store setting
             return questionSet(ctx.params().get("questions"));
         });
         TaskBuilder evaluate = dag.task("evaluate", RagEval::evaluate).expand(questions).llm(ModelNeeds.chat());
@@ -111,13 +112,12 @@ public final class RagEval {
     private static Outcome evaluate(TaskContext ctx) {
         Question q = ctx.item(Question.class);
         Llm llm = CommonLlm.forTask(ctx);
-        Path index = RagIndexes.path(ctx.param("index", String.class));
         RetrievalFilter filter = RetrievalFilter.of(ctx.params().get("filter"));
         int candidates = ctx.param("candidates", Integer.class);
         List<List<RagRetrieval.Hit>> lists = new ArrayList<>();
         List<RagRetrieval.Query> wordings = RagRetrieval.wordings(ctx, llm, q.question());
         for (RagRetrieval.Query wording : wordings) {
-            lists.add(RagRetrieval.search(index, llm, wording.text(), ctx.param("topK", Integer.class), filter));
+            lists.add(RagRetrieval.search(ctx, llm, wording.text(), ctx.param("topK", Integer.class), filter));
         }
         RagRetrieval.Ranked ranked = RagRetrieval.rerank(ctx, llm, ctx.param("rerank", String.class), q.question(),
                 RagRetrieval.fuse(lists, candidates), candidates);

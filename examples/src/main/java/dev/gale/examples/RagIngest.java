@@ -1,15 +1,12 @@
 package dev.gale.examples;
 
-import static dev.langchain4j.store.embedding.filter.MetadataFilterBuilder.metadataKey;
-
 import dev.gale.llm.CommonLlm;
 import dev.gale.llm.Embeddings;
 import dev.gale.llm.Llm;
 import dev.gale.llm.rag.Chunk;
 import dev.gale.llm.rag.DocumentChunker;
 import dev.gale.llm.rag.DocumentDiscovery;
-import dev.gale.llm.rag.LuceneEmbeddingStore;
-import dev.gale.llm.rag.RagIndexes;
+import dev.gale.llm.rag.RagStore;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.ModelNeeds;
@@ -20,7 +17,6 @@ import dev.gale.sdk.TriggerRule;
 import dev.langchain4j.data.embedding.Embedding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -35,8 +31,9 @@ import java.util.stream.Collectors;
  * RAG ingestion, the talk's first pipeline: discover the corpus and compare it with the index (content
  * fingerprints), split each new or changed document in its own mapped task instance, embed the chunks
  * in batches (mapped, through common.llm: in-process all-MiniLM-L6-v2 unless a deployment configures
- * another embedding model), then store them in the on-disk Lucene index and record a version of the
- * asset {@code vector://<index>}.
+ * another embedding model), then store them in the index and record a version of the asset
+ * {@code vector://<index>}. The index is the on-disk Lucene index by default, or a PostgreSQL table with
+ * pgvector ({@code conf.store} {@code pgvector} with {@code conf.connection}), see {@link RagStores}.
  * <p>
  * Unchanged documents are skipped and documents deleted from the directory removed, so a second run on
  * the same corpus adds nothing; documents the index got from other directories are left alone. A bad document (unreadable, unsupported type, empty) fails its own {@code split} instance
@@ -80,7 +77,7 @@ public final class RagIngest {
     public record Summary(String index, String indexPath, int documents, int chunks, List<String> added,
                           List<String> removed, int unchanged, List<Failure> failures, String embeddingModel,
                           int dimensions, int chunksEmbedded, double embedSeconds, Integer assetVersion,
-                          long tokensEmbedded, int chunksWindowed) {
+                          long tokensEmbedded, int chunksWindowed, String store) {
     }
 
     /** The example DAG, {@code rag_ingest}, writing index {@code docs}. */
@@ -103,7 +100,8 @@ public final class RagIngest {
                         + " read recursively; absolute, or relative to the worker's directory"))
                 .param(Param.array("urls").defaultValue(List.of()).description("file: URLs of more documents"))
                 .param(Param.string("index").defaultValue(indexes.getFirst()).oneOf(indexes.toArray())
-                        .description("The index to write, under $GALE_HOME/indexes"))
+                        .description("The index to write: a directory under $GALE_HOME/indexes (store lucene), or"
+                                + " table gale_rag_<index> (store pgvector)"))
                 .param(Param.integer("chunkSize").defaultValue(800).min(100).max(8000)
                         .description("Largest chunk, in characters"))
                 .param(Param.integer("chunkOverlap").defaultValue(100).min(0).max(2000)
@@ -114,16 +112,17 @@ public final class RagIngest {
                         .description("Fail the run when any document could not be ingested"))
                 .param(Param.bool("embedOnGpu").defaultValue(false)
                         .description("Embed on a GPU worker (the embed_gpu task asks for one GPU)"));
+        RagStores.params(dag);
 
         TaskBuilder discover = dag.task("discover", ctx -> {
             List<DocumentDiscovery.Found> corpus = DocumentDiscovery.discover(ctx.param("path", String.class),
                     stringList(ctx.params().get("urls")));
-            Path index = RagIndexes.path(ctx.param("index", String.class));
-            DocumentDiscovery.Plan plan = DocumentDiscovery.plan(corpus, indexedDocuments(index),
+            RagStores.Choice index = RagStores.Choice.of(ctx);
+            DocumentDiscovery.Plan plan = DocumentDiscovery.plan(corpus, index.indexedDocuments(ctx::connection),
                     ctx.param("path", String.class));
             ctx.log(corpus.size() + " documents: " + plan.changed().size() + " new or changed, "
                     + plan.unchanged().size() + " unchanged, " + plan.deleted().size() + " deleted since the last"
-                    + " ingest into " + index);
+                    + " ingest into index " + index.index() + " (" + index.store() + ")");
             return plan;
         });
         TaskBuilder changed = dag.task("changed", ctx -> ctx.input("discover", DocumentDiscovery.Plan.class)
@@ -205,7 +204,8 @@ public final class RagIngest {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("nothing to store: 'discover' failed (see its error)", e);
         }
-        String index = ctx.param("index", String.class);
+        RagStores.Choice choice = RagStores.Choice.of(ctx);
+        String index = choice.index();
         List<Embedded> embedded = new ArrayList<>(ctx.inputs("embed", Embedded.class));
         embedded.addAll(ctx.inputs("embed_gpu", Embedded.class));
 
@@ -229,12 +229,11 @@ public final class RagIngest {
         }
         List<Failure> failures = new ArrayList<>();
         List<String> added = new ArrayList<>();
-        Path indexPath = RagIndexes.path(index);
         int chunksEmbedded = embedded.stream().mapToInt(e -> e.vectors().size()).sum();
         int chunksWindowed = embedded.stream().mapToInt(Embedded::windowed).sum();
-        try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForWriting(indexPath)) {
+        try (RagStore store = choice.openForWriting(ctx::connection)) {
             for (String deleted : plan.deleted()) {
-                store.removeAll(metadataKey("path").isEqualTo(deleted));
+                store.removeDocument(deleted);
             }
             for (int i = 0; i < plan.changed().size(); i++) {
                 String path = plan.changed().get(i).path();
@@ -246,7 +245,7 @@ public final class RagIngest {
                             + " chunks were embedded (an embed instance failed; see its error); the document is left"
                             + " as it was in the index"));
                 } else {
-                    store.removeAll(metadataKey("path").isEqualTo(path));
+                    store.removeDocument(path);
                     store.addAll(chunks.stream().map(Chunk::id).toList(), vectorsOf.get(path),
                             chunks.stream().map(Chunk::segment).toList());
                     added.add(path);
@@ -255,7 +254,7 @@ public final class RagIngest {
             if (model != null) {
                 store.putInfo("embeddingModel", model);
             }
-            store.putInfo("store", "lucene");
+            store.putInfo("store", choice.store());
             store.commit();
             Map<String, String> info = store.info();
             int documents = store.distinct("path", "fingerprint").size();
@@ -271,8 +270,8 @@ public final class RagIngest {
                 metadata.put("dimensions", dims);
                 metadata.put("chunkSize", ctx.param("chunkSize", Integer.class));
                 metadata.put("chunkOverlap", ctx.param("chunkOverlap", Integer.class));
-                metadata.put("store", "lucene (HNSW vectors + BM25 text)");
-                metadata.put("indexPath", indexPath.toString());
+                metadata.put("store", choice.description());
+                metadata.put("indexPath", store.location());
                 metadata.put("added", added.size());
                 metadata.put("removed", plan.deleted().size());
                 version = ctx.emitAsset("vector://" + index, metadata);
@@ -282,9 +281,9 @@ public final class RagIngest {
                             + " (%.1f chunks/s)", index, documents, chunks, added.size(), plan.deleted().size(),
                     plan.unchanged().size(), failures.size(), chunksEmbedded, chunksWindowed, embedMillis / 1000.0,
                     chunksEmbedded * 1000.0 / Math.max(1, embedMillis)));
-            Summary summary = new Summary(index, indexPath.toString(), documents, chunks, added, plan.deleted(),
+            Summary summary = new Summary(index, store.location(), documents, chunks, added, plan.deleted(),
                     plan.unchanged().size(), failures, embeddingModel, dims, chunksEmbedded, embedMillis / 1000.0,
-                    version, embedded.stream().mapToLong(Embedded::tokens).sum(), chunksWindowed);
+                    version, embedded.stream().mapToLong(Embedded::tokens).sum(), chunksWindowed, choice.store());
             if (!failures.isEmpty() && ctx.param("strict", Boolean.class)) {
                 throw new IllegalStateException("strict: " + failures.size() + " of " + plan.changed().size()
                         + " new or changed documents were not ingested (the others were): " + failures.stream()
@@ -306,17 +305,6 @@ public final class RagIngest {
                     + " instances";
         } catch (RuntimeException e) {
             return e.getMessage();
-        }
-    }
-
-    private static Map<String, String> indexedDocuments(Path index) {
-        if (!Files.isDirectory(index)) {
-            return Map.of();
-        }
-        try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForReading(index)) {
-            return store.distinct("path", "fingerprint");
-        } catch (IllegalStateException e) {
-            return Map.of();
         }
     }
 

@@ -5,8 +5,8 @@ import dev.gale.llm.LlmCatalog;
 import dev.gale.llm.LlmException;
 import dev.gale.llm.rag.Chunk;
 import dev.gale.llm.rag.LlmReranker;
-import dev.gale.llm.rag.LuceneEmbeddingStore;
 import dev.gale.llm.rag.QueryRewordings;
+import dev.gale.llm.rag.RagStore;
 import dev.gale.llm.rag.RankFusion;
 import dev.gale.llm.rag.RetrievalFilter;
 import dev.gale.sdk.DagBuilder;
@@ -14,7 +14,6 @@ import dev.gale.sdk.Param;
 import dev.gale.sdk.TaskContext;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -88,14 +87,14 @@ final class RagRetrieval {
         return queries;
     }
 
-    /** The top {@code topK} chunks of the index at {@code index} for {@code text}, hybrid, within {@code filter}. */
-    static List<Hit> search(Path index, Llm llm, String text, int topK, RetrievalFilter filter) {
-        try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForReading(index)) {
+    /** The top {@code topK} chunks of the run's index for {@code text}, hybrid, within {@code filter}. */
+    static List<Hit> search(TaskContext ctx, Llm llm, String text, int topK, RetrievalFilter filter) {
+        try (RagStore store = RagStores.Choice.of(ctx).openForReading(ctx::connection)) {
             Embedding vector = Embedding.from(llm.embed(text));
             String model = llm.embeddingChoice().model().orElseThrow().id();
             String indexModel = store.info().get("embeddingModel");
             if (indexModel != null && !indexModel.equals(model)) {
-                throw new IllegalStateException("index " + index + " was embedded with " + indexModel
+                throw new IllegalStateException("index " + store.location() + " was embedded with " + indexModel
                         + " but this task's embedding model is " + model + "; ingest again with " + model
                         + " or configure " + indexModel);
             }

@@ -79,7 +79,7 @@ import tools.jackson.databind.json.JsonMapper;
  * BM25 matches of the text and the top vector matches are fused by reciprocal rank, and a match's score
  * is its fused score. Without one it is a vector search whose score is Lucene's cosine score, in [0, 1].
  */
-public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, AutoCloseable {
+public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, RagStore {
     /**
      * The most dimensions a vector may have: Lucene's HNSW format allows 1,024 unless its codec says more,
      * which {@link #CODEC} does (4,096 takes OpenAI's text-embedding-3-large at 3,072 and most served models).
@@ -184,12 +184,19 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
         return path;
     }
 
+    @Override
+    public String location() {
+        return path.toString();
+    }
+
     /** What the last commit recorded about the index (e.g. its embedding model and dimensions). */
+    @Override
     public Map<String, String> info() {
         return Map.copyOf(info);
     }
 
     /** Sets a value recorded with the next commit. */
+    @Override
     public void putInfo(String key, String value) {
         requireWriter();
         info.put(key, value);
@@ -288,6 +295,11 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
     }
 
     @Override
+    public void removeDocument(String path) {
+        removeAll(new IsEqualTo("path", path));
+    }
+
+    @Override
     public void removeAll() {
         requireWriter();
         try {
@@ -298,6 +310,7 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
     }
 
     /** Makes every write so far durable and visible to readers. */
+    @Override
     public void commit() {
         requireWriter();
         try {
@@ -314,6 +327,7 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
     }
 
     /** {@link #search(EmbeddingSearchRequest)} within {@code within} (and the request's own filter, if any). */
+    @Override
     public EmbeddingSearchResult<TextSegment> search(EmbeddingSearchRequest request, RetrievalFilter within) {
         try (DirectoryReader reader = openReader()) {
             IndexSearcher searcher = new IndexSearcher(reader);
@@ -357,6 +371,7 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
      * The distinct values of a metadata key over every segment, with the value of another key beside
      * each (e.g. each document's path and fingerprint); one pass over the stored fields.
      */
+    @Override
     public Map<String, String> distinct(String key, String valueKey) {
         Map<String, String> values = new TreeMap<>();
         try (DirectoryReader reader = openReader()) {
@@ -385,6 +400,7 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
     }
 
     /** How many segments the index holds (as last committed). */
+    @Override
     public int size() {
         try (DirectoryReader reader = openReader()) {
             return reader.numDocs();
