@@ -73,7 +73,7 @@ public final class RagAnswer {
         TaskBuilder retrieve = dag.task("retrieve", ctx -> RagRetrieval.search(ctx, CommonLlm.forTask(ctx),
                 ctx.item(RagRetrieval.Query.class).text(), ctx.param("topK", Integer.class),
                 RetrievalFilter.of(ctx.params().get("filter"))))
-                .expand(rephrase).llm(ModelNeeds.embedding());
+                .expand(rephrase).llm(ModelNeeds.embedding()).queue(RagStores.queue());
 
         TaskBuilder rank = dag.task("rank", ctx -> RagRetrieval.fuse(ctx.inputs("retrieve", RagRetrieval.Hit[].class)
                 .stream().map(Arrays::asList).toList(), Math.max(ctx.param("sources", Integer.class),

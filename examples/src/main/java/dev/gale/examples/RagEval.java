@@ -73,7 +73,8 @@ public final class RagEval {
             RagStores.Choice.of(ctx); // and so does a bad store setting
             return questionSet(ctx.params().get("questions"));
         });
-        TaskBuilder evaluate = dag.task("evaluate", RagEval::evaluate).expand(questions).llm(ModelNeeds.chat());
+        TaskBuilder evaluate = dag.task("evaluate", RagEval::evaluate).expand(questions).llm(ModelNeeds.chat())
+                .queue(RagStores.queue());
         TaskBuilder score = dag.task("score", RagEval::score)
                 .reads(indexes.stream().map(i -> "vector://" + i).toArray(String[]::new))
                 .writes(indexes.stream().map(i -> "eval://rag-" + i).toArray(String[]::new));

@@ -124,7 +124,7 @@ public final class RagIngest {
                     + plan.unchanged().size() + " unchanged, " + plan.deleted().size() + " deleted since the last"
                     + " ingest into index " + index.index() + " (" + index.store() + ")");
             return plan;
-        });
+        }).queue(RagStores.queue());
         TaskBuilder changed = dag.task("changed", ctx -> ctx.input("discover", DocumentDiscovery.Plan.class)
                 .changed());
         TaskBuilder split = dag.task("split", ctx -> {
@@ -173,6 +173,7 @@ public final class RagIngest {
         TaskBuilder embedGpu = dag.task("embed_gpu", RagIngest::embed).expand(batch).llm(ModelNeeds.embedding())
                 .resources(1, 2048, 1, 0);
         TaskBuilder store = dag.task("store", RagIngest::store).triggerRule(TriggerRule.ALL_DONE)
+                .queue(RagStores.queue())
                 .writes(indexes.stream().map(i -> "vector://" + i).toArray(String[]::new));
 
         discover.then(changed).then(split).then(batch).then(place);

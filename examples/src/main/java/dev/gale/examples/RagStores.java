@@ -26,6 +26,17 @@ final class RagStores {
     private RagStores() {
     }
 
+    /**
+     * The queue of the tasks that open a Lucene index ({@code GALE_RAG_QUEUE}, default {@code default}): on a
+     * cluster, the queue of the worker pool that mounts the index's volume. Read when the DAGs are built, so every
+     * process that loads the DAG bundle (server, schedulers, workers) must see the same value, as the DAG's
+     * version is the same only then.
+     */
+    static String queue() {
+        String queue = System.getenv("GALE_RAG_QUEUE");
+        return queue == null || queue.isBlank() ? "default" : queue.strip();
+    }
+
     /** The settings rag_ingest, rag_answer and rag_eval share: store and connection. */
     static void params(DagBuilder dag) {
         dag.param(Param.string("store").defaultValue(LUCENE).oneOf(LUCENE, PGVECTOR)

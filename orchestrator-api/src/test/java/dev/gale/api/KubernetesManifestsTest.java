@@ -9,8 +9,11 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -110,7 +113,7 @@ class KubernetesManifestsTest {
     void everyContainerHasRequestsAndLimitsAndOnlyTheGpuPoolAsksForGpus() throws IOException {
         List<Deployment> deployments = ofKind(Deployment.class);
         assertThat(deployments).extracting(d -> d.getMetadata().getName())
-                .contains("gale-server", "gale-scheduler", "gale-worker-default", "gale-worker-gpu");
+                .contains("gale-server", "gale-scheduler", "gale-worker-default", "gale-worker-gpu", "gale-worker-rag");
         for (Deployment deployment : deployments) {
             for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
                 var resources = container.getResources();
@@ -152,9 +155,11 @@ class KubernetesManifestsTest {
 
     @Test
     void everyEnvironmentNameIsOneTheCodeReadsAndWorkersGetNoDatabaseCredentials() throws IOException {
-        Set<String> serverNames = DockerComposeTest.namesReadBy("orchestrator-api/src/main", "scheduler/src/main");
+        // Both load the DAG bundle (examples), and the workers run its tasks with llm-provider (RAG indexes).
+        Set<String> serverNames = DockerComposeTest.namesReadBy("orchestrator-api/src/main", "scheduler/src/main",
+                "examples/src/main");
         Set<String> workerNames = DockerComposeTest.namesReadBy("task-sdk/src/main", "worker-cpu/src/main",
-                "worker-gpu/src/main");
+                "worker-gpu/src/main", "llm-provider/src/main", "examples/src/main");
         for (Deployment deployment : ofKind(Deployment.class)) {
             String name = deployment.getMetadata().getName();
             Set<String> environment = environment(container(deployment));
@@ -205,6 +210,46 @@ class KubernetesManifestsTest {
             assertThat(container.getEnv()).as(worker.getMetadata().getName())
                     .anyMatch(e -> e.getName().equals("GALE_WORKER_METRICS_PORT")
                             && e.getValue().equals(Integer.toString(port)));
+        }
+    }
+
+    @Test
+    void theRagPoolServesTheQueueOfTheIndexTasksAndItsPodsShareTheIndexVolumeOnOneNode() throws IOException {
+        Matcher read = Pattern.compile("getenv\\(\"(GALE_[A-Z_]+)\"\\)").matcher(Files.readString(DIR.resolve(
+                "../../examples/src/main/java/dev/gale/examples/RagStores.java").normalize()));
+        assertThat(read.find()).isTrue();
+        String queueVariable = read.group(1);
+        Deployment rag = named(Deployment.class, "gale-worker-rag");
+        String queue = rag.getMetadata().getLabels().get("gale.dev/queue");
+        // Server, schedulers and workers build the same DAGs only when they see the same queue.
+        assertThat(named(ConfigMap.class, "gale-server").getData()).containsEntry(queueVariable, queue);
+        assertThat(named(ConfigMap.class, "gale-worker").getData()).containsEntry(queueVariable, queue);
+
+        PodSpec pod = rag.getSpec().getTemplate().getSpec();
+        String claim = pod.getVolumes().getFirst().getPersistentVolumeClaim().getClaimName();
+        PersistentVolumeClaim volume = named(PersistentVolumeClaim.class, claim);
+        Container container = container(rag);
+        VolumeMount mount = container.getVolumeMounts().getFirst();
+        assertThat(mount.getName()).isEqualTo(pod.getVolumes().getFirst().getName());
+        Matcher home = Pattern.compile("getenv\\(\"(GALE_HOME)\"\\)").matcher(Files.readString(DIR.resolve(
+                "../../llm-provider/src/main/java/dev/gale/llm/rag/RagIndexes.java").normalize()));
+        assertThat(home.find()).isTrue();
+        assertThat(container.getEnv()).anyMatch(e -> e.getName().equals(home.group(1))
+                && e.getValue().equals(mount.getMountPath()));
+        assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(1000L);
+        if (volume.getSpec().getAccessModes().equals(List.of("ReadWriteOnce"))) {
+            var affinity = pod.getAffinity().getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+            assertThat(affinity).singleElement().satisfies(term -> {
+                assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+                assertThat(rag.getSpec().getTemplate().getMetadata().getLabels())
+                        .containsAllEntriesOf(term.getLabelSelector().getMatchLabels());
+            });
+        }
+        for (Deployment other : ofKind(Deployment.class)) {
+            if (!other.getMetadata().getName().equals("gale-worker-rag")) {
+                assertThat(other.getSpec().getTemplate().getSpec().getVolumes()).as(other.getMetadata().getName())
+                        .noneMatch(v -> v.getPersistentVolumeClaim() != null);
+            }
         }
     }
 }
