@@ -29,6 +29,22 @@ import tools.jackson.databind.node.ObjectNode;
 public final class RagCommand {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** Where the index is: the DAGs' store and connection settings. */
+    static final class StoreOptions {
+        @Option(names = "--store", description = "lucene (the default: on the worker's disk) or pgvector (a table in"
+                + " the PostgreSQL database of --connection).")
+        String store;
+
+        @Option(names = "--connection", description = "With --store pgvector: the Gale Connection (type postgres) to"
+                + " the database that holds the index.")
+        String connection;
+
+        void putInto(ObjectNode conf) {
+            putIfGiven(conf, "store", store);
+            putIfGiven(conf, "connection", connection);
+        }
+    }
+
     @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Ingest a directory of documents"
             + " (Markdown, MDX, reStructuredText, AsciiDoc, Jupyter, HTML, PDF, Word, PowerPoint, OpenDocument, text)"
             + " and/or file: URLs; unchanged documents are skipped, deleted ones removed."
@@ -37,6 +53,9 @@ public final class RagCommand {
     static final class Ingest implements Callable<Integer> {
         @Mixin
         ClientOptions client;
+
+        @Mixin
+        StoreOptions where;
 
         @Parameters(paramLabel = "DIR", arity = "0..1", description = "The directory of documents.")
         Path directory;
@@ -84,6 +103,7 @@ public final class RagCommand {
             putIfGiven(conf, "chunkOverlap", chunkOverlap);
             conf.put("strict", strict);
             conf.put("embedOnGpu", gpu);
+            where.putInto(conf);
             return triggerAndPrint(client, "rag_ingest", conf, wait, RagCommand::printIngest);
         }
     }
@@ -93,6 +113,9 @@ public final class RagCommand {
     static final class Ask implements Callable<Integer> {
         @Mixin
         ClientOptions client;
+
+        @Mixin
+        StoreOptions where;
 
         @Parameters(paramLabel = "QUESTION", description = "The question (quote it).")
         String question;
@@ -122,6 +145,7 @@ public final class RagCommand {
             putIfGiven(conf, "sources", sources);
             putIfGiven(conf, "rerank", rerank);
             putFilter(conf, filter);
+            where.putInto(conf);
             return triggerAndPrint(client, "rag_answer", conf, wait, RagCommand::printAnswer);
         }
     }
@@ -132,6 +156,9 @@ public final class RagCommand {
     static final class Eval implements Callable<Integer> {
         @Mixin
         ClientOptions client;
+
+        @Mixin
+        StoreOptions where;
 
         @Option(names = "--questions", required = true, description = "The question set, e.g."
                 + " examples/rag-questions.jsonl for the shipped corpus.")
@@ -161,6 +188,7 @@ public final class RagCommand {
             putIfGiven(conf, "topK", topK);
             putIfGiven(conf, "rerank", rerank);
             putFilter(conf, filter);
+            where.putInto(conf);
             return triggerAndPrint(client, "rag_eval", conf, wait, RagCommand::printEval);
         }
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gale.testing.TestPostgres;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -15,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -65,6 +68,27 @@ class RagPgVectorIT {
         for (JsonNode run : new JsonNode[] {answer, ingest}) {
             assertThat(run.get("state").asString()).isEqualTo("failed");
             assertThat(run.toString()).contains("conf store is pgvector but conf connection is empty");
+        }
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int status = cli(printed, "rag", "ask", "What is Gale?", "--store", "pgvector", "--url", gale.baseUrl(),
+                "--token", gale.adminToken);
+        assertThat(status).isEqualTo(1);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("conf store is pgvector but conf connection"
+                + " is empty");
+    }
+
+    /** Runs the gale command line in this JVM, its output (both streams) into {@code printed}; its exit status. */
+    private static synchronized int cli(ByteArrayOutputStream printed, String... args) {
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        try {
+            PrintStream both = new PrintStream(printed, true, StandardCharsets.UTF_8);
+            System.setOut(both);
+            System.setErr(both);
+            return new CommandLine(new GaleCommand()).execute(args);
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
         }
     }
 
