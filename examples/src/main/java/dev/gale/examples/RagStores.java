@@ -1,7 +1,7 @@
 package dev.gale.examples;
 
+import dev.gale.examples.rag.PgVectorRagStore;
 import dev.gale.llm.rag.LuceneEmbeddingStore;
-import dev.gale.llm.rag.PgVectorRagStore;
 import dev.gale.llm.rag.RagIndexes;
 import dev.gale.llm.rag.RagStore;
 import dev.gale.sdk.Connection;

@@ -17,8 +17,8 @@ import java.util.Map;
 public record Chunk(String id, String path, String heading, int index, String text, String fingerprint, String type,
                     String date, Map<String, List<String>> fields) {
     /** Metadata keys of front-matter fields begin with this; a list value is joined by {@link #LIST_SEPARATOR}. */
-    static final String FIELD = "field.";
-    static final String LIST_SEPARATOR = ", ";
+    public static final String FIELD = "field.";
+    public static final String LIST_SEPARATOR = ", ";
 
     public Chunk {
         fields = fields == null ? Map.of() : Map.copyOf(fields);

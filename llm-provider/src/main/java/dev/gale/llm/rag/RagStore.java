@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * A RAG index as rag_ingest writes it and rag_answer and rag_eval search it, whichever store holds it: the
  * embedded Lucene index on a worker's disk ({@link LuceneEmbeddingStore}) or a PostgreSQL table with pgvector
- * ({@link PgVectorRagStore}). Both search the same way: a request with a query text is hybrid (full-text and
+ * ({@code dev.gale.examples.rag.PgVectorRagStore}, in the examples bundle). Both search the same way: a request with a query text is hybrid (full-text and
  * vector matches fused by reciprocal rank, {@link RankFusion}), one without is a vector search.
  */
 public interface RagStore extends AutoCloseable {

@@ -1,10 +1,13 @@
-package dev.gale.llm.rag;
+package dev.gale.examples.rag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.gale.llm.rag.Chunk;
+import dev.gale.llm.rag.RankFusion;
+import dev.gale.llm.rag.RetrievalFilter;
 import dev.gale.sdk.Connection;
 import dev.gale.testing.TestPostgres;
 import dev.langchain4j.data.embedding.Embedding;

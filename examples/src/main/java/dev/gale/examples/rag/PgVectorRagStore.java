@@ -1,10 +1,14 @@
-package dev.gale.llm.rag;
+package dev.gale.examples.rag;
 
 import static org.jooq.impl.DSL.condition;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.noCondition;
 import static org.jooq.impl.DSL.val;
 
+import dev.gale.llm.rag.Chunk;
+import dev.gale.llm.rag.RagStore;
+import dev.gale.llm.rag.RankFusion;
+import dev.gale.llm.rag.RetrievalFilter;
 import dev.gale.sdk.Connection;
 import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.embedding.Embedding;
@@ -38,7 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A RAG index in a PostgreSQL database the user names (through a Gale Connection), with the pgvector
- * extension: one table per index, {@code gale_rag_<index>}, that any worker on any node reads and writes,
+ * extension (here in the examples bundle, not in llm-provider, because workers carry no database driver; the
+ * bundle brings its own): one table per index, {@code gale_rag_<index>}, that any worker on any node reads and writes,
  * so the index outlives the worker that built it.
  * <p>
  * Who makes the tables: the store, on its first write, through LangChain4j's {@link PgVectorEmbeddingStore}
@@ -264,7 +269,7 @@ public final class PgVectorRagStore implements RagStore {
                 .toList();
     }
 
-    /** {@code within} as a condition on the chunks' metadata, meaning what {@link LuceneFilters} means. */
+    /** {@code within} as a condition on the chunks' metadata, meaning what the Lucene index's filters means. */
     static Condition sqlOf(RetrievalFilter within) {
         Condition all = noCondition();
         if (within.pathPrefix() != null) {
