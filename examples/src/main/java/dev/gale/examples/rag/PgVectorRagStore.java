@@ -94,11 +94,12 @@ public final class PgVectorRagStore implements RagStore {
      * goes into the JDBC URL as parameters.
      */
     public static PgVectorRagStore open(Connection connection, String index) {
+        String url = jdbcUrl(connection);
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(jdbcUrl(connection));
+        dataSource.setURL(url);
         dataSource.setUser(connection.login());
         dataSource.setPassword(connection.password());
-        return new PgVectorRagStore(dataSource, "table " + tableName(index) + " in " + dataSource.getURL(), index);
+        return new PgVectorRagStore(dataSource, "table " + tableName(index) + " in " + url, index);
     }
 
     /** The JDBC URL of a Connection to PostgreSQL, or an error naming the connection and what it lacks. */
