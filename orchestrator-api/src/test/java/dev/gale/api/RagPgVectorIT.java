@@ -69,6 +69,11 @@ class RagPgVectorIT {
             assertThat(run.get("state").asString()).isEqualTo("failed");
             assertThat(run.toString()).contains("conf store is pgvector but conf connection is empty");
         }
+        JsonNode unknown = trigger("rag_answer", JSON.createObjectNode().put("question", "What is Gale?")
+                .put("store", "pgvector").put("connection", "no_such_db"));
+        assertThat(unknown.get("state").asString()).isEqualTo("failed");
+        assertThat(unknown.toString()).contains("no_such_db");
+
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         int status = cli(printed, "rag", "ask", "What is Gale?", "--store", "pgvector", "--url", gale.baseUrl(),
                 "--token", gale.adminToken);

@@ -212,6 +212,27 @@ class PgVectorRagStoreTest {
     }
 
     @Test
+    void withoutTheExtensionTheFirstWriteSaysWhatTheDatabaseNeeds() {
+        TestPostgres.Database plain = TestPostgres.newDatabase();
+        try (var c = plain.dataSource().getConnection(); var s = c.createStatement()) {
+            assumeTrue(!s.executeQuery("select 1 from pg_available_extensions where name = 'vector'").next(),
+                    "skipped: this PostgreSQL has pgvector, so the first write succeeds");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        try (PgVectorRagStore store = PgVectorRagStore.open(connectionTo(plain), "docs")) {
+            assertThatThrownBy(() -> store.addAll(List.of(GPU.id()), List.of(Embedding.from(new float[] {1, 0})),
+                    List.of(GPU.segment())))
+                    .hasMessageStartingWith("cannot create the pgvector index table gale_rag_docs in jdbc:postgresql://")
+                    .hasMessageContaining("extension \"vector\" is not available")
+                    .hasMessageContaining("the database needs the vector extension");
+            assertThat(store.size()).isZero();
+        } finally {
+            TestPostgres.dropDatabase(plain);
+        }
+    }
+
+    @Test
     void onPgVectorIngestedChunksAreFoundByHybridSearchAndIngestingAgainReplacesThem() {
         assumeTrue(hasPgVector(), "skipped: the test database has no pgvector (create extension vector fails);"
                 + " point GALE_TEST_DB_URL at a PostgreSQL with the vector extension to run it");
