@@ -5,6 +5,8 @@ import dev.gale.sdk.spec.IsolationSpec;
 import dev.gale.sdk.spec.KubernetesPodSpec;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
@@ -26,9 +28,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs a {@code kubernetes_pod} task: creates its pod (and the Secret of its connection values), streams
+ * Runs a {@code kubernetes_pod} task: creates its pod (and the Secret of its connection values, owned by the
+ * pod), streams
  * the container's log into the task log, waits for the container to end while the worker heartbeats the
- * attempt, reads the output, and deletes what it created however the attempt ends: success, failure,
+ * attempt, reads the output, and deletes the pod however the attempt ends: success, failure,
  * a startup or execution timeout, or an interrupt (the run was cancelled, the server timed the attempt
  * out, the worker is shutting down). While it waits it renews the pod's lease annotation, which is how
  * {@link OrphanPods} on any worker tells a pod still watched from one whose worker died.
@@ -90,19 +93,16 @@ public final class KubernetesPodRunner implements TaskKindRunner {
 
     private void create(PodManifest.Objects objects, String namespace, Attempt attempt) throws Failure {
         try {
-            if (objects.secret() != null) {
-                client.secrets().inNamespace(namespace).resource(objects.secret()).create();
-            }
             Pod created = client.pods().inNamespace(namespace).resource(objects.pod()).create();
             if (objects.secret() != null) {
-                // Owned by the pod, so that Kubernetes deletes the Secret with it should the worker not.
-                client.secrets().inNamespace(namespace).withName(objects.secret().getMetadata().getName())
-                        .edit(s -> {
-                            s.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder().withApiVersion("v1")
-                                    .withKind("Pod").withName(created.getMetadata().getName())
-                                    .withUid(created.getMetadata().getUid()).build()));
-                            return s;
-                        });
+                // Made after the pod, owned by it: Kubernetes deletes it with the pod, so a worker needs no
+                // right to read or delete Secrets (either would show it the others in the namespace). Until it
+                // exists the kubelet waits to start the container (CreateContainerConfigError), then starts it.
+                Secret secret = new SecretBuilder(objects.secret()).editMetadata().withOwnerReferences(
+                        new OwnerReferenceBuilder().withApiVersion("v1").withKind("Pod")
+                                .withName(created.getMetadata().getName()).withUid(created.getMetadata().getUid())
+                                .build()).endMetadata().build();
+                client.secrets().inNamespace(namespace).resource(secret).create();
             }
         } catch (KubernetesClientException e) {
             throw new Failure("worker " + attempt.workerId() + " cannot create pod " + namespace + "/"
@@ -221,15 +221,15 @@ public final class KubernetesPodRunner implements TaskKindRunner {
         }
     }
 
-    /** Deletes the pod and its Secret, even when the attempt's thread was interrupted (interrupted it stays). */
+    /**
+     * Deletes the pod (Kubernetes deletes its Secret with it), even when the attempt's thread was interrupted
+     * (interrupted it stays).
+     */
     private void delete(PodManifest.Objects objects, String namespace, Attempt attempt) {
         boolean interrupted = Thread.interrupted();
         String name = objects.pod().getMetadata().getName();
         try {
             client.pods().inNamespace(namespace).withName(name).delete();
-            if (objects.secret() != null) {
-                client.secrets().inNamespace(namespace).withName(objects.secret().getMetadata().getName()).delete();
-            }
             attempt.log("task", "Deleted pod " + namespace + "/" + name);
         } catch (KubernetesClientException e) {
             log.warn("Cannot delete pod {}/{}; orphan clean-up will: {}", namespace, name, e.getMessage());

@@ -2,18 +2,15 @@ package dev.gale.worker.kubernetes;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * is older than {@code orphanAfter} has nobody left to report it or delete it; a pod labelled with this
  * worker's id but made by an earlier process of it is orphaned at once. The server has given the attempt
  * up too (missed heartbeats) or soon will, and retries it with a new pod; nothing needs the database or
- * a list of live workers. Secrets Gale made for pods are deleted with their pods, and when their pod is gone.
+ * a list of live workers. The Secrets Gale made for pods are owned by them, so Kubernetes deletes them too.
  */
 public final class OrphanPods implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OrphanPods.class);
@@ -67,7 +64,7 @@ public final class OrphanPods implements AutoCloseable {
         }
     }
 
-    /** Deletes the orphaned pods (and Secrets) once; returns the names of the pods deleted. */
+    /** Deletes the orphaned pods once; returns their names. */
     public List<String> cleanUp() {
         List<String> deleted = new ArrayList<>();
         long now = System.currentTimeMillis();
@@ -86,16 +83,6 @@ public final class OrphanPods implements AutoCloseable {
                     } catch (KubernetesClientException e) {
                         log.warn("Cannot delete orphaned pod {}/{}: {}", namespace, name, e.getMessage());
                     }
-                }
-            }
-            Set<String> remaining = pods.stream().map(p -> p.getMetadata().getName())
-                    .filter(n -> !deleted.contains(n)).collect(Collectors.toSet());
-            for (Secret secret : client.secrets().inNamespace(namespace)
-                    .withLabel(PodLabels.MANAGED_BY, PodLabels.GALE).list().getItems()) {
-                String name = secret.getMetadata().getName();
-                boolean podGone = !remaining.contains(name.replaceFirst("-env$", ""));
-                if (podGone && !workerProcess.equals(label(secret, PodLabels.WORKER_PROCESS))) {
-                    client.secrets().inNamespace(namespace).withName(name).delete();
                 }
             }
         }

@@ -85,7 +85,6 @@ class KubernetesPodRunnerTest {
 
     private void awaitDeleted(String name) {
         await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().inNamespace(NS).withName(name).get() == null);
-        assertThat(client.secrets().inNamespace(NS).list().getItems()).isEmpty();
     }
 
     private static Throwable failureOf(Future<String> task) throws InterruptedException {
@@ -118,6 +117,8 @@ class KubernetesPodRunnerTest {
         FutureTask<String> task = start(runner, attempt);
 
         Pod pod = awaitPod(name);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.secrets().inNamespace(NS).withName(name + "-env")
+                .get() != null);
         Container container = pod.getSpec().getContainers().getFirst();
         assertThat(container.getImage()).isEqualTo("ghcr.io/acme/train:1.4");
         assertThat(container.getCommand()).containsExactly("python", "train.py");
@@ -138,6 +139,12 @@ class KubernetesPodRunnerTest {
                 ? secret.getStringData().get("DB_PASSWORD")
                 : new String(Base64.getDecoder().decode(secret.getData().get("DB_PASSWORD")), StandardCharsets.UTF_8);
         assertThat(password).isEqualTo("s3cret");
+        assertThat(secret.getMetadata().getOwnerReferences()).as("Kubernetes deletes the Secret with its pod")
+                .singleElement().satisfies(owner -> {
+                    assertThat(owner.getKind()).isEqualTo("Pod");
+                    assertThat(owner.getName()).isEqualTo(name);
+                    assertThat(owner.getUid()).isEqualTo(pod.getMetadata().getUid());
+                });
         assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("trainer");
         assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
         assertThat(pod.getSpec().getNodeSelector()).containsEntry("cloud.google.com/gke-accelerator", "nvidia-l4");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
@@ -45,16 +44,10 @@ class OrphanPodsTest {
                 .withAnnotations(annotations).endMetadata().withNewSpec().addNewContainer().withName("task")
                 .withImage("busybox").endContainer().endSpec().build();
         client.pods().inNamespace(NS).resource(pod).create();
-        client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName(name + "-env")
-                .withNamespace(NS).withLabels(labels).endMetadata().build()).create();
     }
 
     private boolean exists(String name) {
         return client.pods().inNamespace(NS).withName(name).get() != null;
-    }
-
-    private boolean secretExists(String name) {
-        return client.secrets().inNamespace(NS).withName(name + "-env").get() != null;
     }
 
     @Test
@@ -75,10 +68,6 @@ class OrphanPodsTest {
         assertThat(exists("live-workers")).isTrue();
         assertThat(exists("this-process")).as("this process deletes its own pods when their attempts end").isTrue();
         assertThat(exists("not-gales")).isTrue();
-        assertThat(secretExists("dead-workers")).isFalse();
-        assertThat(secretExists("earlier-process-of-this-worker")).isFalse();
-        assertThat(secretExists("live-workers")).isTrue();
-        assertThat(secretExists("this-process")).isTrue();
     }
 
     @Test
