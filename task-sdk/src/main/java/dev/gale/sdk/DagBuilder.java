@@ -213,6 +213,14 @@ public final class DagBuilder {
         return task;
     }
 
+    /**
+     * As {@link #kubernetesPod(String, KubernetesPod)}, with a typed handle: the pod's output (its output file or
+     * last stdout line, JSON) is read as an {@code output}, so a typed downstream task takes it and the edge at once.
+     */
+    public <T> Task<T> kubernetesPod(String taskId, Class<T> output, KubernetesPod pod) {
+        return new Task<>(kubernetesPod(taskId, pod), TypeToken.of(output), null);
+    }
+
     /** As {@link #kubernetesPod(String, KubernetesPod)}, for a pod that needs no more than its image and command. */
     public TaskBuilder kubernetesPod(String taskId, String image, String... command) {
         return kubernetesPod(taskId, KubernetesPod.image(image).command(command));

@@ -79,6 +79,21 @@ class KubernetesPodTaskTest {
                 .hasMessageContaining("environment variable A is set twice");
     }
 
+    record Metrics(double rmse) {
+    }
+
+    @Test
+    void aTypedPodTaskGivesItsOutputTypeAndTheEdgeToItsDownstreamTask() {
+        DagBuilder dag = Dag.builder("typed");
+        Task<Metrics> train = dag.kubernetesPod("train", Metrics.class, KubernetesPod.image("ghcr.io/acme/train:1.4"));
+        dag.task("report", String.class, train, metrics -> "rmse " + metrics.rmse());
+        Dag built = dag.build();
+
+        assertThat(train.type()).isEqualTo(TypeToken.of(Metrics.class));
+        assertThat(built.taskSpec("report").orElseThrow().upstream()).containsExactly("train");
+        assertThat(IsolationSpec.taskKind(built.taskSpec("train").orElseThrow().isolation())).isEqualTo("kubernetes_pod");
+    }
+
     @Test
     void imageReferencesPeopleWriteAreAccepted() {
         for (String image : new String[] {"busybox", "busybox:1.37", "ghcr.io/acme/train:1.4",
