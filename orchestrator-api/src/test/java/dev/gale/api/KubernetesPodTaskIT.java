@@ -201,4 +201,23 @@ class KubernetesPodTaskIT {
         assertThat(store.findTaskInstance(runId, "train", -1).orElseThrow().workerId())
                 .as("handed back, not failed: no worker holds it").isNull();
     }
+
+    @Test
+    void aPodTaskWaitsWithAReasonWhileOnlyWorkersWithoutKubernetesAreConnected() throws Exception {
+        worker.close();
+        try (Worker plain = new Worker(WorkerOptions.builder("localhost:" + gale.grpcPort()).workerId("plain-worker")
+                .slots(2).build(), gale.context.getBean(DagRegistry.class)).start()) {
+            String runId = trigger("{}");
+            String task = "/api/v1/dags/" + TestDagsPods.DAG + "/runs/" + runId + "/tasks/train";
+            await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(gale.get(task).body())
+                    .has("waitingReason"));
+
+            JsonNode train = JSON.readTree(gale.get(task).body());
+            assertThat(train.get("state").asString()).isEqualTo("queued");
+            assertThat(train.get("waitingReason").asString()).isEqualTo("waiting for a worker that runs"
+                    + " kubernetes_pod tasks on queue 'default'; connected workers on queue 'default' run plain-worker:"
+                    + " java, command, python");
+            assertThat(client.pods().inNamespace(NS).list().getItems()).isEmpty();
+        }
+    }
 }
