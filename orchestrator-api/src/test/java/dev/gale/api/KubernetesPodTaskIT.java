@@ -84,12 +84,22 @@ class KubernetesPodTaskIT {
         return client.pods().inNamespace(NS).list().getItems().getFirst();
     }
 
+    /** Writes the pod's status as the kubelet would, reading it again when the worker renewed its lease in between. */
     private void kubelet(Pod pod, UnaryOperator<PodStatus> status) {
-        client.pods().inNamespace(NS).withName(pod.getMetadata().getName()).editStatus(p -> {
-            Pod copy = new PodBuilder(p).build();
-            copy.setStatus(status.apply(new PodStatus()));
-            return copy;
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.pods().inNamespace(NS).withName(pod.getMetadata().getName()).editStatus(p -> {
+                    Pod copy = new PodBuilder(p).build();
+                    copy.setStatus(status.apply(new PodStatus()));
+                    return copy;
+                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static PodStatus running(PodStatus status) {

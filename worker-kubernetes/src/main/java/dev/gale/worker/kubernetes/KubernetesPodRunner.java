@@ -48,6 +48,8 @@ public final class KubernetesPodRunner implements TaskKindRunner {
     private final String workerProcess = UUID.randomUUID().toString();
     private final Duration pollInterval;
     private final Duration leaseInterval;
+    /** Attempts between creating and deleting their pod; guarded by itself. */
+    private final int[] active = {0};
 
     /**
      * @param pollInterval how often the pod's status is read
@@ -82,12 +84,37 @@ public final class KubernetesPodRunner implements TaskKindRunner {
                 System.currentTimeMillis());
         String name = objects.pod().getMetadata().getName();
         PodResource pod = client.pods().inNamespace(namespace).withName(name);
+        synchronized (active) {
+            active[0]++;
+        }
         try {
             create(objects, namespace, attempt);
             attempt.log("task", "Created pod " + namespace + "/" + name + " (image " + spec.image() + ")");
             return await(pod, spec, attempt, namespace + "/" + name);
         } finally {
             delete(objects, namespace, attempt);
+            synchronized (active) {
+                active[0]--;
+                active.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits up to {@code patience} for the attempts running now to have deleted their pods: a worker that shuts
+     * down interrupts them and must keep the client open until they have. False if some had not.
+     */
+    public boolean awaitIdle(Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        synchronized (active) {
+            while (active[0] > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(active, left);
+            }
+            return true;
         }
     }
 

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A worker's {@code kubernetes_pod} support: the Kubernetes client, the runner the worker hands pod tasks
@@ -20,6 +22,8 @@ public final class KubernetesPodTasks implements AutoCloseable {
     private static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
     private static final Duration LEASE_INTERVAL = Duration.ofSeconds(15);
     private static final Duration CLEAN_UP_INTERVAL = Duration.ofMinutes(1);
+    private static final Duration DELETE_PATIENCE = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(KubernetesPodTasks.class);
 
     private final KubernetesClient client;
     private final KubernetesPodRunner runner;
@@ -72,9 +76,19 @@ public final class KubernetesPodTasks implements AutoCloseable {
         return runner;
     }
 
+    /** Once the worker has drained: lets the pod attempts it interrupted delete their pods, then closes the client. */
     @Override
     public void close() {
         orphans.close();
-        client.close();
+        try {
+            if (!runner.awaitIdle(DELETE_PATIENCE)) {
+                log.warn("Pods of interrupted attempts were not all deleted within {} s; orphan clean-up on another"
+                        + " worker will delete them", DELETE_PATIENCE.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            client.close();
+        }
     }
 }

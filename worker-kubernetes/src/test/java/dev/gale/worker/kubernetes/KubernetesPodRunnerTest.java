@@ -282,8 +282,9 @@ class KubernetesPodRunnerTest {
         // What the worker does when the run is cancelled, the server timed the attempt out, or it shuts down.
         thread.interrupt();
 
+        assertThat(runner.awaitIdle(Duration.ofSeconds(20))).as("a shutting-down worker waits for the deletion").isTrue();
+        assertThat(client.pods().inNamespace(NS).withName(name).get()).isNull();
         assertThat(ended.get(20, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
-        awaitDeleted(name);
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -99,12 +100,24 @@ final class PodTestSupport {
         }
     }
 
-    /** Plays the kubelet: writes the pod's status as the node would. */
+    /**
+     * Plays the kubelet: writes the pod's status as the node would, reading the pod again when the worker
+     * renewed its lease in between (409 Conflict), as a kubelet does.
+     */
     static void setStatus(KubernetesClient client, String namespace, String name, UnaryOperator<PodStatus> status) {
-        client.pods().inNamespace(namespace).withName(name).editStatus(pod -> {
-            Pod copy = new PodBuilder(pod).build();
-            copy.setStatus(status.apply(new PodStatus()));
-            return copy;
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.pods().inNamespace(namespace).withName(name).editStatus(pod -> {
+                    Pod copy = new PodBuilder(pod).build();
+                    copy.setStatus(status.apply(new PodStatus()));
+                    return copy;
+                });
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
     }
 }
