@@ -42,6 +42,9 @@ public final class KubernetesPodRunner implements TaskKindRunner {
     private static final int LAST_LINES = 10;
     /** How long the log stream may lag behind the container's end before the worker stops reading it. */
     private static final Duration LOG_PATIENCE = Duration.ofSeconds(10);
+    private static final Duration API_PATIENCE = Duration.ofMinutes(2);
+    /** Stands for a pod that could not be read this time. */
+    private static final Pod UNREAD = new Pod();
 
     private final KubernetesClient client;
     private final String defaultNamespace;
@@ -147,9 +150,14 @@ public final class KubernetesPodRunner implements TaskKindRunner {
         long nextLease = System.nanoTime() + leaseInterval.toNanos();
         LogStream logs = null;
         String lastPending = null;
+        long[] unreachableSince = {0};
         try {
             while (true) {
-                Pod current = read(pod, what);
+                Pod current = read(pod, what, unreachableSince);
+                if (current == UNREAD) {
+                    Thread.sleep(pollInterval);
+                    continue;
+                }
                 if (current == null) {
                     throw new Failure("pod " + what + " was deleted before it finished (by a person, an eviction"
                             + " or another worker's clean-up)");
@@ -203,15 +211,28 @@ public final class KubernetesPodRunner implements TaskKindRunner {
         }
     }
 
-    private static Pod read(PodResource pod, String what) throws InterruptedException {
+    /**
+     * The pod as the API server has it now; null once it is gone. While the API server does not answer, the
+     * attempt goes on waiting, up to {@link #API_PATIENCE}: a control plane upgrade should not fail a training run.
+     */
+    private Pod read(PodResource pod, String what, long[] unreachableSince) throws Failure, InterruptedException {
         try {
-            return pod.get();
+            Pod current = pod.get();
+            unreachableSince[0] = 0;
+            return current;
         } catch (KubernetesClientException e) {
             if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
                 throw new InterruptedException("stopped while reading pod " + what);
             }
+            long now = System.nanoTime();
+            if (unreachableSince[0] == 0) {
+                unreachableSince[0] = now;
+            } else if (now - unreachableSince[0] > API_PATIENCE.toNanos()) {
+                throw new Failure("cannot read pod " + what + " from the Kubernetes API for "
+                        + API_PATIENCE.toSeconds() + " s: " + e.getMessage());
+            }
             log.warn("Cannot read pod {}; trying again: {}", what, e.getMessage());
-            return pod.get();
+            return UNREAD;
         }
     }
 
