@@ -187,7 +187,7 @@ final class TaskRun {
                     + " server that does not route by task kind", true);
         }
         try {
-            return Outcome.success(runner.run(new RunnerAttempt(identity, spec)));
+            return Outcome.success(runner.run(new RunnerAttempt(workerId, identity, spec, session)));
         } catch (TaskKindRunner.Failure e) {
             session.log("task", "Task failed: " + e.getMessage());
             return Outcome.failure(e.getMessage(), e.noRetry());
@@ -196,72 +196,6 @@ final class TaskRun {
         } catch (RuntimeException e) {
             session.log("task", "Task failed: " + e);
             return Outcome.failure(kind + " task failed on worker " + workerId + ": " + e, false);
-        }
-    }
-
-    /** The attempt as a {@link TaskKindRunner} sees it: no token, only what it needs through the session. */
-    private final class RunnerAttempt implements TaskKindRunner.Attempt {
-        private final TaskIdentity identity;
-        private final TaskSpec spec;
-
-        RunnerAttempt(TaskIdentity identity, TaskSpec spec) {
-            this.identity = identity;
-            this.spec = spec;
-        }
-
-        @Override
-        public String workerId() {
-            return workerId;
-        }
-
-        @Override
-        public String dagId() {
-            return identity.dagId();
-        }
-
-        @Override
-        public String runId() {
-            return identity.runId();
-        }
-
-        @Override
-        public String taskId() {
-            return identity.taskId();
-        }
-
-        @Override
-        public int mapIndex() {
-            return identity.mapIndex();
-        }
-
-        @Override
-        public int attempt() {
-            return identity.attempt();
-        }
-
-        @Override
-        public TaskSpec spec() {
-            return spec;
-        }
-
-        @Override
-        public String paramsJson() {
-            return session.paramsJson();
-        }
-
-        @Override
-        public String connectionJson(String connId) {
-            return session.connectionJson(connId);
-        }
-
-        @Override
-        public void log(String stream, String line) {
-            session.log(stream, line);
-        }
-
-        @Override
-        public java.util.Map<String, String> environment() {
-            return identity.environment();
         }
     }
 

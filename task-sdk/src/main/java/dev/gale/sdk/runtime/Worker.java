@@ -13,6 +13,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -171,7 +172,7 @@ public final class Worker implements AutoCloseable {
         if (options.taskRunners().isEmpty()) {
             return List.of();
         }
-        List<String> kinds = new java.util.ArrayList<>(OWN_TASK_KINDS);
+        List<String> kinds = new ArrayList<>(OWN_TASK_KINDS);
         options.taskRunners().forEach(runner -> kinds.add(runner.kind()));
         return kinds;
     }
