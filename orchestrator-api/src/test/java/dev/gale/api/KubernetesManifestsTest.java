@@ -17,6 +17,9 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +39,8 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * No cluster here: the manifests in {@code deploy/kubernetes} are parsed into fabric8's model instead, and checked
  * against the code: ports, environment names, probes on the server's Spring Boot probe groups, resources on
- * every container, GPUs only for the GPU pool, no database credentials for workers, a KEDA scaler per worker pool.
+ * every container, GPUs only for the GPU pool, no database credentials for workers, a KEDA scaler per worker pool,
+ * and just the Kubernetes rights workers need to run tasks as pods.
  */
 class KubernetesManifestsTest {
     private static final Path DIR = Path.of("..").toAbsolutePath().normalize().resolve("deploy/kubernetes");
@@ -159,7 +163,7 @@ class KubernetesManifestsTest {
         Set<String> serverNames = DockerComposeTest.namesReadBy("orchestrator-api/src/main", "scheduler/src/main",
                 "examples/src/main");
         Set<String> workerNames = DockerComposeTest.namesReadBy("task-sdk/src/main", "worker-cpu/src/main",
-                "worker-gpu/src/main", "llm-provider/src/main", "examples/src/main");
+                "worker-gpu/src/main", "worker-kubernetes/src/main", "llm-provider/src/main", "examples/src/main");
         for (Deployment deployment : ofKind(Deployment.class)) {
             String name = deployment.getMetadata().getName();
             Set<String> environment = environment(container(deployment));
@@ -251,5 +255,29 @@ class KubernetesManifestsTest {
                         .noneMatch(v -> v.getPersistentVolumeClaim() != null);
             }
         }
+    }
+
+    @Test
+    void workersMayRunTaskPodsButNeverReadSecrets() throws IOException {
+        Role role = named(Role.class, "gale-task-pods");
+        Map<String, List<String>> verbs = new java.util.TreeMap<>();
+        for (PolicyRule rule : role.getRules()) {
+            assertThat(rule.getApiGroups()).containsExactly("");
+            rule.getResources().forEach(resource -> verbs.put(resource, List.copyOf(rule.getVerbs())));
+        }
+        // What KubernetesPodRunner and OrphanPods call: create, read, watch, list, renew the lease of and delete
+        // pods; follow their logs; create the Secret of a pod's connection values, which the pod owns.
+        assertThat(verbs).containsOnlyKeys("pods", "pods/log", "secrets");
+        assertThat(verbs.get("pods")).containsExactlyInAnyOrder("create", "get", "list", "watch", "patch", "delete");
+        assertThat(verbs.get("pods/log")).containsExactly("get");
+        assertThat(verbs.get("secrets")).as("reading, listing, patching or deleting would show a worker the database's")
+                .containsExactly("create");
+        RoleBinding binding = named(RoleBinding.class, "gale-worker-task-pods");
+        assertThat(binding.getRoleRef().getName()).isEqualTo("gale-task-pods");
+        assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+            assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+            assertThat(subject.getName()).isEqualTo("gale-worker");
+        });
+        assertThat(ofKind(Role.class)).as("no other role").hasSize(1);
     }
 }

@@ -196,6 +196,36 @@ public final class DagBuilder {
         return task;
     }
 
+    /**
+     * Declares a task that runs as its own Kubernetes pod, as Airflow's KubernetesPodOperator does, e.g.
+     * {@code kubernetesPod("train", KubernetesPod.image("ghcr.io/acme/train:1.4").gpus(1))}: on a worker
+     * that runs {@code kubernetes_pod} tasks (one with a Kubernetes client configuration) serving the task's
+     * queue. A mistake in the pod fails here, naming the DAG and the task.
+     */
+    public TaskBuilder kubernetesPod(String taskId, KubernetesPod pod) {
+        TaskBuilder task;
+        try {
+            task = TaskBuilder.kubernetesPod(taskId, pod.toSpec());
+        } catch (IllegalArgumentException e) {
+            throw new DagDefinitionException(dagId, "task '" + taskId + "': " + e.getMessage());
+        }
+        tasks.add(task);
+        return task;
+    }
+
+    /**
+     * As {@link #kubernetesPod(String, KubernetesPod)}, with a typed handle: the pod's output (its output file or
+     * last stdout line, JSON) is read as an {@code output}, so a typed downstream task takes it and the edge at once.
+     */
+    public <T> Task<T> kubernetesPod(String taskId, Class<T> output, KubernetesPod pod) {
+        return new Task<>(kubernetesPod(taskId, pod), TypeToken.of(output), null);
+    }
+
+    /** As {@link #kubernetesPod(String, KubernetesPod)}, for a pod that needs no more than its image and command. */
+    public TaskBuilder kubernetesPod(String taskId, String image, String... command) {
+        return kubernetesPod(taskId, KubernetesPod.image(image).command(command));
+    }
+
     /** Starts a task group: its tasks get ids prefixed with {@code groupId.}. */
     public TaskGroup group(String groupId) {
         return new TaskGroup(groupId, this);

@@ -81,6 +81,10 @@ public final class TaskBuilder {
                 new PythonSpec(function, null, false)));
     }
 
+    static TaskBuilder kubernetesPod(String id, dev.gale.sdk.spec.KubernetesPodSpec pod) {
+        return new TaskBuilder(id, IsolationSpec.kubernetesPod(pod));
+    }
+
     /**
      * Runs this Python task in a virtual environment built from {@code requirementsFile} (a path on the
      * worker's task path, e.g. shipped beside the task's module) instead of the worker's interpreter;

@@ -65,6 +65,7 @@ final class TaskRun {
     private final JsonMapper json;
     private final TaskSession session;
     private final GpuAllocator gpuAllocator;
+    private final List<TaskKindRunner> taskRunners;
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private volatile Thread thread;
     /** The run's DAG and task, once the worker knows it has the version the run is pinned to; else no callback runs. */
@@ -73,8 +74,9 @@ final class TaskRun {
     private TaskIdentity identity;
 
     TaskRun(Assignment assignment, String workerId, DagRegistry dags, TeiClient client, JsonMapper json,
-            GpuAllocator gpuAllocator) {
+            GpuAllocator gpuAllocator, List<TaskKindRunner> taskRunners) {
         this.assignment = assignment;
+        this.taskRunners = taskRunners;
         this.gpuAllocator = gpuAllocator;
         this.workerId = workerId;
         this.dags = dags;
@@ -169,10 +171,32 @@ final class TaskRun {
         if (isolation.kind().equals(IsolationSpec.PYTHON)) {
             return pythonTask(isolation, identity);
         }
+        if (!isolation.kind().equals(IsolationSpec.COMMAND) && !isolation.kind().equals(IsolationSpec.CHILD_JVM)) {
+            return byRunner(isolation.kind(), identity, spec);
+        }
         List<String> command = isolation.kind().equals(IsolationSpec.COMMAND) ? isolation.command()
                 : ChildJvmCommand.of(isolation.classpath(), dags.bundlePaths(), assignment.getDagId(),
                         assignment.getTaskId(), assignment.getDagVersionHash());
         return childProcess(command, identity);
+    }
+
+    private Outcome byRunner(String kind, TaskIdentity identity, TaskSpec spec) {
+        TaskKindRunner runner = taskRunners.stream().filter(r -> r.kind().equals(kind)).findFirst().orElse(null);
+        if (runner == null) {
+            return Outcome.failure("worker " + workerId + " does not run " + kind + " tasks; it was routed here by a"
+                    + " server that does not route by task kind", true);
+        }
+        try {
+            return Outcome.success(runner.run(new RunnerAttempt(workerId, identity, spec, session)));
+        } catch (TaskKindRunner.Failure e) {
+            session.log("task", "Task failed: " + e.getMessage());
+            return Outcome.failure(e.getMessage(), e.noRetry());
+        } catch (InterruptedException e) {
+            return Outcome.failure("stopped", false);
+        } catch (RuntimeException e) {
+            session.log("task", "Task failed: " + e);
+            return Outcome.failure(kind + " task failed on worker " + workerId + ": " + e, false);
+        }
     }
 
     private String versionProblem(Dag dag) {

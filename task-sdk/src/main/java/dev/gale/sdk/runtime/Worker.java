@@ -13,6 +13,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -69,6 +70,8 @@ public final class Worker implements AutoCloseable {
      * assignment carries all its mapped upstreams' outputs (a RAG store task receives every new chunk's vector).
      */
     public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+    /** The kinds this runtime runs without a {@link TaskKindRunner}. */
+    static final List<String> OWN_TASK_KINDS = List.of("java", "command", "python");
 
     public Worker(WorkerOptions options, DagRegistry dags) {
         this.options = options;
@@ -160,7 +163,18 @@ public final class Worker implements AutoCloseable {
                         .setGpuMemoryMb(options.gpuMemoryMb())
                         .setTakesCpuTasks(options.takesCpuTasks())
                         .putAllLabels(options.labels()))
+                .addAllTaskKinds(taskKinds())
                 .build();
+    }
+
+    /** Empty (the server reads the Java worker's own kinds) unless runners add kinds to them. */
+    private List<String> taskKinds() {
+        if (options.taskRunners().isEmpty()) {
+            return List.of();
+        }
+        List<String> kinds = new ArrayList<>(OWN_TASK_KINDS);
+        options.taskRunners().forEach(runner -> kinds.add(runner.kind()));
+        return kinds;
     }
 
     private CountDownLatch openStream() {
@@ -196,7 +210,8 @@ public final class Worker implements AutoCloseable {
     }
 
     private void accept(Assignment assignment) {
-        TaskRun run = new TaskRun(assignment, options.workerId(), dags, client, json, options.gpuAllocator());
+        TaskRun run = new TaskRun(assignment, options.workerId(), dags, client, json, options.gpuAllocator(),
+                options.taskRunners());
         if (!accepting) {
             // Sent before the server saw the stream close: give it straight back to another worker.
             Thread.ofVirtual().start(() -> run.handBack("worker " + options.workerId() + " is shutting down"));

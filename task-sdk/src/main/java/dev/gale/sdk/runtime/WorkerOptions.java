@@ -10,7 +10,7 @@ import java.util.Objects;
  * How a worker connects and what it offers. Build with {@link #builder(String)}. A worker with GPUs
  * has a {@code gpuAllocator} (null otherwise) and, with {@code takesCpuTasks}, also runs tasks that
  * need no GPU. With {@code tls} the worker verifies the server against {@code tlsCa} (PEM), or the system
- * trust store when that is null.
+ * trust store when that is null. {@code taskRunners} run the task kinds the runtime does not run itself.
  */
 public record WorkerOptions(
         String apiTarget,
@@ -28,13 +28,15 @@ public record WorkerOptions(
         GpuAllocator gpuAllocator,
         boolean takesCpuTasks,
         boolean tls,
-        Path tlsCa) {
+        Path tlsCa,
+        List<TaskKindRunner> taskRunners) {
 
     public WorkerOptions {
         Objects.requireNonNull(apiTarget, "apiTarget");
         Objects.requireNonNull(workerId, "workerId");
         queues = List.copyOf(queues);
         labels = Map.copyOf(labels);
+        taskRunners = List.copyOf(taskRunners);
         if (slots < 1) {
             throw new IllegalArgumentException("a worker needs at least one slot, got " + slots);
         }
@@ -63,6 +65,7 @@ public record WorkerOptions(
         private boolean takesCpuTasks;
         private boolean tls;
         private Path tlsCa;
+        private final List<TaskKindRunner> taskRunners = new java.util.ArrayList<>();
 
         private Builder(String apiTarget) {
             this.apiTarget = apiTarget;
@@ -120,6 +123,12 @@ public record WorkerOptions(
             return this;
         }
 
+        /** Runs the tasks of {@code runner}'s kind, and advertises the kind to the server. */
+        public Builder taskRunner(TaskKindRunner runner) {
+            this.taskRunners.add(Objects.requireNonNull(runner));
+            return this;
+        }
+
         public Builder drainGracePeriod(Duration period) {
             this.drainGracePeriod = period;
             return this;
@@ -127,7 +136,8 @@ public record WorkerOptions(
 
         public WorkerOptions build() {
             return new WorkerOptions(apiTarget, workerId, localHost(), queues, slots, memoryMb, gpuCount, gpuModel,
-                    gpuMemoryMb, labels, workerSecret, drainGracePeriod, gpuAllocator, takesCpuTasks, tls, tlsCa);
+                    gpuMemoryMb, labels, workerSecret, drainGracePeriod, gpuAllocator, takesCpuTasks, tls, tlsCa,
+                    taskRunners);
         }
     }
 

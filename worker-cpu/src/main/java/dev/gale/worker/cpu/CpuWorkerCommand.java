@@ -4,9 +4,14 @@ import dev.gale.sdk.runtime.DagRegistry;
 import dev.gale.sdk.runtime.Worker;
 import dev.gale.sdk.runtime.WorkerOptions;
 import dev.gale.sdk.runtime.cli.WorkerOptionsMixin;
+import dev.gale.worker.kubernetes.KubernetesPodTasks;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code gale worker}: a CPU worker process that pulls task instances from an API server over gRPC. */
 @Command(name = "gale worker", mixinStandardHelpOptions = true, version = "Gale 0.1.0",
@@ -15,6 +20,19 @@ public final class CpuWorkerCommand implements Callable<Integer> {
     @Mixin
     WorkerOptionsMixin options;
 
+    @Option(names = "--kubernetes-pods", description = "Run kubernetes_pod tasks: auto (when the worker runs in a"
+            + " cluster or KUBECONFIG names a file), true or false (env GALE_KUBERNETES_PODS, default auto).")
+    String kubernetesPods = env("GALE_KUBERNETES_PODS", "auto");
+
+    @Option(names = "--kubernetes-namespaces", split = ",", description = "Namespaces where task pods run, for the"
+            + " clean-up of pods whose worker died (env GALE_KUBERNETES_NAMESPACES; default: the worker's own).")
+    List<String> kubernetesNamespaces = List.of(env("GALE_KUBERNETES_NAMESPACES", "").split(",")).stream()
+            .filter(s -> !s.isBlank()).toList();
+
+    @Option(names = "--kubernetes-orphan-after", description = "How long a task pod's lease may go unrenewed before"
+            + " any worker deletes it as an orphan (ISO-8601, default PT2M).")
+    Duration orphanAfter = Duration.ofMinutes(2);
+
     public static void main(String[] args) {
         System.exit(WorkerOptionsMixin.execute(new CpuWorkerCommand(), "gale worker", args));
     }
@@ -22,7 +40,22 @@ public final class CpuWorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         DagRegistry dags = options.loadDags();
-        WorkerOptions workerOptions = options.toOptions(WorkerOptions.builder(options.api()));
-        return options.runUntilStopped(new Worker(workerOptions, dags), workerOptions, dags);
+        WorkerOptions.Builder builder = WorkerOptions.builder(options.api());
+        WorkerOptions draft = options.toOptions(builder);
+        Optional<KubernetesPodTasks> pods = KubernetesPodTasks.start(kubernetesPods, draft.workerId(),
+                kubernetesNamespaces, orphanAfter);
+        pods.ifPresent(p -> builder.taskRunner(p.runner()));
+        WorkerOptions workerOptions = pods.isPresent() ? builder.build() : draft;
+        pods.ifPresent(p -> System.out.printf("Gale worker %s: runs kubernetes_pod tasks%n", workerOptions.workerId()));
+        try {
+            return options.runUntilStopped(new Worker(workerOptions, dags), workerOptions, dags);
+        } finally {
+            pods.ifPresent(KubernetesPodTasks::close);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
     }
 }
