@@ -1,5 +1,6 @@
 package dev.gale.sdk.runtime;
 
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.Objects;
  * How a worker connects and what it offers. Build with {@link #builder(String)}. A worker with GPUs
  * has a {@code gpuAllocator} (null otherwise) and, with {@code takesCpuTasks}, also runs tasks that
  * need no GPU. With {@code tls} the worker verifies the server against {@code tlsCa} (PEM), or the system
- * trust store when that is null.
+ * trust store when that is null. {@code openTelemetry} makes the worker's spans (one per attempt, one per
+ * model call) and carries their context to the server; {@link OpenTelemetry#noop()} unless given.
  */
 public record WorkerOptions(
         String apiTarget,
@@ -28,11 +30,13 @@ public record WorkerOptions(
         GpuAllocator gpuAllocator,
         boolean takesCpuTasks,
         boolean tls,
-        Path tlsCa) {
+        Path tlsCa,
+        OpenTelemetry openTelemetry) {
 
     public WorkerOptions {
         Objects.requireNonNull(apiTarget, "apiTarget");
         Objects.requireNonNull(workerId, "workerId");
+        Objects.requireNonNull(openTelemetry, "openTelemetry");
         queues = List.copyOf(queues);
         labels = Map.copyOf(labels);
         if (slots < 1) {
@@ -63,6 +67,7 @@ public record WorkerOptions(
         private boolean takesCpuTasks;
         private boolean tls;
         private Path tlsCa;
+        private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
         private Builder(String apiTarget) {
             this.apiTarget = apiTarget;
@@ -125,9 +130,16 @@ public record WorkerOptions(
             return this;
         }
 
+        /** The SDK that records and exports the worker's spans (the process's, set up from the OTEL_* settings). */
+        public Builder openTelemetry(OpenTelemetry sdk) {
+            this.openTelemetry = sdk;
+            return this;
+        }
+
         public WorkerOptions build() {
             return new WorkerOptions(apiTarget, workerId, localHost(), queues, slots, memoryMb, gpuCount, gpuModel,
-                    gpuMemoryMb, labels, workerSecret, drainGracePeriod, gpuAllocator, takesCpuTasks, tls, tlsCa);
+                    gpuMemoryMb, labels, workerSecret, drainGracePeriod, gpuAllocator, takesCpuTasks, tls, tlsCa,
+                    openTelemetry);
         }
     }
 
