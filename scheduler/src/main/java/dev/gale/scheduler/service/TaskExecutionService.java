@@ -5,6 +5,7 @@ import dev.gale.scheduler.engine.TaskInstanceState;
 import dev.gale.scheduler.engine.WorkerOffer;
 import dev.gale.sdk.SecretParams;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -18,6 +19,7 @@ public final class TaskExecutionService {
     private final SchedulerStore store;
     private final Clock clock;
     private final Supplier<List<String>> alsoMasked;
+    private final RunTracing tracing;
 
     public TaskExecutionService(SchedulerStore store, Clock clock) {
         this(store, clock, List::of);
@@ -25,9 +27,16 @@ public final class TaskExecutionService {
 
     /** {@code alsoMasked}: values masked in every task's logs and errors besides its run's secrets (connection passwords). */
     public TaskExecutionService(SchedulerStore store, Clock clock, Supplier<List<String>> alsoMasked) {
+        this(store, clock, alsoMasked, RunTracing.NONE);
+    }
+
+    /** As above, with a span for each claim of a traced run's attempt, whose context goes to the worker. */
+    public TaskExecutionService(SchedulerStore store, Clock clock, Supplier<List<String>> alsoMasked,
+                                RunTracing tracing) {
         this.store = store;
         this.clock = clock;
         this.alsoMasked = alsoMasked;
+        this.tracing = tracing;
     }
 
     /**
@@ -57,7 +66,8 @@ public final class TaskExecutionService {
     }
 
     public List<ClaimedTask> claim(WorkerOffer worker, int max) {
-        return store.claimQueued(worker, max);
+        Instant started = Instant.now();
+        return tracing.claimed(store.claimQueued(worker, max), worker.workerId(), started);
     }
 
     public ReportOutcome start(TaskAttempt attempt) {

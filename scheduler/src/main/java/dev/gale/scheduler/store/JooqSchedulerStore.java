@@ -193,6 +193,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     .set(DAG_RUN.NOTE, run.note())
                     .set(DAG_RUN.IDEMPOTENCY_KEY, run.idempotencyKey())
                     .set(DAG_RUN.REQUEST_HASH, run.requestHash())
+                    .set(DAG_RUN.TRACEPARENT, run.traceparent())
                     // A taken run id, scheduled logical date or Idempotency-Key yields no row, not an aborted transaction.
                     .onConflictDoNothing()
                     .returning().fetchOne();
@@ -397,7 +398,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
         }
         Map<Long, Record> runs = new HashMap<>();
         db.select(DAG_RUN.ID, DAG_RUN.RUN_ID, DAG_RUN.DAG_ID, DAG_RUN.PARAMS, DAG_RUN.DAG_VERSION_ID, DAG_RUN.LOGICAL_DATE,
-                        DAG_RUN.DATA_INTERVAL_START)
+                        DAG_RUN.DATA_INTERVAL_START, DAG_RUN.TRACEPARENT)
                 .from(DAG_RUN)
                 .where(DAG_RUN.ID.in(claimed.stream().map(TaskInstanceRecord::getDagRunId).distinct().toList()))
                 .forEach(r -> runs.put(r.value1(), r));
@@ -444,7 +445,8 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     sealed.open(version.spec().params(), run.get(DAG_RUN.PARAMS).data()), upstream,
                     task.executionTimeoutMs(), ti.getGpuCount(), ti.getGpuMemoryMb(),
                     IsolationSpec.taskKind(task.isolation()), DagSpecJson.toJson(task),
-                    toInstant(run.get(DAG_RUN.LOGICAL_DATE)), toInstant(run.get(DAG_RUN.DATA_INTERVAL_START))));
+                    toInstant(run.get(DAG_RUN.LOGICAL_DATE)), toInstant(run.get(DAG_RUN.DATA_INTERVAL_START)),
+                    run.get(DAG_RUN.TRACEPARENT)));
         }
         return tasks;
     }

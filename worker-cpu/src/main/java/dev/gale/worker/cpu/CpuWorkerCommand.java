@@ -4,6 +4,8 @@ import dev.gale.sdk.runtime.DagRegistry;
 import dev.gale.sdk.runtime.Worker;
 import dev.gale.sdk.runtime.WorkerOptions;
 import dev.gale.sdk.runtime.cli.WorkerOptionsMixin;
+import dev.gale.sdk.runtime.tracing.TraceExportDefaults;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +24,11 @@ public final class CpuWorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         DagRegistry dags = options.loadDags();
-        WorkerOptions workerOptions = options.toOptions(WorkerOptions.builder(options.api()));
+        // The SDK's own shutdown hook flushes the spans not exported yet.
+        WorkerOptions workerOptions = options.toOptions(WorkerOptions.builder(options.api())
+                .openTelemetry(AutoConfiguredOpenTelemetrySdk.builder()
+                        .addPropertiesSupplier(() -> TraceExportDefaults.forProcess("gale-worker"))
+                        .build().getOpenTelemetrySdk()));
         return options.runUntilStopped(new Worker(workerOptions, dags), workerOptions, dags);
     }
 }

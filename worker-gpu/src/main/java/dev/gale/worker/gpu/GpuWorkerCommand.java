@@ -4,6 +4,8 @@ import dev.gale.sdk.runtime.DagRegistry;
 import dev.gale.sdk.runtime.Worker;
 import dev.gale.sdk.runtime.WorkerOptions;
 import dev.gale.sdk.runtime.cli.WorkerOptionsMixin;
+import dev.gale.sdk.runtime.tracing.TraceExportDefaults;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,7 +58,11 @@ public final class GpuWorkerCommand implements Callable<Integer> {
         DagRegistry dags = options.loadDags();
         WorkerOptions workerOptions = options.toOptions(WorkerOptions.builder(options.api())
                 .gpus(gpus.gpus().size(), gpus.model(), gpus.memoryMbEach(), new GpuSlots(gpus))
-                .takesCpuTasks(cpuTasks));
+                .takesCpuTasks(cpuTasks)
+                // The SDK's own shutdown hook flushes the spans not exported yet.
+                .openTelemetry(AutoConfiguredOpenTelemetrySdk.builder()
+                        .addPropertiesSupplier(() -> TraceExportDefaults.forProcess("gale-worker-gpu"))
+                        .build().getOpenTelemetrySdk()));
         return options.runUntilStopped(new Worker(workerOptions, dags), workerOptions, dags);
     }
 }

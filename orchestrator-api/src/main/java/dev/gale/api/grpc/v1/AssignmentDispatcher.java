@@ -139,6 +139,7 @@ final class AssignmentDispatcher implements AutoCloseable {
                 .setGpuMemoryMb(task.gpuMemoryMb())
                 .setTaskKind(task.taskKind())
                 .setTaskSpecJson(task.taskSpecJson())
+                .setTraceparent(task.traceparent() == null ? "" : task.traceparent())
                 .build();
     }
 
