@@ -18,6 +18,7 @@ import dev.gale.scheduler.engine.RunDecider;
 import dev.gale.scheduler.engine.RunSnapshot;
 import dev.gale.scheduler.engine.TaskInstanceState;
 import dev.gale.scheduler.engine.WorkerOffer;
+import dev.gale.scheduler.service.AttemptIdentity;
 import dev.gale.scheduler.service.ClaimedTask;
 import dev.gale.scheduler.service.DagRunView;
 import dev.gale.scheduler.service.DagSummary;
@@ -30,6 +31,7 @@ import dev.gale.scheduler.service.RunningTask;
 import dev.gale.scheduler.service.SchedulerMetrics;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskAttempt;
+import dev.gale.scheduler.service.TaskLogMdc;
 import dev.gale.scheduler.service.TaskInstanceView;
 import dev.gale.scheduler.service.TaskLogLine;
 import dev.gale.scheduler.service.WorkerRegistration;
@@ -66,9 +68,12 @@ import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.Row2;
 import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The scheduler's store on PostgreSQL, every query written with jOOQ. */
 public final class JooqSchedulerStore implements SchedulerStore {
+    private static final Logger log = LoggerFactory.getLogger(JooqSchedulerStore.class);
     /** NOTIFY channel: a task instance was queued; the payload is its queue. */
     public static final String TASK_QUEUED_CHANNEL = "gale_task_queued";
     /** NOTIFY channel: a DAG run finished; the payload is its run id. */
@@ -545,6 +550,16 @@ public final class JooqSchedulerStore implements SchedulerStore {
     }
 
     @Override
+    public Optional<AttemptIdentity> attemptIdentity(TaskAttempt attempt) {
+        return dsl.select(DAG_RUN.DAG_ID, DAG_RUN.RUN_ID, TASK_INSTANCE.TASK_ID, TASK_INSTANCE.MAP_INDEX,
+                        TASK_INSTANCE.WORKER_ID, TASK_INSTANCE.STATE)
+                .from(TASK_INSTANCE).join(DAG_RUN).on(DAG_RUN.ID.eq(TASK_INSTANCE.DAG_RUN_ID))
+                .where(TASK_INSTANCE.ID.eq(attempt.taskInstanceId()))
+                .fetchOptional(r -> new AttemptIdentity(r.value1(), r.value2(), r.value3(), r.value4(),
+                        attempt.attempt(), r.value5(), r.value6()));
+    }
+
+    @Override
     public Optional<String> readXCom(String runId, String taskId, int mapIndex, String key) {
         return dsl.select(XCOM.VALUE).from(XCOM)
                 .join(TASK_INSTANCE).on(TASK_INSTANCE.ID.eq(XCOM.TASK_INSTANCE_ID))
@@ -844,6 +859,12 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     now, decide));
             if (outcome == ReportOutcome.ACCEPTED) {
                 failed++;
+                attemptIdentity(attempt).ifPresent(failedAttempt -> {
+                    try (TaskLogMdc mdc = TaskLogMdc.of(failedAttempt)) {
+                        log.warn("Failed attempt {} of {}.{} ({} now): {}", attempt.attempt(), failedAttempt.dagId(),
+                                failedAttempt.taskId(), failedAttempt.state(), error);
+                    }
+                });
             }
         }
         return failed;
