@@ -8,6 +8,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.gale.scheduler.service.TaskExecutionService;
+import dev.gale.scheduler.store.JooqSchedulerStore;
+import dev.gale.tei.v1.Assignment;
+import dev.gale.tei.v1.StartTaskRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +74,34 @@ class ServerLogContextIT {
                     .contains("the first attempt always fails");
             assertThat(line.getMDCPropertyMap()).containsAllEntriesOf(flaky);
         });
+    }
+
+    @Test
+    void theSchedulerFailingAnAttemptWhoseWorkerWentSilentIsWrittenWithTheAttemptAndItsWorker() throws Exception {
+        Logger store = (Logger) LoggerFactory.getLogger(JooqSchedulerStore.class);
+        store.addAppender(lines);
+        try (GaleTestServer server = new GaleTestServer(Map.of("gale.heartbeat.timeout", "PT1S",
+                "gale.heartbeat.interval", "PT0.3S", "gale.scheduler.interval", "PT0.2S"), false);
+             HandWrittenWorker silent = new HandWrittenWorker(server.grpcPort(), "silent-worker")) {
+            String runId = JSON.readTree(server.post("/api/v1/dags/fails_first_attempt_for_tests/runs", "{}").body())
+                    .get("runId").asString();
+            Assignment assignment = silent.nextAssignment();
+            silent.tei.startTask(StartTaskRequest.newBuilder().setTaskToken(assignment.getTaskToken()).build());
+
+            // It never heartbeats: the scheduling loop fails the attempt once the heartbeat timeout has passed.
+            await().atMost(Duration.ofSeconds(10)).until(() -> ofRun(runId).stream()
+                    .anyMatch(line -> line.getLoggerName().equals(JooqSchedulerStore.class.getName())));
+            ILoggingEvent failed = ofRun(runId).stream()
+                    .filter(line -> line.getLoggerName().equals(JooqSchedulerStore.class.getName())).findFirst()
+                    .orElseThrow();
+            assertThat(failed.getLevel()).isEqualTo(Level.WARN);
+            assertThat(failed.getFormattedMessage()).isEqualTo("Failed attempt 1 of fails_first_attempt_for_tests.flaky"
+                    + " (failed now): no heartbeat from its worker for 1 s; the worker is presumed dead");
+            assertThat(failed.getMDCPropertyMap()).containsAllEntriesOf(Map.of("dagId", "fails_first_attempt_for_tests",
+                    "runId", runId, "taskId", "flaky", "mapIndex", "-1", "attempt", "1", "workerId", "silent-worker"));
+        } finally {
+            store.detachAppender(lines);
+        }
     }
 
     private List<ILoggingEvent> ofRun(String runId) {

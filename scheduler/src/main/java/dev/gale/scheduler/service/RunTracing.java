@@ -53,7 +53,7 @@ public final class RunTracing {
         }
     }
 
-    /** The traceparent of {@code span}, stored with the run it creates; null when tracing is off. */
+    /** Names {@code runId} on {@code span}; returns the span's traceparent to store with the run, null when tracing is off. */
     static String traceparentOf(Span span, String runId) {
         span.setAttribute(RUN_ID, runId);
         return Traceparent.of(span);
