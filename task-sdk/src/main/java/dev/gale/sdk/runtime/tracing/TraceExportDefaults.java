@@ -6,7 +6,7 @@ import java.util.function.Function;
 /**
  * The defaults a Gale process gives the OpenTelemetry SDK's autoconfiguration (which reads the standard
  * {@code OTEL_*} environment variables and {@code otel.*} system properties, and lets them override these):
- * no exporter unless an OTLP endpoint is configured, and then OTLP for traces only (Gale's metrics are
+ * no exporter unless an OTLP endpoint is configured, and then OTLP over HTTP for traces only (Gale's metrics are
  * Prometheus scrapes, its logs are lines on stdout). Kept free of SDK types: only the processes' composition
  * roots have the SDK.
  */
@@ -28,6 +28,8 @@ public final class TraceExportDefaults {
                 || isSet(setting.apply("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"));
         return Map.of("otel.service.name", serviceName,
                 "otel.traces.exporter", endpoint ? "otlp" : "none",
+                // The Java SDK's default is gRPC; the processes ship the HTTP sender only (the JDK's HTTP client).
+                "otel.exporter.otlp.protocol", "http/protobuf",
                 "otel.metrics.exporter", "none",
                 "otel.logs.exporter", "none");
     }

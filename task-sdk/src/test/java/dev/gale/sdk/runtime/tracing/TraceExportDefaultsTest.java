@@ -20,6 +20,7 @@ class TraceExportDefaultsTest {
         assertThat(TraceExportDefaults.of("gale-server",
                 Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318")::get))
                 .containsEntry("otel.traces.exporter", "otlp")
+                .containsEntry("otel.exporter.otlp.protocol", "http/protobuf")
                 .containsEntry("otel.metrics.exporter", "none");
         assertThat(TraceExportDefaults.of("gale-server",
                 Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://collector:4318/v1/traces")::get))
