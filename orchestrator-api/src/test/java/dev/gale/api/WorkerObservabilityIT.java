@@ -24,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What an operator reads of a real {@code gale worker} process: its {@code /metrics} (--metrics-port), and its
- * log with {@code GALE_LOG_FORMAT=json}, one JSON object a line, the lines about a task carrying it in "mdc".
+ * log with {@code GALE_LOG_FORMAT=json}: stdout one JSON object a line (the JVM's own warnings go to stderr), the
+ * lines about a task carrying it in "mdc".
  */
 class WorkerObservabilityIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -93,7 +94,7 @@ class WorkerObservabilityIT {
         try {
             return JSON.readTree(line);
         } catch (JacksonException e) {
-            throw new AssertionError("a line of the worker's output is not JSON: " + line, e);
+            throw new AssertionError("a line of the worker's stdout is not JSON: " + line, e);
         }
     }
 

@@ -50,9 +50,12 @@ final class WorkerProcesses implements AutoCloseable {
         return start(workerJar(), workerId, grpcPort, extraArgs);
     }
 
-    /** Starts a CPU worker process with {@code environment} added to this JVM's. */
+    /**
+     * Starts a CPU worker process with {@code environment} added to this JVM's; its stdout goes to
+     * {@code <workerId>.log}, its stderr (where the JVM writes its own warnings) to {@code <workerId>.err}.
+     */
     Process start(String workerId, int grpcPort, Map<String, String> environment, String... extraArgs) {
-        return start(workerJar(), "-Xmx256m", workerId, grpcPort, environment, extraArgs);
+        return start(workerJar(), "-Xmx256m", workerId, grpcPort, environment, true, extraArgs);
     }
 
     /** Starts a GPU worker process with a declared inventory such as {@code 2x24576}. */
@@ -69,11 +72,11 @@ final class WorkerProcesses implements AutoCloseable {
     }
 
     private Process start(Path jar, String maxHeap, String workerId, int grpcPort, String... extraArgs) {
-        return start(jar, maxHeap, workerId, grpcPort, Map.of(), extraArgs);
+        return start(jar, maxHeap, workerId, grpcPort, Map.of(), false, extraArgs);
     }
 
     private Process start(Path jar, String maxHeap, String workerId, int grpcPort, Map<String, String> environment,
-                          String... extraArgs) {
+                          boolean stderrApart, String... extraArgs) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), maxHeap, "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--api", "localhost:" + grpcPort,
@@ -83,8 +86,12 @@ final class WorkerProcesses implements AutoCloseable {
         }
         command.addAll(List.of(extraArgs));
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log(workerId).toFile());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(log(workerId).toFile());
+            if (stderrApart) {
+                builder.redirectError(dir.resolve(workerId + ".err").toFile());
+            } else {
+                builder.redirectErrorStream(true);
+            }
             builder.environment().putAll(environment);
             Process process = builder.start();
             started.add(process);
