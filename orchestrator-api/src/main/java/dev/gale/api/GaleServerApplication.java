@@ -3,6 +3,7 @@ package dev.gale.api;
 import dev.gale.api.config.GaleServerConfiguration;
 import dev.gale.api.config.KafkaConfiguration;
 import dev.gale.api.config.MetricsConfiguration;
+import dev.gale.api.config.TracingConfiguration;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.ComponentScan;
@@ -12,6 +13,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @ComponentScan(basePackages = "dev.gale.api.rest")
-@Import({GaleServerConfiguration.class, KafkaConfiguration.class, MetricsConfiguration.class})
+@Import({GaleServerConfiguration.class, KafkaConfiguration.class, MetricsConfiguration.class,
+        TracingConfiguration.class})
 public class GaleServerApplication {
 }

@@ -22,6 +22,7 @@ final class ServerProcess {
         // The cause is printed as one line below; Spring's report of it would bury that line in a stack trace.
         all.put("logging.level.org.springframework.boot.SpringApplication", "OFF");
         all.put("logging.level.org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter", "OFF");
+        all.put("gale.tracing.service-name", "gale-" + role);
         ConfigurableApplicationContext context;
         try {
             context = new SpringApplicationBuilder(GaleServerApplication.class).properties(all)

@@ -58,4 +58,13 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.jooq..", "java.sql..", "dev.gale.scheduler.store..")
                 .check(GALE);
     }
+
+    @Test
+    void onlyTheProcessesSetUpTheOpenTelemetrySdk() {
+        // The engine, the scheduler, the task SDK and the LLM layer trace through the API; the processes choose the SDK.
+        noClasses().that().resideInAnyPackage("dev.gale.scheduler..", "dev.gale.sdk..", "dev.gale.llm..",
+                        "dev.gale.assets..")
+                .should().dependOnClassesThat().resideInAPackage("io.opentelemetry.sdk..")
+                .check(GALE);
+    }
 }

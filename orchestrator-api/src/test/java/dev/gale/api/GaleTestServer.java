@@ -7,6 +7,7 @@ import dev.gale.sdk.runtime.DagRegistry;
 import dev.gale.sdk.runtime.Worker;
 import dev.gale.sdk.runtime.WorkerOptions;
 import dev.gale.testing.TestPostgres;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,6 +31,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 final class GaleTestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     private final Map<String, String> extraProperties;
     private final boolean withWorker;
+    /** The SDK of the server and its worker, in place of the one the server sets up from OTEL_*; null for that one. */
+    private OpenTelemetry openTelemetry;
     private final HttpClient http = HttpClient.newHttpClient();
     TestPostgres.Database database;
     ConfigurableApplicationContext context;
@@ -84,6 +87,19 @@ final class GaleTestServer implements AutoCloseable, BeforeAllCallback, AfterAll
         return replica;
     }
 
+    /**
+     * A server with a worker whose spans go to {@code serverSdk} and {@code workerSdk}: two SDKs, as in two
+     * processes, so that the spans share a trace only through what crosses the wire.
+     */
+    static GaleTestServer traced(Map<String, String> extraProperties, OpenTelemetry serverSdk, OpenTelemetry workerSdk) {
+        GaleTestServer server = new GaleTestServer(extraProperties, false, false);
+        server.openTelemetry = serverSdk;
+        server.start();
+        server.worker = new Worker(WorkerOptions.builder("localhost:" + server.grpcPort()).workerId("traced-worker")
+                .slots(2).openTelemetry(workerSdk).build(), server.context.getBean(DagRegistry.class)).start();
+        return server;
+    }
+
     @Override
     public void beforeAll(ExtensionContext extension) {
         start();
@@ -104,8 +120,12 @@ final class GaleTestServer implements AutoCloseable, BeforeAllCallback, AfterAll
         properties.put("gale.db.user", database.user());
         properties.put("gale.db.password", database.password());
         // A free port; as an argument it outranks the 8080 default of application.properties.
-        context = new SpringApplicationBuilder(GaleServerApplication.class).properties(properties)
-                .run("--server.port=0");
+        SpringApplicationBuilder application = new SpringApplicationBuilder(GaleServerApplication.class)
+                .properties(properties);
+        if (openTelemetry != null) {
+            application.initializers(c -> c.getBeanFactory().registerSingleton("openTelemetry", openTelemetry));
+        }
+        context = application.run("--server.port=0");
         if (adminToken == null) {
             adminToken = context.getBean(ApiTokens.class).create("test-admin", Role.ADMIN).token();
         }

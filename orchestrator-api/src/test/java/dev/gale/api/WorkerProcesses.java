@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -49,6 +50,14 @@ final class WorkerProcesses implements AutoCloseable {
         return start(workerJar(), workerId, grpcPort, extraArgs);
     }
 
+    /**
+     * Starts a CPU worker process with {@code environment} added to this JVM's; its stdout goes to
+     * {@code <workerId>.log}, its stderr (where the JVM writes its own warnings) to {@code <workerId>.err}.
+     */
+    Process start(String workerId, int grpcPort, Map<String, String> environment, String... extraArgs) {
+        return start(workerJar(), "-Xmx256m", workerId, grpcPort, environment, true, extraArgs);
+    }
+
     /** Starts a GPU worker process with a declared inventory such as {@code 2x24576}. */
     Process startGpu(String workerId, int grpcPort, String inventory, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--gpu-inventory", inventory));
@@ -63,6 +72,11 @@ final class WorkerProcesses implements AutoCloseable {
     }
 
     private Process start(Path jar, String maxHeap, String workerId, int grpcPort, String... extraArgs) {
+        return start(jar, maxHeap, workerId, grpcPort, Map.of(), false, extraArgs);
+    }
+
+    private Process start(Path jar, String maxHeap, String workerId, int grpcPort, Map<String, String> environment,
+                          boolean stderrApart, String... extraArgs) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), maxHeap, "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--api", "localhost:" + grpcPort,
@@ -72,8 +86,14 @@ final class WorkerProcesses implements AutoCloseable {
         }
         command.addAll(List.of(extraArgs));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log(workerId).toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(log(workerId).toFile());
+            if (stderrApart) {
+                builder.redirectError(dir.resolve(workerId + ".err").toFile());
+            } else {
+                builder.redirectErrorStream(true);
+            }
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             started.add(process);
             return process;
         } catch (IOException e) {

@@ -42,6 +42,7 @@ import dev.gale.scheduler.service.Pools;
 import dev.gale.scheduler.service.RunCallbackDeliveries;
 import dev.gale.scheduler.service.RunHistory;
 import dev.gale.scheduler.service.RunService;
+import dev.gale.scheduler.service.RunTracing;
 import dev.gale.scheduler.service.RunWaiter;
 import dev.gale.scheduler.service.ScheduledRuns;
 import dev.gale.scheduler.service.SchedulerMetrics;
@@ -69,6 +70,7 @@ import dev.gale.scheduler.store.QuartzConnections;
 import dev.gale.scheduler.store.SchedulerMigrations;
 import dev.gale.sdk.runtime.DagRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -255,8 +257,8 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    RunService runService(SchedulerStore store, RunHistory history, Clock clock) {
-        return new RunService(store, history, clock);
+    RunService runService(SchedulerStore store, RunHistory history, Clock clock, RunTracing tracing) {
+        return new RunService(store, history, clock, tracing);
     }
 
     @Bean
@@ -265,8 +267,9 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    TaskExecutionService taskExecutionService(SchedulerStore store, Clock clock, Connections connections) {
-        return new TaskExecutionService(store, clock, connections::maskedValues);
+    TaskExecutionService taskExecutionService(SchedulerStore store, Clock clock, Connections connections,
+                                              RunTracing tracing) {
+        return new TaskExecutionService(store, clock, connections::maskedValues, tracing);
     }
 
     @Bean
@@ -338,9 +341,11 @@ public class GaleServerConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "gale.grpc.enabled", matchIfMissing = true)
-    GrpcServer grpcServer(GaleSettings settings, TaskExecutionGrpcService service, Environment environment) {
+    GrpcServer grpcServer(GaleSettings settings, TaskExecutionGrpcService service, Environment environment,
+                          OpenTelemetry openTelemetry) {
         return new GrpcServer(TeiBinding.address(environment.getProperty("gale.grpc.bind", ""), settings.grpcPort(),
-                settings.workerSecret()), service, settings.workerSecret(), TeiTls.from(environment)).start();
+                settings.workerSecret()), service, settings.workerSecret(), TeiTls.from(environment), openTelemetry)
+                .start();
     }
 
     @Bean(destroyMethod = "close")

@@ -8,7 +8,9 @@ import java.util.Map;
  * how many GPUs of how much memory each the task asked for (0 when none), and what to run: the task's
  * kind ({@code java}, {@code command}, {@code python}) and its spec as the pinned DAG version has it.
  * {@code logicalDate} is null for a run triggered without one; {@code dataIntervalStart} is null unless the
- * run's DAG has a cron schedule (see {@link #dataIntervalStartOrLogicalDate}).
+ * run's DAG has a cron schedule (see {@link #dataIntervalStartOrLogicalDate}). {@code traceparent} is the W3C
+ * trace context the worker's span for the attempt continues: the claim's span (the run's creation, as the store
+ * reads it); null when nothing traces the run.
  */
 public record ClaimedTask(
         long taskInstanceId,
@@ -27,7 +29,15 @@ public record ClaimedTask(
         String taskKind,
         String taskSpecJson,
         Instant logicalDate,
-        Instant dataIntervalStart) {
+        Instant dataIntervalStart,
+        String traceparent) {
+
+    /** This claim, continuing the trace at {@code span} (a W3C traceparent). */
+    public ClaimedTask tracedAt(String span) {
+        return new ClaimedTask(taskInstanceId, attempt, dagId, dagVersionHash, runId, taskId, mapIndex, mapItemJson,
+                paramsJson, upstreamOutputsJson, executionTimeoutMs, gpuCount, gpuMemoryMb, taskKind, taskSpecJson,
+                logicalDate, dataIntervalStart, span);
+    }
 
     /** Where the run's data interval starts; a run with a logical date but no schedule has an empty interval. */
     public Instant dataIntervalStartOrLogicalDate() {

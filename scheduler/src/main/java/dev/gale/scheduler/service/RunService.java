@@ -32,14 +32,21 @@ public final class RunService {
     private final SchedulerStore store;
     private final RunHistory history;
     private final Clock clock;
+    private final RunTracing tracing;
     // Sorted keys make the request hash independent of the order the client wrote its conf in.
     private final JsonMapper json = JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
     private final SecureRandom random = new SecureRandom();
 
     public RunService(SchedulerStore store, RunHistory history, Clock clock) {
+        this(store, history, clock, RunTracing.NONE);
+    }
+
+    /** As above, tracing the creation of each run into {@code tracing} and storing its context with the run. */
+    public RunService(SchedulerStore store, RunHistory history, Clock clock, RunTracing tracing) {
         this.store = store;
         this.history = history;
         this.clock = clock;
+        this.tracing = tracing;
     }
 
     /** Triggers a run without a note or an Idempotency-Key. */
@@ -74,12 +81,16 @@ public final class RunService {
         if (!validation.valid()) {
             throw new InvalidConfException(request.dagId(), validation.violations());
         }
-        Instant now = clock.instant();
-        NewDagRun run = new NewDagRun(newRunId(request.runType(), now), dag.currentVersion(), request.runType(),
-                json.writeValueAsString(SecretParams.mask(dag.currentVersion().spec().params(), request.conf())),
-                paramsJson(dag.currentVersion().spec(), validation.params()),
-                request.logicalDate(), null, now, request.note(), request.idempotencyKey(), requestHash);
-        Optional<DagRunView> created = store.createRun(run, RunDecider::decide);
+        Optional<DagRunView> created = tracing.creatingRun(request.dagId(), request.runType(), span -> {
+            Instant now = clock.instant();
+            String runId = newRunId(request.runType(), now);
+            NewDagRun run = new NewDagRun(runId, dag.currentVersion(), request.runType(),
+                    json.writeValueAsString(SecretParams.mask(dag.currentVersion().spec().params(), request.conf())),
+                    paramsJson(dag.currentVersion().spec(), validation.params()),
+                    request.logicalDate(), null, now, request.note(), request.idempotencyKey(), requestHash,
+                    RunTracing.traceparentOf(span, runId));
+            return store.createRun(run, RunDecider::decide);
+        });
         if (created.isPresent()) {
             return new TriggeredRun(created.get(), false);
         }
@@ -113,13 +124,15 @@ public final class RunService {
             // A required param without default cannot be scheduled; the DAG author learns it from the log.
             throw new InvalidConfException(dagId, defaults.violations());
         }
-        // Run ids are unique over all DAGs; the logical date alone would let one DAG's fire take another's.
-        NewDagRun run = new NewDagRun("scheduled__" + RUN_ID_TIME.format(logicalDate) + "_" + randomSuffix(),
-                dag.get().currentVersion(),
-                "scheduled", "{}", paramsJson(dag.get().currentVersion().spec(), defaults.params()), logicalDate,
-                dataIntervalStart, clock.instant(), null, null,
-                null);
-        return store.createRun(run, RunDecider::decide);
+        return tracing.creatingRun(dagId, "scheduled", span -> {
+            // Run ids are unique over all DAGs; the logical date alone would let one DAG's fire take another's.
+            String runId = "scheduled__" + RUN_ID_TIME.format(logicalDate) + "_" + randomSuffix();
+            NewDagRun run = new NewDagRun(runId, dag.get().currentVersion(),
+                    "scheduled", "{}", paramsJson(dag.get().currentVersion().spec(), defaults.params()), logicalDate,
+                    dataIntervalStart, clock.instant(), null, null,
+                    null, RunTracing.traceparentOf(span, runId));
+            return store.createRun(run, RunDecider::decide);
+        });
     }
 
     /**
@@ -143,10 +156,14 @@ public final class RunService {
         if (!validation.valid()) {
             throw new InvalidConfException(dagId, validation.violations());
         }
-        NewDagRun run = new NewDagRun("backfill__" + RUN_ID_TIME.format(logicalDate) + "_" + randomSuffix(),
-                dag.currentVersion(), "backfill", json.writeValueAsString(SecretParams.mask(spec.params(), conf)),
-                paramsJson(spec, validation.params()), logicalDate, dataIntervalStart, clock.instant(), null, key, key);
-        return store.createRun(run, RunDecider::decide)
+        return tracing.creatingRun(dagId, "backfill", span -> {
+            String runId = "backfill__" + RUN_ID_TIME.format(logicalDate) + "_" + randomSuffix();
+            NewDagRun run = new NewDagRun(runId, dag.currentVersion(), "backfill",
+                    json.writeValueAsString(SecretParams.mask(spec.params(), conf)), paramsJson(spec, validation.params()),
+                    logicalDate, dataIntervalStart, clock.instant(), null, key, key,
+                    RunTracing.traceparentOf(span, runId));
+            return store.createRun(run, RunDecider::decide);
+        })
                 .or(() -> store.findRunByIdempotencyKey(dagId, key).map(KeyedRun::run))
                 .orElseThrow(() -> new IllegalStateException("backfill run '" + key + "' is taken but cannot be read"));
     }
@@ -168,13 +185,15 @@ public final class RunService {
         if (!params.valid()) {
             throw new InvalidConfException(dagId, params.violations());
         }
-        Instant now = clock.instant();
-        // The event key doubles as the Idempotency-Key, whose unique index makes the run exist once.
-        NewDagRun run = new NewDagRun(newRunId("asset_triggered", now), dag.get().currentVersion(), "asset_triggered",
-                json.writeValueAsString(conf), paramsJson(dag.get().currentVersion().spec(), params.params()), null, null, now,
-                null, eventKey,
-                eventKey);
-        return store.createRun(run, RunDecider::decide);
+        return tracing.creatingRun(dagId, "asset_triggered", span -> {
+            Instant now = clock.instant();
+            String runId = newRunId("asset_triggered", now);
+            // The event key doubles as the Idempotency-Key, whose unique index makes the run exist once.
+            NewDagRun run = new NewDagRun(runId, dag.get().currentVersion(), "asset_triggered",
+                    json.writeValueAsString(conf), paramsJson(dag.get().currentVersion().spec(), params.params()), null,
+                    null, now, null, eventKey, eventKey, RunTracing.traceparentOf(span, runId));
+            return store.createRun(run, RunDecider::decide);
+        });
     }
 
     /**

@@ -81,6 +81,9 @@ public interface SchedulerStore {
     /** The public run id of the run a task instance belongs to. */
     Optional<String> runIdOf(long taskInstanceId);
 
+    /** Which task instance {@code attempt} is about, and its state now; empty when it does not exist. */
+    Optional<AttemptIdentity> attemptIdentity(TaskAttempt attempt);
+
     Optional<String> readXCom(String runId, String taskId, int mapIndex, String key);
 
     /** Stores an XCom of the attempt's task instance under {@code key}, replacing an earlier value. */

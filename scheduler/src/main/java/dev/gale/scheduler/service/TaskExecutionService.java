@@ -5,19 +5,26 @@ import dev.gale.scheduler.engine.TaskInstanceState;
 import dev.gale.scheduler.engine.WorkerOffer;
 import dev.gale.sdk.SecretParams;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What workers do to task instances, through the TEI: claim, start, heartbeat, log, read and write
  * XComs, complete, fail; and what people read of them (state, logs).
  */
 public final class TaskExecutionService {
+    private static final Logger log = LoggerFactory.getLogger(TaskExecutionService.class);
+
     private final SchedulerStore store;
     private final Clock clock;
     private final Supplier<List<String>> alsoMasked;
+    private final RunTracing tracing;
 
     public TaskExecutionService(SchedulerStore store, Clock clock) {
         this(store, clock, List::of);
@@ -25,9 +32,16 @@ public final class TaskExecutionService {
 
     /** {@code alsoMasked}: values masked in every task's logs and errors besides its run's secrets (connection passwords). */
     public TaskExecutionService(SchedulerStore store, Clock clock, Supplier<List<String>> alsoMasked) {
+        this(store, clock, alsoMasked, RunTracing.NONE);
+    }
+
+    /** As above, with a span for each claim of a traced run's attempt, whose context goes to the worker. */
+    public TaskExecutionService(SchedulerStore store, Clock clock, Supplier<List<String>> alsoMasked,
+                                RunTracing tracing) {
         this.store = store;
         this.clock = clock;
         this.alsoMasked = alsoMasked;
+        this.tracing = tracing;
     }
 
     /**
@@ -57,11 +71,20 @@ public final class TaskExecutionService {
     }
 
     public List<ClaimedTask> claim(WorkerOffer worker, int max) {
-        return store.claimQueued(worker, max);
+        Instant started = Instant.now();
+        return tracing.claimed(store.claimQueued(worker, max), worker.workerId(), started);
     }
 
     public ReportOutcome start(TaskAttempt attempt) {
-        return store.startTask(attempt);
+        ReportOutcome outcome = store.startTask(attempt);
+        if (outcome == ReportOutcome.STALE) {
+            logAbout(attempt, task -> log.warn("Refused to start attempt {} of {}.{}: it is no longer current ({} now)",
+                    attempt.attempt(), task.dagId(), task.taskId(), task.state()));
+        } else if (log.isDebugEnabled()) {
+            logAbout(attempt, task -> log.debug("Attempt {} of {}.{} started", attempt.attempt(), task.dagId(),
+                    task.taskId()));
+        }
+        return outcome;
     }
 
     public ReportOutcome heartbeat(TaskAttempt attempt) {
@@ -80,12 +103,26 @@ public final class TaskExecutionService {
 
     /** Queues the attempt again at once: its worker shut down before the task finished. */
     public ReportOutcome requeueAfterWorkerShutdown(TaskAttempt attempt, String reason) {
-        return store.requeueAfterWorkerShutdown(attempt, scrubbed(attempt, reason), clock.instant());
+        String scrubbed = scrubbed(attempt, reason);
+        ReportOutcome outcome = store.requeueAfterWorkerShutdown(attempt, scrubbed, clock.instant());
+        if (outcome == ReportOutcome.ACCEPTED) {
+            logAbout(attempt, task -> log.info("Queued {}.{} again after attempt {}: {}", task.dagId(), task.taskId(),
+                    attempt.attempt(), scrubbed));
+        }
+        return outcome;
     }
 
     /** A repeat of a completion already recorded for the attempt (its answer was lost) is accepted again. */
     public ReportOutcome complete(TaskAttempt attempt, String outputJson) {
-        return repeatable(store.completeTask(attempt, outputJson, RunDecider::decide), attempt, true);
+        ReportOutcome outcome = repeatable(store.completeTask(attempt, outputJson, RunDecider::decide), attempt, true);
+        if (outcome == ReportOutcome.STALE) {
+            logAbout(attempt, task -> log.warn("Refused the success of attempt {} of {}.{}: it is no longer current"
+                    + " ({} now)", attempt.attempt(), task.dagId(), task.taskId(), task.state()));
+        } else if (log.isDebugEnabled()) {
+            logAbout(attempt, task -> log.debug("Attempt {} of {}.{} succeeded", attempt.attempt(), task.dagId(),
+                    task.taskId()));
+        }
+        return outcome;
     }
 
     /**
@@ -93,8 +130,26 @@ public final class TaskExecutionService {
      * A repeat of a failure already recorded for the attempt is accepted again; a failure after success is not.
      */
     public ReportOutcome fail(TaskAttempt attempt, String error, boolean noRetry) {
-        return repeatable(store.failTask(attempt, scrubbed(attempt, error), noRetry, clock.instant(),
+        String scrubbed = scrubbed(attempt, error);
+        ReportOutcome outcome = repeatable(store.failTask(attempt, scrubbed, noRetry, clock.instant(),
                 RunDecider::decide), attempt, false);
+        if (outcome == ReportOutcome.STALE) {
+            logAbout(attempt, task -> log.warn("Refused the failure of attempt {} of {}.{}: it is no longer current"
+                    + " ({} now)", attempt.attempt(), task.dagId(), task.taskId(), task.state()));
+        } else {
+            logAbout(attempt, task -> log.info("Attempt {} of {}.{} failed ({} now): {}", attempt.attempt(),
+                    task.dagId(), task.taskId(), task.state(), scrubbed));
+        }
+        return outcome;
+    }
+
+    /** Writes a line about {@code attempt} with its task in the MDC; none when its task instance is gone. */
+    private void logAbout(TaskAttempt attempt, Consumer<AttemptIdentity> line) {
+        store.attemptIdentity(attempt).ifPresent(task -> {
+            try (TaskLogMdc mdc = TaskLogMdc.of(task)) {
+                line.accept(task);
+            }
+        });
     }
 
     private ReportOutcome repeatable(ReportOutcome outcome, TaskAttempt attempt, boolean succeeded) {

@@ -18,6 +18,7 @@ import dev.gale.scheduler.engine.RunDecider;
 import dev.gale.scheduler.engine.RunSnapshot;
 import dev.gale.scheduler.engine.TaskInstanceState;
 import dev.gale.scheduler.engine.WorkerOffer;
+import dev.gale.scheduler.service.AttemptIdentity;
 import dev.gale.scheduler.service.ClaimedTask;
 import dev.gale.scheduler.service.DagRunView;
 import dev.gale.scheduler.service.DagSummary;
@@ -30,6 +31,7 @@ import dev.gale.scheduler.service.RunningTask;
 import dev.gale.scheduler.service.SchedulerMetrics;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskAttempt;
+import dev.gale.scheduler.service.TaskLogMdc;
 import dev.gale.scheduler.service.TaskInstanceView;
 import dev.gale.scheduler.service.TaskLogLine;
 import dev.gale.scheduler.service.WorkerRegistration;
@@ -66,9 +68,12 @@ import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.Row2;
 import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The scheduler's store on PostgreSQL, every query written with jOOQ. */
 public final class JooqSchedulerStore implements SchedulerStore {
+    private static final Logger log = LoggerFactory.getLogger(JooqSchedulerStore.class);
     /** NOTIFY channel: a task instance was queued; the payload is its queue. */
     public static final String TASK_QUEUED_CHANNEL = "gale_task_queued";
     /** NOTIFY channel: a DAG run finished; the payload is its run id. */
@@ -193,6 +198,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     .set(DAG_RUN.NOTE, run.note())
                     .set(DAG_RUN.IDEMPOTENCY_KEY, run.idempotencyKey())
                     .set(DAG_RUN.REQUEST_HASH, run.requestHash())
+                    .set(DAG_RUN.TRACEPARENT, run.traceparent())
                     // A taken run id, scheduled logical date or Idempotency-Key yields no row, not an aborted transaction.
                     .onConflictDoNothing()
                     .returning().fetchOne();
@@ -397,7 +403,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
         }
         Map<Long, Record> runs = new HashMap<>();
         db.select(DAG_RUN.ID, DAG_RUN.RUN_ID, DAG_RUN.DAG_ID, DAG_RUN.PARAMS, DAG_RUN.DAG_VERSION_ID, DAG_RUN.LOGICAL_DATE,
-                        DAG_RUN.DATA_INTERVAL_START)
+                        DAG_RUN.DATA_INTERVAL_START, DAG_RUN.TRACEPARENT)
                 .from(DAG_RUN)
                 .where(DAG_RUN.ID.in(claimed.stream().map(TaskInstanceRecord::getDagRunId).distinct().toList()))
                 .forEach(r -> runs.put(r.value1(), r));
@@ -444,7 +450,8 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     sealed.open(version.spec().params(), run.get(DAG_RUN.PARAMS).data()), upstream,
                     task.executionTimeoutMs(), ti.getGpuCount(), ti.getGpuMemoryMb(),
                     IsolationSpec.taskKind(task.isolation()), DagSpecJson.toJson(task),
-                    toInstant(run.get(DAG_RUN.LOGICAL_DATE)), toInstant(run.get(DAG_RUN.DATA_INTERVAL_START))));
+                    toInstant(run.get(DAG_RUN.LOGICAL_DATE)), toInstant(run.get(DAG_RUN.DATA_INTERVAL_START)),
+                    run.get(DAG_RUN.TRACEPARENT)));
         }
         return tasks;
     }
@@ -540,6 +547,16 @@ public final class JooqSchedulerStore implements SchedulerStore {
     public Optional<String> runIdOf(long taskInstanceId) {
         return dsl.select(DAG_RUN.RUN_ID).from(DAG_RUN).join(TASK_INSTANCE).on(TASK_INSTANCE.DAG_RUN_ID.eq(DAG_RUN.ID))
                 .where(TASK_INSTANCE.ID.eq(taskInstanceId)).fetchOptional(DAG_RUN.RUN_ID);
+    }
+
+    @Override
+    public Optional<AttemptIdentity> attemptIdentity(TaskAttempt attempt) {
+        return dsl.select(DAG_RUN.DAG_ID, DAG_RUN.RUN_ID, TASK_INSTANCE.TASK_ID, TASK_INSTANCE.MAP_INDEX,
+                        TASK_INSTANCE.WORKER_ID, TASK_INSTANCE.STATE)
+                .from(TASK_INSTANCE).join(DAG_RUN).on(DAG_RUN.ID.eq(TASK_INSTANCE.DAG_RUN_ID))
+                .where(TASK_INSTANCE.ID.eq(attempt.taskInstanceId()))
+                .fetchOptional(r -> new AttemptIdentity(r.value1(), r.value2(), r.value3(), r.value4(),
+                        attempt.attempt(), r.value5(), r.value6()));
     }
 
     @Override
@@ -842,6 +859,12 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     now, decide));
             if (outcome == ReportOutcome.ACCEPTED) {
                 failed++;
+                attemptIdentity(attempt).ifPresent(failedAttempt -> {
+                    try (TaskLogMdc mdc = TaskLogMdc.of(failedAttempt)) {
+                        log.warn("Failed attempt {} of {}.{} ({} now): {}", attempt.attempt(), failedAttempt.dagId(),
+                                failedAttempt.taskId(), failedAttempt.state(), error);
+                    }
+                });
             }
         }
         return failed;

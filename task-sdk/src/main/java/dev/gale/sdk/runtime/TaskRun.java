@@ -2,6 +2,7 @@ package dev.gale.sdk.runtime;
 
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.TaskFunction;
+import dev.gale.sdk.runtime.tracing.TaskSpans;
 import dev.gale.sdk.spec.IsolationSpec;
 import dev.gale.sdk.spec.TaskSpec;
 import dev.gale.tei.v1.Assignment;
@@ -11,6 +12,8 @@ import dev.gale.tei.v1.HeartbeatRequest;
 import dev.gale.tei.v1.HeartbeatResponse;
 import dev.gale.tei.v1.StartTaskRequest;
 import io.grpc.Status;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
@@ -66,6 +69,7 @@ final class TaskRun {
     private final TaskSession session;
     private final GpuAllocator gpuAllocator;
     private final List<TaskKindRunner> taskRunners;
+    private final TaskSpans spans;
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private volatile Thread thread;
     /** The run's DAG and task, once the worker knows it has the version the run is pinned to; else no callback runs. */
@@ -74,15 +78,16 @@ final class TaskRun {
     private TaskIdentity identity;
 
     TaskRun(Assignment assignment, String workerId, DagRegistry dags, TeiClient client, JsonMapper json,
-            GpuAllocator gpuAllocator, List<TaskKindRunner> taskRunners) {
+            GpuAllocator gpuAllocator, List<TaskKindRunner> taskRunners, TaskSpans spans) {
         this.assignment = assignment;
         this.taskRunners = taskRunners;
+        this.spans = spans;
         this.gpuAllocator = gpuAllocator;
         this.workerId = workerId;
         this.dags = dags;
         this.client = client;
         this.json = json;
-        this.session = new TaskSession(assignment, client);
+        this.session = new TaskSession(assignment, client, spans);
     }
 
     String describe() {
@@ -92,19 +97,28 @@ final class TaskRun {
 
     /** Runs the assignment on the calling thread, heartbeating on {@code heartbeats} every {@code interval}. */
     void run(ScheduledExecutorService heartbeats, Duration interval) {
-        try (TaskLogContext context = TaskLogContext.of(assignment, workerId)) {
-            runInContext(heartbeats, interval);
+        Span span = spans.startAttempt(assignment, workerId);
+        String error = null;
+        try (TaskLogContext context = TaskLogContext.of(assignment, workerId); Scope scope = span.makeCurrent()) {
+            session.traceCallsUnder(span);
+            error = runInContext(heartbeats, interval);
+        } catch (RuntimeException e) {
+            error = e.toString();
+            throw e;
+        } finally {
+            TaskSpans.end(span, error);
         }
     }
 
-    private void runInContext(ScheduledExecutorService heartbeats, Duration interval) {
+    /** Runs the attempt; what failed it, or null when it succeeded or the server stopped it. */
+    private String runInContext(ScheduledExecutorService heartbeats, Duration interval) {
         thread = Thread.currentThread();
         try {
             client.deliver("start", stub -> stub.startTask(
                     StartTaskRequest.newBuilder().setTaskToken(session.token()).build()));
         } catch (TeiClient.CallFailedException e) {
             log.warn("Worker {} does not run {}: {}", workerId, describe(), e.getMessage());
-            return;
+            return "not started: " + e.getMessage();
         }
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(this::heartbeat, interval.toMillis(),
                 interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -115,6 +129,7 @@ final class TaskRun {
                 Thread.interrupted();
                 conclude(outcome);
             }
+            return outcome.error();
         } finally {
             heartbeat.cancel(false);
         }

@@ -2,6 +2,7 @@ package dev.gale.sdk.runtime;
 
 import dev.gale.sdk.AliasMovedException;
 import dev.gale.sdk.LlmAccess;
+import dev.gale.sdk.runtime.tracing.TaskSpans;
 import dev.gale.tei.v1.AppendLogsRequest;
 import dev.gale.tei.v1.Assignment;
 import dev.gale.tei.v1.EmitAssetEventRequest;
@@ -20,6 +21,7 @@ import dev.gale.tei.v1.PrepareLlmCallResponse;
 import dev.gale.tei.v1.PutXComRequest;
 import dev.gale.tei.v1.RecordLlmUsageRequest;
 import io.grpc.Status;
+import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,13 +41,17 @@ final class TaskSession implements TaskChannel {
     private final Assignment assignment;
     private final TeiClient client;
     private final AtomicReference<String> token;
+    private final TaskSpans spans;
+    /** The attempt's span, parent of the spans of the model calls it records. */
+    private volatile Span attemptSpan = Span.getInvalid();
     private final List<LogLine> pendingLogs = new ArrayList<>();
     private final JsonMapper json = JsonMapper.builder().build();
     private volatile String outputJson = "null";
 
-    TaskSession(Assignment assignment, TeiClient client) {
+    TaskSession(Assignment assignment, TeiClient client, TaskSpans spans) {
         this.assignment = assignment;
         this.client = client;
+        this.spans = spans;
         this.token = new AtomicReference<>(assignment.getTaskToken());
     }
 
@@ -217,8 +223,14 @@ final class TaskSession implements TaskChannel {
                 : Optional.empty(), response.getRunSpentMicroUsd());
     }
 
+    /** Makes the calls recorded from now on children of {@code span}. */
+    void traceCallsUnder(Span span) {
+        attemptSpan = span;
+    }
+
     @Override
     public void recordLlmUsage(LlmAccess.Call call) {
+        spans.call(attemptSpan, call);
         client.deliver("record LLM usage", stub -> stub.recordLlmUsage(RecordLlmUsageRequest.newBuilder()
                 .setTaskToken(token.get()).setProvider(call.provider()).setModel(call.model())
                 .setInputTokens(call.inputTokens()).setOutputTokens(call.outputTokens())

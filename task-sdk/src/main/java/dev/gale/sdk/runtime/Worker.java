@@ -1,5 +1,7 @@
 package dev.gale.sdk.runtime;
 
+import dev.gale.sdk.runtime.tracing.TaskSpans;
+import dev.gale.sdk.runtime.tracing.TraceContextClientInterceptor;
 import dev.gale.tei.v1.Assignment;
 import dev.gale.tei.v1.PullRequest;
 import dev.gale.tei.v1.RegisterRequest;
@@ -47,6 +49,7 @@ public final class Worker implements AutoCloseable {
     private final DagRegistry dags;
     private final JsonMapper json = JsonMapper.builder().build();
     private final ManagedChannel channel;
+    private final TaskSpans spans;
     private final TaskExecutionGrpc.TaskExecutionBlockingStub blocking;
     private final TaskExecutionGrpc.TaskExecutionStub async;
     private final TeiClient client;
@@ -82,8 +85,10 @@ public final class Worker implements AutoCloseable {
             headers.put(AUTHORIZATION, "Bearer " + options.workerSecret());
         }
         var auth = MetadataUtils.newAttachHeadersInterceptor(headers);
-        this.blocking = TaskExecutionGrpc.newBlockingStub(channel).withInterceptors(auth);
-        this.async = TaskExecutionGrpc.newStub(channel).withInterceptors(auth);
+        var trace = new TraceContextClientInterceptor();
+        this.blocking = TaskExecutionGrpc.newBlockingStub(channel).withInterceptors(auth, trace);
+        this.async = TaskExecutionGrpc.newStub(channel).withInterceptors(auth, trace);
+        this.spans = new TaskSpans(options.openTelemetry());
         this.client = new TeiClient(blocking);
     }
 
@@ -211,7 +216,7 @@ public final class Worker implements AutoCloseable {
 
     private void accept(Assignment assignment) {
         TaskRun run = new TaskRun(assignment, options.workerId(), dags, client, json, options.gpuAllocator(),
-                options.taskRunners());
+                options.taskRunners(), spans);
         if (!accepting) {
             // Sent before the server saw the stream close: give it straight back to another worker.
             Thread.ofVirtual().start(() -> run.handBack("worker " + options.workerId() + " is shutting down"));

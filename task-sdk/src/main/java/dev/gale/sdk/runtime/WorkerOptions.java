@@ -1,5 +1,6 @@
 package dev.gale.sdk.runtime;
 
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.Objects;
  * has a {@code gpuAllocator} (null otherwise) and, with {@code takesCpuTasks}, also runs tasks that
  * need no GPU. With {@code tls} the worker verifies the server against {@code tlsCa} (PEM), or the system
  * trust store when that is null. {@code taskRunners} run the task kinds the runtime does not run itself.
+ * {@code openTelemetry} makes the worker's spans (one per attempt, one per model call) and carries their context
+ * to the server; {@link OpenTelemetry#noop()} unless given.
  */
 public record WorkerOptions(
         String apiTarget,
@@ -29,11 +32,13 @@ public record WorkerOptions(
         boolean takesCpuTasks,
         boolean tls,
         Path tlsCa,
-        List<TaskKindRunner> taskRunners) {
+        List<TaskKindRunner> taskRunners,
+        OpenTelemetry openTelemetry) {
 
     public WorkerOptions {
         Objects.requireNonNull(apiTarget, "apiTarget");
         Objects.requireNonNull(workerId, "workerId");
+        Objects.requireNonNull(openTelemetry, "openTelemetry");
         queues = List.copyOf(queues);
         labels = Map.copyOf(labels);
         taskRunners = List.copyOf(taskRunners);
@@ -66,6 +71,7 @@ public record WorkerOptions(
         private boolean tls;
         private Path tlsCa;
         private final List<TaskKindRunner> taskRunners = new java.util.ArrayList<>();
+        private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
         private Builder(String apiTarget) {
             this.apiTarget = apiTarget;
@@ -134,10 +140,16 @@ public record WorkerOptions(
             return this;
         }
 
+        /** The SDK that records and exports the worker's spans (the process's, set up from the OTEL_* settings). */
+        public Builder openTelemetry(OpenTelemetry sdk) {
+            this.openTelemetry = sdk;
+            return this;
+        }
+
         public WorkerOptions build() {
             return new WorkerOptions(apiTarget, workerId, localHost(), queues, slots, memoryMb, gpuCount, gpuModel,
                     gpuMemoryMb, labels, workerSecret, drainGracePeriod, gpuAllocator, takesCpuTasks, tls, tlsCa,
-                    taskRunners);
+                    taskRunners, openTelemetry);
         }
     }
 

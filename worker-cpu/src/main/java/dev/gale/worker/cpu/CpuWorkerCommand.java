@@ -4,7 +4,9 @@ import dev.gale.sdk.runtime.DagRegistry;
 import dev.gale.sdk.runtime.Worker;
 import dev.gale.sdk.runtime.WorkerOptions;
 import dev.gale.sdk.runtime.cli.WorkerOptionsMixin;
+import dev.gale.sdk.runtime.tracing.TraceExportDefaults;
 import dev.gale.worker.kubernetes.KubernetesPodTasks;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -40,7 +42,11 @@ public final class CpuWorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         DagRegistry dags = options.loadDags();
-        WorkerOptions.Builder builder = WorkerOptions.builder(options.api());
+        // The SDK's own shutdown hook flushes the spans not exported yet.
+        WorkerOptions.Builder builder = WorkerOptions.builder(options.api())
+                .openTelemetry(AutoConfiguredOpenTelemetrySdk.builder()
+                        .addPropertiesSupplier(() -> TraceExportDefaults.forProcess("gale-worker"))
+                        .build().getOpenTelemetrySdk());
         WorkerOptions draft = options.toOptions(builder);
         Optional<KubernetesPodTasks> pods = KubernetesPodTasks.start(kubernetesPods, draft.workerId(),
                 kubernetesNamespaces, orphanAfter);

@@ -4,7 +4,11 @@ import dev.gale.sdk.runtime.DagRegistry;
 import dev.gale.sdk.runtime.Worker;
 import dev.gale.sdk.runtime.WorkerOptions;
 import dev.gale.sdk.runtime.cli.WorkerOptionsMixin;
+import dev.gale.sdk.runtime.tracing.TraceExportDefaults;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,6 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "gale worker-gpu", mixinStandardHelpOptions = true, version = "Gale 0.1.0",
         description = "Run a GPU worker: discover GPUs (nvidia-smi) or use a declared inventory, then pull work.")
 public final class GpuWorkerCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(GpuWorkerCommand.class);
     @Mixin
     WorkerOptionsMixin options;
 
@@ -49,14 +54,18 @@ public final class GpuWorkerCommand implements Callable<Integer> {
             return 3;
         }
         if (gpus.declared()) {
-            System.out.println("GPU inventory is DECLARED, not discovered: " + gpus.gpus().size() + " GPU(s) of "
-                    + gpus.memoryMbEach() + " MiB");
+            log.info("GPU inventory is DECLARED, not discovered: {} GPU(s) of {} MiB", gpus.gpus().size(),
+                    gpus.memoryMbEach());
         }
-        System.out.println("GPUs: " + gpus.describe() + (cpuTasks ? "; also taking CPU tasks" : "; GPU tasks only"));
+        log.info("GPUs: {}{}", gpus.describe(), cpuTasks ? "; also taking CPU tasks" : "; GPU tasks only");
         DagRegistry dags = options.loadDags();
         WorkerOptions workerOptions = options.toOptions(WorkerOptions.builder(options.api())
                 .gpus(gpus.gpus().size(), gpus.model(), gpus.memoryMbEach(), new GpuSlots(gpus))
-                .takesCpuTasks(cpuTasks));
+                .takesCpuTasks(cpuTasks)
+                // The SDK's own shutdown hook flushes the spans not exported yet.
+                .openTelemetry(AutoConfiguredOpenTelemetrySdk.builder()
+                        .addPropertiesSupplier(() -> TraceExportDefaults.forProcess("gale-worker-gpu"))
+                        .build().getOpenTelemetrySdk()));
         return options.runUntilStopped(new Worker(workerOptions, dags), workerOptions, dags);
     }
 }

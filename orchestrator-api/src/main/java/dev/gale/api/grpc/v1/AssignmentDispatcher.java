@@ -4,6 +4,7 @@ import dev.gale.api.security.TaskTokens;
 import dev.gale.scheduler.service.ClaimedTask;
 import dev.gale.scheduler.service.TaskAttempt;
 import dev.gale.scheduler.service.TaskExecutionService;
+import dev.gale.scheduler.service.TaskLogMdc;
 import dev.gale.scheduler.service.WorkerDirectory;
 import dev.gale.tei.v1.Assignment;
 import java.util.List;
@@ -103,9 +104,14 @@ final class AssignmentDispatcher implements AutoCloseable {
                 }
                 List<ClaimedTask> claimed = tasks.claim(connection.offer(), credits);
                 for (ClaimedTask task : claimed) {
-                    if (!connection.send(toAssignment(task))) {
-                        log.warn("Worker {} went away before receiving {} of run {}; the heartbeat timeout will"
-                                + " retry it", connection.workerId(), task.taskId(), task.runId());
+                    try (TaskLogMdc mdc = TaskLogMdc.of(task, connection.workerId())) {
+                        if (connection.send(toAssignment(task))) {
+                            log.debug("Assigned attempt {} of {}.{} to worker {}", task.attempt(), task.dagId(),
+                                    task.taskId(), connection.workerId());
+                        } else {
+                            log.warn("Worker {} went away before receiving {} of run {}; the heartbeat timeout will"
+                                    + " retry it", connection.workerId(), task.taskId(), task.runId());
+                        }
                     }
                 }
                 // A claim short of the credits took all the worker could get: asking again right away finds
@@ -139,6 +145,7 @@ final class AssignmentDispatcher implements AutoCloseable {
                 .setGpuMemoryMb(task.gpuMemoryMb())
                 .setTaskKind(task.taskKind())
                 .setTaskSpecJson(task.taskSpecJson())
+                .setTraceparent(task.traceparent() == null ? "" : task.traceparent())
                 .build();
     }
 

@@ -4,6 +4,7 @@ import dev.gale.sdk.runtime.Worker;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -18,12 +19,14 @@ public final class GrpcServer implements AutoCloseable {
     /**
      * @param address where to listen ({@link TeiBinding})
      * @param tls the certificate to serve TLS with; plaintext without
+     * @param openTelemetry traces the calls that carry a worker's trace context
      */
     public GrpcServer(InetSocketAddress address, TaskExecutionGrpcService service, String workerSecret,
-                      Optional<TeiTls> tls) {
-        // The last interceptor runs first: the worker secret, then the check of what the worker sent.
-        var definition = workerSecret.isEmpty() ? ServerInterceptors.intercept(service, new TeiInputValidator())
-                : ServerInterceptors.intercept(service, new TeiInputValidator(),
+                      Optional<TeiTls> tls, OpenTelemetry openTelemetry) {
+        // The last interceptor runs first: the worker secret, then the check of what the worker sent (in its trace).
+        var tracing = new TraceContextServerInterceptor(openTelemetry);
+        var definition = workerSecret.isEmpty() ? ServerInterceptors.intercept(service, new TeiInputValidator(), tracing)
+                : ServerInterceptors.intercept(service, new TeiInputValidator(), tracing,
                         new WorkerSecretInterceptor(workerSecret));
         NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
         tls.ifPresent(t -> {

@@ -11,6 +11,14 @@ import dev.gale.scheduler.service.RunRequest;
 import dev.gale.scheduler.service.RunService;
 import dev.gale.scheduler.service.RunWaiter;
 import dev.gale.scheduler.service.TriggeredRun;
+import dev.gale.sdk.runtime.tracing.Traceparent;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -42,13 +50,21 @@ class RunController {
     static final String IDEMPOTENT_REPLAY_HEADER = "Gale-Idempotent-Replay";
     private static final int MAX_NOTE_LENGTH = 2_000;
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+    private static final String TRIGGER_ROUTE = "POST /api/v1/dags/{dagId}/runs";
+    private static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.request.method");
+    private static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
+    private static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
+    private static final AttributeKey<String> DAG_ID = AttributeKey.stringKey("dag_id");
 
     private final RunService runs;
     private final RunWaiter waiter;
     private final JsonMapper json;
     private final Duration maxWait;
+    private final Tracer tracer;
 
-    RunController(RunService runs, RunWaiter waiter, JsonMapper json, GaleSettings settings) {
+    RunController(RunService runs, RunWaiter waiter, JsonMapper json, GaleSettings settings,
+                  OpenTelemetry openTelemetry) {
+        this.tracer = openTelemetry.getTracer("dev.gale.api.rest");
         this.runs = runs;
         this.waiter = waiter;
         this.json = json;
@@ -67,7 +83,29 @@ class RunController {
                                            @RequestParam(name = "wait", required = false) String wait,
                                            @RequestHeader(name = "Idempotency-Key", required = false)
                                            String idempotencyKey,
+                                           @RequestHeader(name = Traceparent.KEY, required = false)
+                                           String traceparent,
                                            @RequestBody(required = false) JsonNode body) throws InterruptedException {
+        // The root of the run's trace, or a child of the caller's span when it sent its traceparent.
+        Span span = tracer.spanBuilder(TRIGGER_ROUTE).setSpanKind(SpanKind.SERVER)
+                .setParent(Traceparent.parse(traceparent))
+                .setAttribute(HTTP_METHOD, "POST").setAttribute(HTTP_ROUTE, "/api/v1/dags/{dagId}/runs")
+                .setAttribute(DAG_ID, dagId).startSpan();
+        try (Scope scope = span.makeCurrent()) {
+            ResponseEntity<DagRunResponse> response = trigger(dagId, wait, idempotencyKey, body);
+            span.setAttribute(HTTP_STATUS, (long) response.getStatusCode().value());
+            return response;
+        } catch (RuntimeException e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR, e.getMessage());
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private ResponseEntity<DagRunResponse> trigger(String dagId, String wait, String idempotencyKey, JsonNode body)
+            throws InterruptedException {
         Duration requestedWait = Waits.parse(wait);
         TriggeredRun triggered = runs.trigger(request(dagId, body, idempotencyKey));
         DagRunView run = triggered.run();

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -17,6 +19,7 @@ import picocli.CommandLine.Option;
  * runs until it is stopped. Picocli is an optional dependency: only worker processes bring it.
  */
 public class WorkerOptionsMixin {
+    private static final Logger log = LoggerFactory.getLogger(WorkerOptionsMixin.class);
     /** The worker metrics port the deployment manifests give workers (off unless asked for: workers share hosts). */
     public static final int METRICS_PORT = 9465;
 
@@ -81,7 +84,8 @@ public class WorkerOptionsMixin {
         // worker has logged what to fix.
         worker.givenUp().thenAccept(mistake -> System.exit(2));
         worker.start();
-        System.out.printf("Gale worker %s: queues %s, %d slots, API %s, DAGs %s%n", options.workerId(),
+        // Logged, not printed: with GALE_LOG_FORMAT=json every line of the process is a JSON object.
+        log.info("Gale worker {}: queues {}, {} slots, API {}, DAGs {}", options.workerId(),
                 options.queues(), options.slots(), options.apiTarget(),
                 dags.dags().stream().map(d -> d.dagId()).toList());
         StopSignals.awaitStopThen(() -> {
@@ -90,14 +94,14 @@ public class WorkerOptionsMixin {
                 metrics.close();
             }
         });
-        System.out.printf("Gale worker %s stopped%n", options.workerId());
+        log.info("Gale worker {} stopped", options.workerId());
         return 0;
     }
 
     private MetricsEndpoint serveMetrics(Worker worker, WorkerOptions options) {
         try {
             MetricsEndpoint endpoint = WorkerMetrics.serve(metricsPort, worker, options);
-            System.out.printf("Gale worker %s: metrics on port %d at %s%n", options.workerId(), endpoint.port(),
+            log.info("Gale worker {}: metrics on port {} at {}", options.workerId(), endpoint.port(),
                     MetricsEndpoint.PATH);
             return endpoint;
         } catch (IOException e) {
