@@ -56,4 +56,26 @@ class DeferralIT {
         assertThat(TestDagsDeferral.TWO_WAITS_STARTS.get()).as("started, then resumed once per deferral").isEqualTo(3);
         assertThat(task("defer_twice_for_tests", runId, "waits").get("attempt").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void anArmedTriggerOutlivesARestartOfTheServerItsSchedulerAndItsWorker() throws Exception {
+        Map<String, String> properties = Map.of("gale.scheduler.interval", "PT0.2S");
+        GaleTestServer first = new GaleTestServer(properties);
+        String runId;
+        try {
+            runId = json(first.post("/api/v1/dags/defer_on_conf_for_tests/runs", JSON.writeValueAsString(Map.of(
+                    "conf", Map.of("kind", "time", "spec", Map.of("after", "PT4S"))))).body()).get("runId").asString();
+            await().atMost(Duration.ofSeconds(10)).until(() -> json(first.get("/api/v1/dags/defer_on_conf_for_tests/runs/"
+                    + runId + "/tasks/wait").body()).get("state").asString().equals("deferred"));
+        } finally {
+            first.close();
+        }
+        try (GaleTestServer second = GaleTestServer.replicaOf(first, properties, true)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> json(second.get("/api/v1/dags/defer_on_conf_for_tests/runs/"
+                    + runId).body()).get("state").asString().equals("success"));
+            JsonNode result = json(second.get("/api/v1/dags/defer_on_conf_for_tests/runs/" + runId).body()).get("result");
+            assertThat(result.get("kind").asString()).isEqualTo("time");
+            assertThat(result.get("attempt").asInt()).isEqualTo(1);
+        }
+    }
 }
