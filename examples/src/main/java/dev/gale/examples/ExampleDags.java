@@ -13,6 +13,6 @@ public final class ExampleDags implements DagBundle {
         return List.of(HelloDag.dag(), BranchingDemo.dag(), MappingDemo.dag(), RetryDemo.dag(), CronDemo.dag(),
                 PolyglotDemoDag.dag(), GpuDemo.dag(), LlmRoutingDemo.dag(), ExperimentDemo.dag(),
                 ReportDemo.dag(), RagIngest.dag(), RagAnswer.dag(), RagEval.dag(), SupportStream.dag(),
-                SupportAnswer.dag());
+                SupportAnswer.dag(), InboxDemo.dag());
     }
 }

@@ -76,6 +76,28 @@ public final class DagBuilder {
         return task;
     }
 
+    /**
+     * Declares a sensor: a task that is nothing but a deferral on {@code trigger}, holding no worker slot
+     * while it waits. Its output is the fired event's data (a JSON object). It waits for ever; see
+     * {@link #sensor(String, Trigger, Duration)}.
+     */
+    public TaskBuilder sensor(String taskId, Trigger trigger) {
+        return sensor(taskId, trigger, null);
+    }
+
+    /** As {@link #sensor(String, Trigger)}, failing (or firing the trigger's timeoutEvent) after {@code timeout}. */
+    public TaskBuilder sensor(String taskId, Trigger trigger, Duration timeout) {
+        if (trigger == null) {
+            throw new DagDefinitionException(dagId, "sensor '" + taskId + "' needs a trigger, e.g."
+                    + " Trigger.filePresent(\"/data/in/*.csv\", Duration.ofSeconds(30))");
+        }
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new DagDefinitionException(dagId, "sensor '" + taskId + "' has timeout " + timeout
+                    + "; a timeout must be positive, or left out to wait for ever");
+        }
+        return task(taskId, ctx -> ctx.defer(trigger, timeout).data());
+    }
+
     /** Declares a typed task without inputs; its handle gives its output, typed, to downstream tasks. */
     public <T> Task<T> task(String taskId, Class<T> output, TaskCode.Source<T> code) {
         return task(taskId, TypeToken.of(output), code);

@@ -1,6 +1,7 @@
 package dev.gale.scheduler.service;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +12,8 @@ import java.util.Map;
  * run's DAG has a cron schedule (see {@link #dataIntervalStartOrLogicalDate}). {@code traceparent} is the W3C
  * trace context the worker's span for the attempt continues: the claim's span (the run's creation, as the store
  * reads it); null when nothing traces the run.
+ * {@code triggerEvents} are the events of the triggers this attempt deferred on, in order: empty unless it is
+ * resumed after a deferral.
  */
 public record ClaimedTask(
         long taskInstanceId,
@@ -30,13 +33,18 @@ public record ClaimedTask(
         String taskSpecJson,
         Instant logicalDate,
         Instant dataIntervalStart,
-        String traceparent) {
+        String traceparent,
+        List<FiredTrigger> triggerEvents) {
+
+    /** A trigger that fired for the attempt: its kind and its event as JSON. */
+    public record FiredTrigger(String kind, String eventJson) {
+    }
 
     /** This claim, continuing the trace at {@code span} (a W3C traceparent). */
     public ClaimedTask tracedAt(String span) {
         return new ClaimedTask(taskInstanceId, attempt, dagId, dagVersionHash, runId, taskId, mapIndex, mapItemJson,
                 paramsJson, upstreamOutputsJson, executionTimeoutMs, gpuCount, gpuMemoryMb, taskKind, taskSpecJson,
-                logicalDate, dataIntervalStart, span);
+                logicalDate, dataIntervalStart, span, triggerEvents);
     }
 
     /** Where the run's data interval starts; a run with a logical date but no schedule has an empty interval. */

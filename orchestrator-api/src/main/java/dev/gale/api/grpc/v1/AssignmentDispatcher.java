@@ -7,6 +7,7 @@ import dev.gale.scheduler.service.TaskExecutionService;
 import dev.gale.scheduler.service.TaskLogMdc;
 import dev.gale.scheduler.service.WorkerDirectory;
 import dev.gale.tei.v1.Assignment;
+import dev.gale.tei.v1.FiredTrigger;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
@@ -146,6 +147,8 @@ final class AssignmentDispatcher implements AutoCloseable {
                 .setTaskKind(task.taskKind())
                 .setTaskSpecJson(task.taskSpecJson())
                 .setTraceparent(task.traceparent() == null ? "" : task.traceparent())
+                .addAllTriggerEvents(task.triggerEvents().stream().map(fired -> FiredTrigger.newBuilder()
+                        .setKind(fired.kind()).setEventJson(fired.eventJson()).build()).toList())
                 .build();
     }
 
