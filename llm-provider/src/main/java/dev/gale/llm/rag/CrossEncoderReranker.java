@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.gale.llm.OnnxEmbeddingEngine;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import tools.jackson.core.JacksonException;
@@ -39,6 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Configured on the worker by {@code GALE_RERANK_MODEL} (the {@code .onnx} file; system property
  * {@code gale.rerank.model}) and {@code GALE_RERANK_TOKENIZER} ({@code gale.rerank.tokenizer}; by
  * default the {@code tokenizer.json} beside the model).
+ * <p>
+ * The session runs on the CPU with the process's cores as intra-op threads, one batch at a time: concurrent
+ * reranks (rag_eval's mapped questions) wait their turn rather than each spawning a thread pool.
  */
 public final class CrossEncoderReranker implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -54,6 +59,7 @@ public final class CrossEncoderReranker implements AutoCloseable {
     private final Path model;
     private final boolean tokenTypes;
     private final int maxLength;
+    private final ReentrantLock turn = new ReentrantLock(true);
 
     /** The model file and its tokenizer. */
     private record ModelFiles(Path model, Path tokenizer) {
@@ -77,8 +83,9 @@ public final class CrossEncoderReranker implements AutoCloseable {
                     + " is not a HuggingFace tokenizer.json: " + e.getMessage(), e);
         }
         this.environment = OrtEnvironment.getEnvironment();
-        try {
-            this.session = environment.createSession(model.toString(), new OrtSession.SessionOptions());
+        try (OrtSession.SessionOptions options = OnnxEmbeddingEngine.cpuOptions(
+                Runtime.getRuntime().availableProcessors())) {
+            this.session = environment.createSession(model.toString(), options);
         } catch (OrtException e) {
             tokenizer.close();
             throw new IllegalArgumentException("the cross-encoder model " + model + " cannot be loaded by ONNX"
@@ -182,6 +189,7 @@ public final class CrossEncoderReranker implements AutoCloseable {
             Arrays.fill(mask, b * length, b * length + n, 1L);
         }
         long[] shape = {batch.size(), length};
+        turn.lock();
         try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
              OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
              OnnxTensor typesTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape)) {
@@ -198,6 +206,8 @@ public final class CrossEncoderReranker implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to score a batch with the cross-encoder " + model
                     + ": " + e.getMessage(), e);
+        } finally {
+            turn.unlock();
         }
     }
 
