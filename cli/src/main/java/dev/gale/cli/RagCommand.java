@@ -126,8 +126,9 @@ public final class RagCommand {
         @Option(names = "--sources", description = "How many chunks the answer is drawn from (default 4).")
         Integer sources;
 
-        @Option(names = "--rerank", description = "auto (the default: with the chat model when one is configured),"
-                + " llm or none.")
+        @Option(names = "--rerank", description = "auto (the default: with the worker's cross-encoder when"
+                + " GALE_RERANK_MODEL is set, else with the chat model when one is configured), cross_encoder, llm or"
+                + " none.")
         String rerank;
 
         @Option(names = "--filter", description = "Search only part of the index, as JSON: {\"pathPrefix\","
@@ -170,7 +171,7 @@ public final class RagCommand {
         @Option(names = "--top-k", description = "Chunks retrieved per wording (default 8).")
         Integer topK;
 
-        @Option(names = "--rerank", description = "auto (the default), llm or none.")
+        @Option(names = "--rerank", description = "auto (the default), cross_encoder, llm or none.")
         String rerank;
 
         @Option(names = "--filter", description = "As for ask: JSON restricting the search.")

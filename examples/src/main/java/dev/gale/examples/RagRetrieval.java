@@ -4,6 +4,7 @@ import dev.gale.llm.Llm;
 import dev.gale.llm.LlmCatalog;
 import dev.gale.llm.LlmException;
 import dev.gale.llm.rag.Chunk;
+import dev.gale.llm.rag.CrossEncoderReranker;
 import dev.gale.llm.rag.LlmReranker;
 import dev.gale.llm.rag.QueryRewordings;
 import dev.gale.llm.rag.RagStore;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The retrieval steps that rag_answer runs and rag_eval measures, so that what is measured is what
@@ -27,8 +29,9 @@ import java.util.Map;
 final class RagRetrieval {
     static final String OFFLINE_REWORDING = "keyword extraction: no chat model is configured, so the rewordings are"
             + " the question's keywords, not a model's paraphrases";
-    static final String NO_RERANK_MODEL = "none: no chat model is configured (configure one in GALE_LLM_CATALOG to"
-            + " rerank with it)";
+    static final String NO_RERANK_MODEL = "none: no chat model is configured (configure one in GALE_LLM_CATALOG, or a"
+            + " cross-encoder in GALE_RERANK_MODEL, to rerank)";
+    private static final List<String> RERANK_MODES = List.of("auto", "cross_encoder", "llm", "none");
 
     private RagRetrieval() {
     }
@@ -56,9 +59,10 @@ final class RagRetrieval {
                 .param(Param.integer("candidates").defaultValue(10).min(5).max(50)
                         .description("Fused chunks the reranker orders (rag_answer then keeps the best 'sources';"
                                 + " rag_eval counts a document beyond them as not found)"))
-                .param(Param.string("rerank").defaultValue("auto").oneOf("auto", "llm", "none")
-                        .description("auto: rerank with the chat model when one is configured; llm: always (fails"
-                                + " without one); none: keep the fused order"))
+                .param(Param.string("rerank").defaultValue("auto").oneOf("auto", "cross_encoder", "llm", "none")
+                        .description("auto: rerank with the worker's cross-encoder (GALE_RERANK_MODEL) when one is"
+                                + " configured, else with the chat model when one is; cross_encoder or llm: always"
+                                + " with that one (fails without it); none: keep the fused order"))
                 .param(Param.object("filter").defaultValue(Map.of()).description("Search only part of the index:"
                         + " {\"pathPrefix\", \"type\", \"heading\", \"dateFrom\", \"dateTo\","
                         + " \"fields\": {front matter}}"));
@@ -115,22 +119,36 @@ final class RagRetrieval {
     }
 
     /**
-     * The best {@code keep} of {@code candidates}: reordered by the chat model when {@code mode} is {@code llm},
-     * or {@code auto} and a chat model is configured; in fusion order when it is {@code none}, in {@code auto}
-     * without a chat model, or when the model's answer cannot be used (the reason is logged and returned).
+     * The best {@code keep} of {@code candidates}: reordered by the worker's cross-encoder when {@code mode} is
+     * {@code cross_encoder}, or {@code auto} and one is configured; by the chat model when it is {@code llm},
+     * or {@code auto} with a chat model but no cross-encoder; in fusion order when it is {@code none}, in
+     * {@code auto} with neither, or when the chat model's answer cannot be used (the reason is logged and
+     * returned).
      */
     static Ranked rerank(TaskContext ctx, Llm llm, String mode, String question, List<Hit> candidates, int keep) {
         String chosen = mode == null ? "auto" : mode.strip().toLowerCase(Locale.ROOT);
-        if (!List.of("auto", "llm", "none").contains(chosen)) {
-            throw new IllegalArgumentException("conf rerank must be auto, llm or none, not '" + mode + "'");
+        if (!RERANK_MODES.contains(chosen)) {
+            throw new IllegalArgumentException("conf rerank must be auto, cross_encoder, llm or none, not '" + mode
+                    + "'");
         }
         if (chosen.equals("none")) {
             return new Ranked(candidates.stream().limit(keep).toList(), "none: conf rerank is none");
         }
+        if (!chosen.equals("llm")) {
+            Optional<CrossEncoderReranker> crossEncoder = CrossEncoderReranker.configured();
+            if (crossEncoder.isPresent()) {
+                return crossEncode(ctx, crossEncoder.get(), question, candidates, keep);
+            }
+            if (chosen.equals("cross_encoder")) {
+                throw new IllegalArgumentException("conf rerank is cross_encoder but no cross-encoder is configured;"
+                        + " set GALE_RERANK_MODEL on the worker to the model's .onnx file (its tokenizer.json beside"
+                        + " it, or in GALE_RERANK_TOKENIZER) or set rerank to auto, llm or none");
+            }
+        }
         if (isOffline(llm)) {
             if (chosen.equals("llm")) {
                 throw new IllegalArgumentException("conf rerank is llm but no chat model is configured; configure one"
-                        + " in GALE_LLM_CATALOG or set rerank to auto or none");
+                        + " in GALE_LLM_CATALOG or set rerank to auto, cross_encoder or none");
             }
             return new Ranked(candidates.stream().limit(keep).toList(), NO_RERANK_MODEL);
         }
@@ -146,6 +164,15 @@ final class RagRetrieval {
             return new Ranked(candidates.stream().limit(keep).toList(), "none: reranking with " + reranker.model()
                     + " failed (see the " + ctx.taskId() + " task's log)");
         }
+    }
+
+    private static Ranked crossEncode(TaskContext ctx, CrossEncoderReranker crossEncoder, String question,
+                                      List<Hit> candidates, int keep) {
+        CrossEncoderReranker.Reranked<Hit> reranked = crossEncoder.rerank(question, candidates, Hit::text);
+        ctx.log("reranked " + candidates.size() + " candidates with the cross-encoder " + crossEncoder.name() + ": "
+                + reranked.truncated() + " cut to its " + crossEncoder.maxLength() + " tokens");
+        return new Ranked(reranked.ranked().stream().limit(keep).map(s -> new Hit(s.item().id(), s.item().path(),
+                s.item().heading(), s.item().text(), s.score())).toList(), "cross-encoder " + crossEncoder.name());
     }
 
     /** True when the chat model is the extractive answerer, i.e. no language model is configured. */
