@@ -47,6 +47,10 @@ import dev.gale.scheduler.service.ScheduledRuns;
 import dev.gale.scheduler.service.SchedulerMetrics;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskActions;
+import dev.gale.scheduler.service.Deferrals;
+import dev.gale.scheduler.service.HumanInTheLoop;
+import dev.gale.scheduler.store.JooqDeferrals;
+import dev.gale.scheduler.store.JooqHumanRequests;
 import dev.gale.scheduler.service.TaskAliasService;
 import dev.gale.scheduler.service.TaskAssetService;
 import dev.gale.scheduler.service.TaskExecutionService;
@@ -363,6 +367,16 @@ public class GaleServerConfiguration {
     TaskActions taskActions(SchedulerStore store, DSLContext dsl, Clock clock, Supplier<SecretBox> secretBox,
                             SchedulerMetrics metrics) {
         return new TaskActions(store, new JooqTaskActionStore(dsl, clock, secretBox, metrics), clock);
+    }
+
+    @Bean
+    Deferrals deferrals(DSLContext dsl) {
+        return new JooqDeferrals(dsl);
+    }
+
+    @Bean
+    HumanInTheLoop humanInTheLoop(DSLContext dsl, Deferrals deferrals, Clock clock) {
+        return new HumanInTheLoop(new JooqHumanRequests(dsl), deferrals, clock);
     }
 
     @Bean

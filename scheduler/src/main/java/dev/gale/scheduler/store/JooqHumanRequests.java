@@ -20,12 +20,15 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Human requests as the {@code human} rows of {@code task_trigger}, with their task instance and run. */
 public final class JooqHumanRequests implements HumanRequestStore {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    // A form field's secret flag is left out of the spec while false, as in a DAG's params.
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
     private static final String RETURN_VALUE = RunDecisions.RETURN_VALUE;
 
     private final DSLContext dsl;
