@@ -125,4 +125,30 @@ public interface TaskContext {
      * other fails with a message saying so. DAGs scheduled on the asset are triggered.
      */
     int emitAsset(String assetName, Map<String, ?> metadata);
+
+    /**
+     * Waits for {@code trigger} without holding a worker slot. The first call of an attempt ends the
+     * task's code at once (with an {@link Error} the runtime catches: do not catch it), hands the task
+     * back to the server, which marks it {@code deferred}, and frees the slot. When the trigger fires, the
+     * same attempt runs the task function again from the start, and this call (the n-th of the attempt)
+     * returns the n-th fired event at once: code before a defer call runs again on each resume, so keep it
+     * cheap or idempotent, and make the same defer calls in the same order.
+     *
+     * @param timeout how long to wait at most; null waits for ever. On timeout the task fails without
+     *                retry, unless the trigger has a {@link Trigger#withTimeoutEvent timeoutEvent}, which
+     *                it then fires with
+     */
+    TriggerEvent defer(Trigger trigger, java.time.Duration timeout);
+
+    /**
+     * Asks a person and waits for the decision without holding a worker slot: a {@link #defer deferral} on a
+     * trigger of kind {@code human}, which only a decision (the UI's inbox, or {@code POST
+     * /api/v1/hitl/{id}/decision}) or the request's timeout ends. As with {@code defer}, the first call ends
+     * the task's code, and the task runs again from the start once decided, this call then returning the
+     * decision at once.
+     */
+    default HumanDecision awaitHuman(HumanRequest request) {
+        return defer(Trigger.of(HumanRequest.TRIGGER_KIND, request.toSpec()), request.timeout())
+                .as(HumanDecision.class);
+    }
 }

@@ -19,6 +19,7 @@ import dev.gale.api.rest.v1.RunChanges;
 import dev.gale.api.security.ApiTokens;
 import dev.gale.api.security.TaskTokens;
 import dev.gale.assets.AssetAliases;
+import dev.gale.assets.Asset;
 import dev.gale.assets.AssetRegistry;
 import dev.gale.assets.store.AssetMigrations;
 import dev.gale.assets.store.JooqAssetAliases;
@@ -28,6 +29,7 @@ import dev.gale.scheduler.engine.DeliveryRetry;
 import dev.gale.scheduler.loop.CronExpressions;
 import dev.gale.scheduler.loop.CronSchedules;
 import dev.gale.scheduler.loop.SchedulingLoop;
+import dev.gale.scheduler.loop.TriggerLoop;
 import dev.gale.scheduler.secrets.SecretBox;
 import dev.gale.scheduler.service.AssetService;
 import dev.gale.scheduler.service.AssetTriggers;
@@ -35,6 +37,8 @@ import dev.gale.scheduler.service.AuditLog;
 import dev.gale.scheduler.service.Backfills;
 import dev.gale.scheduler.service.Connections;
 import dev.gale.scheduler.service.DagService;
+import dev.gale.scheduler.service.Deferrals;
+import dev.gale.scheduler.service.DeferredTasks;
 import dev.gale.scheduler.service.NotificationDispatcher;
 import dev.gale.scheduler.service.NotificationOutbox;
 import dev.gale.scheduler.service.LlmUsageStore;
@@ -47,9 +51,7 @@ import dev.gale.scheduler.service.ScheduledRuns;
 import dev.gale.scheduler.service.SchedulerMetrics;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskActions;
-import dev.gale.scheduler.service.Deferrals;
 import dev.gale.scheduler.service.HumanInTheLoop;
-import dev.gale.scheduler.store.JooqDeferrals;
 import dev.gale.scheduler.store.JooqHumanRequests;
 import dev.gale.scheduler.service.TaskAliasService;
 import dev.gale.scheduler.service.TaskAssetService;
@@ -58,6 +60,8 @@ import dev.gale.scheduler.service.WorkerDirectory;
 import dev.gale.scheduler.store.JooqApiTokenStore;
 import dev.gale.scheduler.store.JooqAuditLog;
 import dev.gale.scheduler.store.JooqBackfillStore;
+import dev.gale.scheduler.store.JooqDeferrals;
+import dev.gale.scheduler.store.JooqFinishedRuns;
 import dev.gale.scheduler.store.JooqLlmUsageStore;
 import dev.gale.scheduler.store.JooqNotificationOutbox;
 import dev.gale.scheduler.store.JooqPoolStore;
@@ -71,6 +75,8 @@ import dev.gale.scheduler.store.JooqTaskActionStore;
 import dev.gale.scheduler.store.PgNotifications;
 import dev.gale.scheduler.store.QuartzConnections;
 import dev.gale.scheduler.store.SchedulerMigrations;
+import dev.gale.scheduler.trigger.SqlTrigger;
+import dev.gale.scheduler.trigger.TriggerKinds;
 import dev.gale.sdk.runtime.DagRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.models.Components;
@@ -81,6 +87,7 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -103,6 +110,8 @@ public class GaleServerConfiguration {
             Duration.ofMinutes(10), 10);
     /** Longer than a worker lets a run callback run (dev.gale.sdk.RunCallbacks.TIMEOUT) and report it. */
     private static final Duration RUN_CALLBACK_LEASE = Duration.ofMinutes(3);
+    private static final tools.jackson.databind.json.JsonMapper TRIGGER_JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
 
     @Bean
     GaleSettings galeSettings(Environment environment) {
@@ -330,12 +339,13 @@ public class GaleServerConfiguration {
                                                       GaleSettings settings, PgNotifications notifications,
                                                       LlmCatalog llmCatalog, LlmUsageStore llmUsage,
                                                       Connections connections, NotificationOutbox outbox,
-                                                      LlmMeters llmMeters, TaskAliasService aliases) {
+                                                      LlmMeters llmMeters, TaskAliasService aliases,
+                                                      DeferredTasks deferred) {
         // Workers get API keys named by apiKeyEnv as read here: only the server's environment holds them.
         TaskExecutionGrpcService service = new TaskExecutionGrpcService(tasks, workers, assets, tokens, clock,
                 settings.heartbeatInterval(), new LlmCalls(llmCatalog.withKeysFrom(System::getenv).toJson(),
                 llmUsage, llmMeters), connections,
-                new RunCallbackDeliveries(outbox, NOTIFICATION_RETRY, RUN_CALLBACK_LEASE, clock), aliases);
+                new RunCallbackDeliveries(outbox, NOTIFICATION_RETRY, RUN_CALLBACK_LEASE, clock), aliases, deferred);
         notifications.subscribe(JooqSchedulerStore.TASK_QUEUED_CHANNEL, queue -> service.taskQueued());
         return service;
     }
@@ -359,6 +369,35 @@ public class GaleServerConfiguration {
     }
 
     @Bean
+    Deferrals deferrals(DSLContext dsl) {
+        return new JooqDeferrals(dsl);
+    }
+
+    @Bean
+    TriggerKinds triggerKinds(AssetRegistry assets, DSLContext dsl, Connections connections) {
+        return TriggerKinds.builtIn(
+                name -> assets.findByName(name).map(Asset::latestVersion).orElse(0),
+                (name, version) -> assets.version(name, version).map(v -> Map.<String, Object>of("asset", name,
+                        "version", v.version(), "metadata", TRIGGER_JSON.readValue(v.metadataJson(), Map.class))),
+                new JooqFinishedRuns(dsl),
+                connId -> connections.connection(connId).flatMap(c -> SqlTrigger.Database.of(c.type(), c.host(),
+                        c.port(), c.login(), c.password(), c.schema(), c.extraJson())));
+    }
+
+    @Bean
+    DeferredTasks deferredTasks(Deferrals deferrals, TriggerKinds kinds, SchedulerStore store, Clock clock) {
+        return new DeferredTasks(deferrals, kinds, store, clock);
+    }
+
+    /** Deferred tasks' triggers are evaluated where the scheduling loop runs: no process of their own. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "gale.scheduler.enabled", matchIfMissing = true)
+    TriggerLoop triggerLoop(Deferrals deferrals, TriggerKinds kinds, SchedulerStore store, Clock clock,
+                            GaleSettings settings) {
+        return new TriggerLoop(deferrals, kinds, store, clock).start(settings.schedulerInterval());
+    }
+
+    @Bean
     ScheduledRuns scheduledRuns(SchedulerStore store, DSLContext dsl, RunService runs, Clock clock) {
         return new ScheduledRuns(store, new JooqScheduleStore(dsl), runs, CronExpressions::schedule, clock);
     }
@@ -370,13 +409,8 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    Deferrals deferrals(DSLContext dsl) {
-        return new JooqDeferrals(dsl);
-    }
-
-    @Bean
-    HumanInTheLoop humanInTheLoop(DSLContext dsl, Deferrals deferrals, Clock clock) {
-        return new HumanInTheLoop(new JooqHumanRequests(dsl), deferrals, clock);
+    HumanInTheLoop humanInTheLoop(DSLContext dsl, DeferredTasks deferred, Clock clock) {
+        return new HumanInTheLoop(new JooqHumanRequests(dsl), deferred, clock);
     }
 
     @Bean

@@ -128,13 +128,17 @@ public final class TaskLifecycle {
         for (TaskInstanceState done : List.of(SUCCESS, FAILED, SKIPPED, UPSTREAM_FAILED)) {
             row(t, done, LifecycleEvent.CLEAR, NONE, Effect.RESET_TRIES, Effect.REOPEN_RUN);
         }
-        for (TaskInstanceState any : List.of(NONE, SCHEDULED, QUEUED, RUNNING, UP_FOR_RETRY, FAILED, SKIPPED, UPSTREAM_FAILED)) {
+        // Marking a deferred task ends its wait: its trigger is disarmed with it (V24).
+        for (TaskInstanceState any : List.of(NONE, SCHEDULED, QUEUED, RUNNING, UP_FOR_RETRY, DEFERRED, FAILED, SKIPPED,
+                UPSTREAM_FAILED)) {
             row(t, any, LifecycleEvent.MARK_SUCCESS, SUCCESS, Effect.STOP_ATTEMPT, Effect.RECORD_END, Effect.REOPEN_RUN);
         }
-        for (TaskInstanceState any : List.of(NONE, SCHEDULED, QUEUED, RUNNING, UP_FOR_RETRY, SUCCESS, SKIPPED, UPSTREAM_FAILED)) {
+        for (TaskInstanceState any : List.of(NONE, SCHEDULED, QUEUED, RUNNING, UP_FOR_RETRY, DEFERRED, SUCCESS, SKIPPED,
+                UPSTREAM_FAILED)) {
             row(t, any, LifecycleEvent.MARK_FAILED, FAILED, Effect.STOP_ATTEMPT, Effect.RECORD_END, Effect.REOPEN_RUN);
         }
-        // Used once deferral lands: a deferred instance holds no worker slot.
+        // A deferred instance holds no worker slot; the same attempt resumes when its trigger fires (or fires
+        // its timeoutEvent), so neither the deferral nor the resume uses up a try.
         row(t, RUNNING, LifecycleEvent.DEFER, DEFERRED, Effect.RELEASE_SLOT, Effect.ARM_TRIGGER);
         row(t, DEFERRED, LifecycleEvent.TRIGGER_FIRED, SCHEDULED);
         row(t, DEFERRED, LifecycleEvent.DEFER_TIMED_OUT, FAILED, Effect.RECORD_END);

@@ -1,6 +1,7 @@
 package dev.gale.scheduler.service;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,7 +9,8 @@ import java.util.Map;
  * how many GPUs of how much memory each the task asked for (0 when none), and what to run: the task's
  * kind ({@code java}, {@code command}, {@code python}) and its spec as the pinned DAG version has it.
  * {@code logicalDate} is null for a run triggered without one; {@code dataIntervalStart} is null unless the
- * run's DAG has a cron schedule (see {@link #dataIntervalStartOrLogicalDate}).
+ * run's DAG has a cron schedule (see {@link #dataIntervalStartOrLogicalDate}). {@code triggerEvents} are the
+ * events of the triggers this attempt deferred on, in order: empty unless it is resumed after a deferral.
  */
 public record ClaimedTask(
         long taskInstanceId,
@@ -27,7 +29,12 @@ public record ClaimedTask(
         String taskKind,
         String taskSpecJson,
         Instant logicalDate,
-        Instant dataIntervalStart) {
+        Instant dataIntervalStart,
+        List<FiredTrigger> triggerEvents) {
+
+    /** A trigger that fired for the attempt: its kind and its event as JSON. */
+    public record FiredTrigger(String kind, String eventJson) {
+    }
 
     /** Where the run's data interval starts; a run with a logical date but no schedule has an empty interval. */
     public Instant dataIntervalStartOrLogicalDate() {

@@ -22,7 +22,25 @@ public interface Deferrals {
      *
      * @return the trigger's id; empty when the attempt is not the running one (stale or already ended)
      */
-    Optional<Long> defer(TaskAttempt attempt, String kind, String spec, Instant timeoutAt, Instant now);
+    default Optional<Long> defer(TaskAttempt attempt, String kind, String spec, Instant timeoutAt, Instant now) {
+        return defer(attempt, kind, spec, now, timeoutAt, now);
+    }
+
+    /**
+     * As above, first looking at the trigger at {@code firstCheckAt}: a time trigger's due time, or far in
+     * the future for a kind that only fires through an API (an external event, a person's answer).
+     */
+    Optional<Long> defer(TaskAttempt attempt, String kind, String spec, Instant firstCheckAt, Instant timeoutAt,
+                         Instant now);
+
+    /** Whether the attempt is deferred now (a repeated DeferTask is then answered OK). */
+    boolean isDeferred(TaskAttempt attempt);
+
+    /** Puts the trigger's next look at {@code at}, for a kind polled at its own interval. */
+    void checkAgainAt(long triggerId, Instant at);
+
+    /** The armed external-event triggers waiting on {@code key}. */
+    List<ArmedTrigger> armedExternalEvents(String key);
 
     /**
      * Fires the trigger if it is still armed and schedules its deferred instance again, in one
@@ -38,7 +56,12 @@ public interface Deferrals {
      * @param timeoutAt when the wait ends without the trigger; null to wait for ever
      * @return the trigger's id
      */
-    long arm(long taskInstanceId, String kind, String spec, Instant timeoutAt, Instant now);
+    default long arm(long taskInstanceId, String kind, String spec, Instant timeoutAt, Instant now) {
+        return arm(taskInstanceId, kind, spec, now, timeoutAt, now);
+    }
+
+    /** As above, first looked at at {@code firstCheckAt}. */
+    long arm(long taskInstanceId, String kind, String spec, Instant firstCheckAt, Instant timeoutAt, Instant now);
 
     /**
      * Takes up to {@code limit} armed triggers due for a look and puts their next look {@code every}

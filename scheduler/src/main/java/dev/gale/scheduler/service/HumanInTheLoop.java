@@ -20,12 +20,12 @@ public final class HumanInTheLoop {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HumanRequestStore requests;
-    private final Deferrals deferrals;
+    private final DeferredTasks deferred;
     private final Clock clock;
 
-    public HumanInTheLoop(HumanRequestStore requests, Deferrals deferrals, Clock clock) {
+    public HumanInTheLoop(HumanRequestStore requests, DeferredTasks deferred, Clock clock) {
         this.requests = requests;
-        this.deferrals = deferrals;
+        this.deferred = deferred;
         this.clock = clock;
     }
 
@@ -87,7 +87,7 @@ public final class HumanInTheLoop {
         decision.put("decidedAt", now.toString());
         decision.put("comment", comment == null || comment.isBlank() ? null : comment);
         decision.put("timedOut", false);
-        if (!deferrals.resume(requestId, JSON.writeValueAsString(decision), now)) {
+        if (!deferred.resume(requestId, JSON.writeValueAsString(decision))) {
             throw new HumanRequestClosedException(requests.find(requestId).orElseThrow());
         }
         return requests.find(requestId).orElseThrow();

@@ -109,6 +109,14 @@ public interface SchedulerStore {
     /** Fails (then retries, per policy) running attempts whose last heartbeat is older than {@code timeout}. */
     int failAttemptsWithoutHeartbeat(Instant now, Duration timeout, Function<RunSnapshot, Decision> decide);
 
+    /**
+     * Fails a deferred task instance whose trigger timed out, without retry (waiting longer would not
+     * help), and decides what follows in its run; its trigger is disarmed with it.
+     *
+     * @return false when the instance was no longer deferred
+     */
+    boolean failDeferred(long taskInstanceId, String error, Instant now, Function<RunSnapshot, Decision> decide);
+
     /** Fails (then retries, per policy) running attempts that outlived their task's execution timeout. */
     int failTimedOutAttempts(Instant now, Function<RunSnapshot, Decision> decide);
 

@@ -14,7 +14,7 @@ public interface TaskActionStore {
      * downstream of it that did not run because it had failed, and lets {@code decide} carry the run on
      * from there. Empty when the run does not exist.
      *
-     * @throws RunStateConflictException when an instance of the task is queued, running or deferred
+     * @throws RunStateConflictException when an instance of the task is queued or running
      */
     Optional<DagRunView> mark(String dagId, String runId, String taskId, TaskInstanceState state, String error,
                               Function<RunSnapshot, Decision> decide);

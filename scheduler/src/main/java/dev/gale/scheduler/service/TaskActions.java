@@ -43,7 +43,7 @@ public final class TaskActions {
     /**
      * @param state success or failed
      * @throws UnknownTaskException      when the run's DAG has no such task
-     * @throws RunStateConflictException when the task is queued, running or deferred
+     * @throws RunStateConflictException when the task is queued or running
      */
     public Optional<DagRunView> mark(String dagId, String runId, String taskId, TaskInstanceState state, String reason,
                                      String actor) {

@@ -18,9 +18,11 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.Result;
+import org.jooq.impl.DSL;
 
 /** Deferred tasks' triggers in the {@code task_trigger} table. */
 public final class JooqDeferrals implements Deferrals {
+    private static final String EXTERNAL_EVENT = "external_event";
     private static final Condition ARMED = TASK_TRIGGER.FIRED_AT.isNull().and(TASK_TRIGGER.DISARMED_AT.isNull());
 
     private final DSLContext dsl;
@@ -30,7 +32,8 @@ public final class JooqDeferrals implements Deferrals {
     }
 
     @Override
-    public Optional<Long> defer(TaskAttempt attempt, String kind, String spec, Instant timeoutAt, Instant now) {
+    public Optional<Long> defer(TaskAttempt attempt, String kind, String spec, Instant firstCheckAt, Instant timeoutAt,
+                                Instant now) {
         return dsl.transactionResult(tx -> {
             int deferred = tx.dsl().update(TASK_INSTANCE)
                     .set(TASK_INSTANCE.STATE, TaskInstanceState.DEFERRED.wireName())
@@ -39,7 +42,8 @@ public final class JooqDeferrals implements Deferrals {
                             TASK_INSTANCE.STATE.eq(TaskInstanceState.RUNNING.wireName()))
                     .execute();
             return deferred == 0 ? Optional.empty()
-                    : Optional.of(new JooqDeferrals(tx.dsl()).arm(attempt.taskInstanceId(), kind, spec, timeoutAt, now));
+                    : Optional.of(new JooqDeferrals(tx.dsl()).arm(attempt.taskInstanceId(), kind, spec, firstCheckAt,
+                            timeoutAt, now));
         });
     }
 
@@ -66,16 +70,42 @@ public final class JooqDeferrals implements Deferrals {
     }
 
     @Override
-    public long arm(long taskInstanceId, String kind, String spec, Instant timeoutAt, Instant now) {
+    public long arm(long taskInstanceId, String kind, String spec, Instant firstCheckAt, Instant timeoutAt,
+                    Instant now) {
         return dsl.insertInto(TASK_TRIGGER)
                 .set(TASK_TRIGGER.TASK_INSTANCE_ID, taskInstanceId)
+                .set(TASK_TRIGGER.ATTEMPT, DSL.field(DSL.select(TASK_INSTANCE.ATTEMPT).from(TASK_INSTANCE)
+                        .where(TASK_INSTANCE.ID.eq(taskInstanceId))))
                 .set(TASK_TRIGGER.KIND, kind)
                 .set(TASK_TRIGGER.SPEC, JSONB.valueOf(spec))
                 .set(TASK_TRIGGER.ARMED_AT, toOffset(now))
-                .set(TASK_TRIGGER.NEXT_CHECK_AT, toOffset(now))
+                .set(TASK_TRIGGER.NEXT_CHECK_AT, toOffset(firstCheckAt))
                 .set(TASK_TRIGGER.TIMEOUT_AT, timeoutAt == null ? null : toOffset(timeoutAt))
                 .returning(TASK_TRIGGER.ID)
                 .fetchOne(TASK_TRIGGER.ID);
+    }
+
+    @Override
+    public boolean isDeferred(TaskAttempt attempt) {
+        return dsl.fetchExists(TASK_INSTANCE, TASK_INSTANCE.ID.eq(attempt.taskInstanceId()),
+                TASK_INSTANCE.ATTEMPT.eq(attempt.attempt()),
+                TASK_INSTANCE.STATE.eq(TaskInstanceState.DEFERRED.wireName()));
+    }
+
+    @Override
+    public void checkAgainAt(long triggerId, Instant at) {
+        dsl.update(TASK_TRIGGER).set(TASK_TRIGGER.NEXT_CHECK_AT, toOffset(at))
+                .where(TASK_TRIGGER.ID.eq(triggerId)).and(ARMED)
+                .execute();
+    }
+
+    @Override
+    public List<ArmedTrigger> armedExternalEvents(String key) {
+        return dsl.selectFrom(TASK_TRIGGER)
+                .where(ARMED).and(TASK_TRIGGER.KIND.eq(EXTERNAL_EVENT))
+                .and(DSL.field("{0} ->> 'key'", String.class, TASK_TRIGGER.SPEC).eq(key))
+                .orderBy(TASK_TRIGGER.ID)
+                .fetch(JooqDeferrals::toArmed);
     }
 
     @Override

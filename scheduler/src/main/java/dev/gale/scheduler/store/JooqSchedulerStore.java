@@ -5,6 +5,7 @@ import static dev.gale.scheduler.store.jooq.Tables.DAG_RUN;
 import static dev.gale.scheduler.store.jooq.Tables.DAG_VERSION;
 import static dev.gale.scheduler.store.jooq.Tables.POOL;
 import static dev.gale.scheduler.store.jooq.Tables.TASK_ATTEMPT;
+import static dev.gale.scheduler.store.jooq.Tables.TASK_TRIGGER;
 import static dev.gale.scheduler.store.jooq.Tables.TASK_INSTANCE;
 import static dev.gale.scheduler.store.jooq.Tables.TASK_LOG;
 import static dev.gale.scheduler.store.jooq.Tables.WORKER;
@@ -421,6 +422,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     .forEach(r -> outputs.computeIfAbsent(r.value1(), k -> new HashMap<>())
                             .computeIfAbsent(r.value2(), k -> new ArrayList<>()).add(r.value3().data()));
         }
+        Map<Long, List<ClaimedTask.FiredTrigger>> fired = firedTriggers(db, claimed);
         List<ClaimedTask> tasks = new ArrayList<>(claimed.size());
         for (int i = 0; i < claimed.size(); i++) {
             TaskInstanceRecord ti = claimed.get(i);
@@ -444,9 +446,24 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     sealed.open(version.spec().params(), run.get(DAG_RUN.PARAMS).data()), upstream,
                     task.executionTimeoutMs(), ti.getGpuCount(), ti.getGpuMemoryMb(),
                     IsolationSpec.taskKind(task.isolation()), DagSpecJson.toJson(task),
-                    toInstant(run.get(DAG_RUN.LOGICAL_DATE)), toInstant(run.get(DAG_RUN.DATA_INTERVAL_START))));
+                    toInstant(run.get(DAG_RUN.LOGICAL_DATE)), toInstant(run.get(DAG_RUN.DATA_INTERVAL_START)),
+                    fired.getOrDefault(ti.getId(), List.of())));
         }
         return tasks;
+    }
+
+    /** The triggers each claimed attempt deferred on and that fired, in the order it deferred: one query for the claim. */
+    private static Map<Long, List<ClaimedTask.FiredTrigger>> firedTriggers(DSLContext db,
+                                                                           List<TaskInstanceRecord> claimed) {
+        Map<Long, List<ClaimedTask.FiredTrigger>> fired = new HashMap<>();
+        db.select(TASK_TRIGGER.TASK_INSTANCE_ID, TASK_TRIGGER.KIND, TASK_TRIGGER.EVENT).from(TASK_TRIGGER)
+                .where(DSL.row(TASK_TRIGGER.TASK_INSTANCE_ID, TASK_TRIGGER.ATTEMPT).in(claimed.stream()
+                        .map(ti -> DSL.row(ti.getId(), ti.getAttempt())).toList()))
+                .and(TASK_TRIGGER.FIRED_AT.isNotNull())
+                .orderBy(TASK_TRIGGER.ID)
+                .forEach(r -> fired.computeIfAbsent(r.value1(), k -> new ArrayList<>())
+                        .add(new ClaimedTask.FiredTrigger(r.value2(), r.value3().data())));
+        return fired;
     }
 
     /**
@@ -954,9 +971,26 @@ public final class JooqSchedulerStore implements SchedulerStore {
         return failed;
     }
 
+    @Override
+    public boolean failDeferred(long taskInstanceId, String error, Instant now, Function<RunSnapshot, Decision> decide) {
+        return dsl.transactionResult(tx -> {
+            // The trigger row first, as a firing trigger takes it before the instance: no deadlock between them.
+            if (!new JooqDeferrals(tx.dsl()).disarm(taskInstanceId, now)) {
+                return false;
+            }
+            return failWaiting(tx.dsl(), taskInstanceId, TaskInstanceState.DEFERRED, error, now, decide);
+        });
+    }
+
     /** Fails a queued task instance that never ran, without retry, and decides what follows in its run. */
     private boolean failQueued(DSLContext db, long taskInstanceId, String error, Instant now,
                                Function<RunSnapshot, Decision> decide) {
+        return failWaiting(db, taskInstanceId, TaskInstanceState.QUEUED, error, now, decide);
+    }
+
+    /** Fails a task instance that holds no worker (queued or deferred), without retry, and decides its run. */
+    private boolean failWaiting(DSLContext db, long taskInstanceId, TaskInstanceState waiting, String error,
+                                Instant now, Function<RunSnapshot, Decision> decide) {
         DagRunRecord run = lockRunOf(db, taskInstanceId);
         if (run == null) {
             return false;
@@ -965,11 +999,13 @@ public final class JooqSchedulerStore implements SchedulerStore {
                 .set(TASK_INSTANCE.STATE, TaskInstanceState.FAILED.wireName())
                 .set(TASK_INSTANCE.ERROR, error)
                 .set(TASK_INSTANCE.ENDED_AT, toOffset(now))
-                .where(TASK_INSTANCE.ID.eq(taskInstanceId),
-                        TASK_INSTANCE.STATE.eq(TaskInstanceState.QUEUED.wireName()))
+                .where(TASK_INSTANCE.ID.eq(taskInstanceId), TASK_INSTANCE.STATE.eq(waiting.wireName()))
                 .execute();
         if (updated == 0) {
             return false;
+        }
+        if (waiting == TaskInstanceState.DEFERRED) {
+            recordEndedAttempts(db, TASK_INSTANCE.ID.eq(taskInstanceId));
         }
         DagSpec spec = version(db, run.getDagVersionId()).spec();
         decisions.apply(db, run, spec, decide);

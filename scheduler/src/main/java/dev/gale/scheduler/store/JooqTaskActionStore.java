@@ -33,8 +33,9 @@ import org.jooq.impl.DSL;
 
 /** Task instances marked by hand, and the {@code task_action} record of what people did, in PostgreSQL. */
 public final class JooqTaskActionStore implements TaskActionStore {
+    /** Instances a worker holds or is about to; a deferred one holds none, and marking it disarms its trigger. */
     private static final List<String> IN_FLIGHT = List.of(TaskInstanceState.QUEUED.wireName(),
-            TaskInstanceState.RUNNING.wireName(), TaskInstanceState.DEFERRED.wireName());
+            TaskInstanceState.RUNNING.wireName());
 
     private final DSLContext dsl;
     private final Clock clock;

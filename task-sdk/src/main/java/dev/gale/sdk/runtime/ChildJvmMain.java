@@ -9,8 +9,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The entry point of a child JVM that runs one task's Java code for its worker. Arguments: DAG id,
  * task id, and the DAG version hash the run is pinned to; the rest comes from the environment the
- * worker sets. Exits 0 when the task succeeded, 1 when it threw, 2 when this classpath holds
- * another version of the DAG.
+ * worker sets. Exits 0 when the task succeeded or deferred (the worker was told so over the socket),
+ * 1 when it threw, 2 when this classpath holds another version of the DAG.
  */
 public final class ChildJvmMain {
     private ChildJvmMain() {
@@ -37,6 +37,8 @@ public final class ChildJvmMain {
             Object output = function.run(new RuntimeTaskContext(identity, channel, json,
                     dag.taskSpec(args[1]).orElseThrow()));
             channel.putXCom(TaskIdentity.RETURN_VALUE, json.writeValueAsString(output));
+        } catch (TaskDeferred deferred) {
+            System.exit(0);
         } catch (Throwable e) {
             e.printStackTrace();
             System.exit(1);

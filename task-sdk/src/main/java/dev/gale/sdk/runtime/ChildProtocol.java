@@ -25,6 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {"op":"read_asset","name":"model://m","alias":"production"}     → {"ok":true,"found":true,"value":{...as read_asset...}}
  * {"op":"move_alias","name":"model://m","alias":"production","to_version":4,"expected_from_version":3,"reason":"..."}
  *                                                                 → {"ok":true}, or {"ok":false,"alias_moved":true,"error":"..."}
+ * {"op":"get_trigger_events"}                                     → {"ok":true,"value":[{"kind":"time","event":{...}},...]}
+ * {"op":"defer","kind":"time","spec":{"after":"PT1M"},"timeout_ms":0}
+ *                                                                 → {"ok":true}; then exit 0: the worker defers the task
  * </pre>
  * The {@code llm_*} ops serve {@code CommonLlm} in a child JVM; see {@code dev.gale.sdk.LlmAccess}.
  * {@code map_index} defaults to -1 and {@code key} to {@code return_value} (the task's output);
@@ -131,10 +134,19 @@ final class ChildProtocol {
                     }
                     ok.put("value", channel.variable(request.get("key").asString()));
                 }
+                case "get_trigger_events" -> ok.set("value", json.readTree(channel.triggerEventsJson()));
+                case "defer" -> {
+                    if (!request.path("kind").isString() || !request.path("spec").isObject()) {
+                        return error("defer needs \"kind\" (e.g. \"time\") and \"spec\" (a JSON object)");
+                    }
+                    channel.defer(request.get("kind").asString(), json.writeValueAsString(request.get("spec")),
+                            request.path("timeout_ms").asLong(0));
+                }
                 default -> {
                     return error("unknown op '" + request.get("op").asString()
                             + "'; the ops are get_params, get_item, get_xcom, put_xcom, log, llm_catalog, llm_prepare,"
-                            + " llm_record, read_asset, emit_asset, move_alias, get_connection and get_variable");
+                            + " llm_record, read_asset, emit_asset, move_alias, get_connection, get_variable, get_trigger_events"
+                            + " and defer");
                 }
             }
             return json.writeValueAsString(ok);

@@ -4,9 +4,13 @@ import dev.gale.sdk.AssetVersionInfo;
 import dev.gale.sdk.Connection;
 import dev.gale.sdk.LlmAccess;
 import dev.gale.sdk.TaskContext;
+import dev.gale.sdk.Trigger;
+import dev.gale.sdk.TriggerEvent;
 import dev.gale.sdk.TypeToken;
 import dev.gale.sdk.spec.TaskSpec;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +25,9 @@ final class RuntimeTaskContext implements TaskContext {
     private final JsonMapper json;
     private final TaskSpec spec;
     private Map<String, Object> params;
+    /** The events of this attempt's earlier defer calls, read at its first defer call. */
+    private List<TriggerEvent> earlierEvents;
+    private int deferCalls;
 
     RuntimeTaskContext(TaskIdentity identity, TaskChannel channel, JsonMapper json, TaskSpec spec) {
         this.identity = identity;
@@ -228,5 +235,34 @@ final class RuntimeTaskContext implements TaskContext {
     @Override
     public int emitAsset(String assetName, Map<String, ?> metadata) {
         return channel.emitAsset(assetName, json.writeValueAsString(metadata));
+    }
+
+    @Override
+    public synchronized TriggerEvent defer(Trigger trigger, Duration timeout) {
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("a defer timeout must be positive, or null to wait for ever; got "
+                    + timeout);
+        }
+        if (earlierEvents == null) {
+            earlierEvents = new ArrayList<>();
+            for (JsonNode fired : json.readTree(channel.triggerEventsJson())) {
+                earlierEvents.add(new TriggerEvent(fired.get("kind").asString(),
+                        json.writeValueAsString(fired.get("event"))));
+            }
+        }
+        int call = deferCalls++;
+        if (call < earlierEvents.size()) {
+            TriggerEvent event = earlierEvents.get(call);
+            if (!event.kind().equals(trigger.kind())) {
+                throw new IllegalStateException("defer call " + (call + 1) + " of task '" + identity.taskId()
+                        + "' waits on a '" + trigger.kind() + "' trigger, but that call deferred on a '"
+                        + event.kind() + "' trigger before the task resumed: a task that defers must make the"
+                        + " same defer calls in the same order each time it runs");
+            }
+            return event;
+        }
+        channel.defer(trigger.kind(), json.writeValueAsString(trigger.spec()),
+                timeout == null ? 0 : timeout.toMillis());
+        throw new TaskDeferred();
     }
 }

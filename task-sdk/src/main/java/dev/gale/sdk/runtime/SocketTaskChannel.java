@@ -63,6 +63,18 @@ final class SocketTaskChannel implements TaskChannel, AutoCloseable {
     }
 
     @Override
+    public String triggerEventsJson() {
+        return json.writeValueAsString(call(request("get_trigger_events")).get("value"));
+    }
+
+    @Override
+    public void defer(String kind, String specJson, long timeoutMs) {
+        ObjectNode request = request("defer").put("kind", kind).put("timeout_ms", timeoutMs);
+        request.set("spec", json.readTree(specJson));
+        call(request);
+    }
+
+    @Override
     public void log(String stream, String line) {
         call(request("log").put("line", line));
     }

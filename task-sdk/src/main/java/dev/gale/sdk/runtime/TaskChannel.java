@@ -54,6 +54,18 @@ interface TaskChannel {
     /** As {@link #readAsset}, for the version an alias points at; empty when there is no such alias. */
     Optional<String> readAssetAlias(String assetName, String alias);
 
+    /**
+     * The events of the triggers this attempt deferred on before it was resumed, in the order of its
+     * defer calls, as a JSON array of {@code {"kind": ..., "event": {...}}}; {@code []} for a fresh attempt.
+     */
+    String triggerEventsJson();
+
+    /**
+     * Asks to defer the attempt on a trigger ({@code specJson} a JSON object; {@code timeoutMs} 0 for
+     * none). Nothing is sent while the task code runs: the worker hands the task back once it has stopped.
+     */
+    void defer(String kind, String specJson, long timeoutMs);
+
     /** Moves an alias; throws {@link dev.gale.sdk.AliasMovedException} when it does not point at the expected version. */
     void moveAssetAlias(String assetName, String alias, int toVersion, int expectedFromVersion, String reason);
 }

@@ -6,6 +6,7 @@ import dev.gale.sdk.spec.IsolationSpec;
 import dev.gale.sdk.spec.TaskSpec;
 import dev.gale.tei.v1.Assignment;
 import dev.gale.tei.v1.CompleteTaskRequest;
+import dev.gale.tei.v1.DeferTaskRequest;
 import dev.gale.tei.v1.FailTaskRequest;
 import dev.gale.tei.v1.HeartbeatRequest;
 import dev.gale.tei.v1.HeartbeatResponse;
@@ -48,13 +49,18 @@ final class TaskRun {
 
     private enum State { RUNNING, REPORTING, STOPPED_BY_SERVER, ABANDONED }
 
-    private record Outcome(String outputJson, String error, boolean noRetry) {
+    private record Outcome(String outputJson, String error, boolean noRetry, boolean deferred) {
         static Outcome success(String outputJson) {
-            return new Outcome(outputJson, null, false);
+            return new Outcome(outputJson, null, false, false);
         }
 
         static Outcome failure(String error, boolean noRetry) {
-            return new Outcome(null, error, noRetry);
+            return new Outcome(null, error, noRetry, false);
+        }
+
+        /** The task's code stopped at a defer call: the attempt goes on later, so no callback runs yet. */
+        static Outcome deferral() {
+            return new Outcome(null, null, false, true);
         }
     }
 
@@ -111,7 +117,11 @@ final class TaskRun {
             if (state.compareAndSet(State.RUNNING, State.REPORTING)) {
                 // Task code may leave the interrupt flag set; it must not cut the report short.
                 Thread.interrupted();
-                conclude(outcome);
+                if (outcome.deferred()) {
+                    handOverToTrigger();
+                } else {
+                    conclude(outcome);
+                }
             }
         } finally {
             heartbeat.cancel(false);
@@ -191,6 +201,8 @@ final class TaskRun {
         try {
             Object output = function.run(new RuntimeTaskContext(identity, session, json, spec));
             return Outcome.success(json.writeValueAsString(output));
+        } catch (TaskDeferred deferred) {
+            return Outcome.deferral();
         } catch (Exception | LinkageError | AssertionError e) {
             session.log("task", "Task failed: " + e);
             return Outcome.failure(e.getClass().getName() + ": " + e.getMessage(), false);
@@ -234,6 +246,9 @@ final class TaskRun {
     private Outcome childProcess(List<String> command, TaskIdentity identity) {
         try {
             int exitCode = ChildProcess.run(command, identity, session, json);
+            if (exitCode == 0 && session.deferral().isPresent()) {
+                return Outcome.deferral();
+            }
             return exitCode == 0 ? Outcome.success(session.outputJson())
                     : Outcome.failure("the task's process " + command.getFirst() + " exited with code " + exitCode
                     + "; its stderr is in the task log", false);
@@ -272,6 +287,25 @@ final class TaskRun {
                 return;
             }
             log.warn("Worker {}: the outcome of {} was not recorded: {}", workerId, describe(), e.getMessage());
+        }
+    }
+
+    /**
+     * Sends the deferral the task asked for; once the server has it, the slot is free and there is
+     * nothing more to report for this attempt (the trigger resumes it as a new assignment).
+     */
+    private void handOverToTrigger() {
+        DeferTaskRequest request = session.deferral().orElseThrow();
+        try {
+            session.shipLogs(true);
+            client.deliver("defer", stub -> stub.deferTask(request.toBuilder().setTaskToken(session.token()).build()));
+            log.info("Worker {} deferred {} on a '{}' trigger", workerId, describe(), request.getTrigger());
+        } catch (TeiClient.CallFailedException e) {
+            if (e.status().getCode() == Status.Code.INVALID_ARGUMENT) {
+                conclude(Outcome.failure("the task's deferral was refused: " + e.status().getDescription(), true));
+                return;
+            }
+            log.warn("Worker {}: the deferral of {} was not recorded: {}", workerId, describe(), e.getMessage());
         }
     }
 

@@ -4,7 +4,9 @@ import dev.gale.sdk.AliasMovedException;
 import dev.gale.sdk.LlmAccess;
 import dev.gale.tei.v1.AppendLogsRequest;
 import dev.gale.tei.v1.Assignment;
+import dev.gale.tei.v1.DeferTaskRequest;
 import dev.gale.tei.v1.EmitAssetEventRequest;
+import dev.gale.tei.v1.FiredTrigger;
 import dev.gale.tei.v1.GetConnectionRequest;
 import dev.gale.tei.v1.GetConnectionResponse;
 import dev.gale.tei.v1.GetVariableRequest;
@@ -28,6 +30,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -42,6 +45,8 @@ final class TaskSession implements TaskChannel {
     private final List<LogLine> pendingLogs = new ArrayList<>();
     private final JsonMapper json = JsonMapper.builder().build();
     private volatile String outputJson = "null";
+    /** The deferral the task's code asked for, sent once the code has stopped. */
+    private final AtomicReference<DeferTaskRequest> deferral = new AtomicReference<>();
 
     TaskSession(Assignment assignment, TeiClient client) {
         this.assignment = assignment;
@@ -72,6 +77,26 @@ final class TaskSession implements TaskChannel {
 
     String outputJson() {
         return outputJson;
+    }
+
+    /** The deferral the task asked for, without its token; empty when it did not defer. */
+    Optional<DeferTaskRequest> deferral() {
+        return Optional.ofNullable(deferral.get());
+    }
+
+    @Override
+    public String triggerEventsJson() {
+        ArrayNode events = json.createArrayNode();
+        for (FiredTrigger fired : assignment.getTriggerEventsList()) {
+            events.addObject().put("kind", fired.getKind()).set("event", json.readTree(fired.getEventJson()));
+        }
+        return json.writeValueAsString(events);
+    }
+
+    @Override
+    public void defer(String kind, String specJson, long timeoutMs) {
+        deferral.set(DeferTaskRequest.newBuilder().setTrigger(kind).setTriggerArgsJson(specJson)
+                .setTimeoutMs(timeoutMs).build());
     }
 
     @Override

@@ -25,6 +25,18 @@ class ChildProcessIT {
     private static final class RecordingChannel implements TaskChannel {
         final Map<String, String> xcoms = new ConcurrentHashMap<>();
         final List<String> logs = new CopyOnWriteArrayList<>();
+        final List<String> deferrals = new CopyOnWriteArrayList<>();
+        volatile String triggerEventsJson = "[]";
+
+        @Override
+        public String triggerEventsJson() {
+            return triggerEventsJson;
+        }
+
+        @Override
+        public void defer(String kind, String specJson, long timeoutMs) {
+            deferrals.add(kind + " " + specJson + " " + timeoutMs);
+        }
 
         @Override
         public String paramsJson() {

@@ -25,6 +25,16 @@ class ChildProtocolTest {
         }
 
         @Override
+        public String triggerEventsJson() {
+            return "[{\"kind\":\"time\",\"event\":{\"at\":\"2026-12-02T14:00:00Z\"}}]";
+        }
+
+        @Override
+        public void defer(String kind, String specJson, long timeoutMs) {
+            puts.add("defer:" + kind + ":" + specJson + ":" + timeoutMs);
+        }
+
+        @Override
         public Optional<String> xcom(String taskId, int mapIndex, String key) {
             return Optional.of("[\"" + taskId + "\"," + mapIndex + ",\"" + key + "\"]");
         }
@@ -111,6 +121,17 @@ class ChildProtocolTest {
                 "chose openai/mini", "h1", "{}", "", "")));
         assertThat(protocol.handle(JSON.writeValueAsString(record))).isEqualTo("{\"ok\":true}");
         assertThat(puts).containsExactly("llm:mini:7:success");
+    }
+
+    @Test
+    void aChildReadsItsEarlierTriggerEventsAndAsksToDefer() {
+        assertThat(protocol.handle("{\"op\":\"get_trigger_events\"}")).isEqualTo(
+                "{\"ok\":true,\"value\":[{\"kind\":\"time\",\"event\":{\"at\":\"2026-12-02T14:00:00Z\"}}]}");
+        assertThat(protocol.handle("{\"op\":\"defer\",\"kind\":\"time\",\"spec\":{\"after\":\"PT1M\"},"
+                + "\"timeout_ms\":5000}")).isEqualTo("{\"ok\":true}");
+        assertThat(puts).containsExactly("defer:time:{\"after\":\"PT1M\"}:5000");
+        assertThat(protocol.handle("{\"op\":\"defer\",\"kind\":\"time\",\"spec\":\"PT1M\"}"))
+                .contains("defer needs \\\"kind\\\" (e.g. \\\"time\\\") and \\\"spec\\\" (a JSON object)");
     }
 
     @Test

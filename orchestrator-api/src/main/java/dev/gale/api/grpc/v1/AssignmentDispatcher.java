@@ -6,6 +6,7 @@ import dev.gale.scheduler.service.TaskAttempt;
 import dev.gale.scheduler.service.TaskExecutionService;
 import dev.gale.scheduler.service.WorkerDirectory;
 import dev.gale.tei.v1.Assignment;
+import dev.gale.tei.v1.FiredTrigger;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
@@ -139,6 +140,8 @@ final class AssignmentDispatcher implements AutoCloseable {
                 .setGpuMemoryMb(task.gpuMemoryMb())
                 .setTaskKind(task.taskKind())
                 .setTaskSpecJson(task.taskSpecJson())
+                .addAllTriggerEvents(task.triggerEvents().stream().map(fired -> FiredTrigger.newBuilder()
+                        .setKind(fired.kind()).setEventJson(fired.eventJson()).build()).toList())
                 .build();
     }
 

@@ -8,7 +8,9 @@ import dev.gale.assets.AliasConflictException;
 import dev.gale.assets.AliasMove;
 import dev.gale.assets.AssetVersion;
 import dev.gale.assets.UnknownAssetException;
+import dev.gale.scheduler.service.DeferredTasks;
 import dev.gale.scheduler.service.InvalidAssetCallException;
+import dev.gale.scheduler.trigger.InvalidTriggerException;
 import dev.gale.scheduler.service.ReportOutcome;
 import dev.gale.scheduler.service.RunCallbackDeliveries;
 import dev.gale.scheduler.service.TaskAliasService;
@@ -90,12 +92,14 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
     private final ConnectionRpcs connections;
     private final RunCallbackRpcs runCallbacks;
     private final TaskAliasService aliases;
+    private final DeferredTasks deferred;
 
     public TaskExecutionGrpcService(TaskExecutionService tasks, WorkerDirectory workers, TaskAssetService assets,
                                     TaskTokens tokens, Clock clock, Duration heartbeatInterval, LlmCalls llm,
                                     Connections connections, RunCallbackDeliveries runCallbacks,
-                                    TaskAliasService aliases) {
+                                    TaskAliasService aliases, DeferredTasks deferred) {
         this.llm = llm;
+        this.deferred = deferred;
         this.runCallbacks = new RunCallbackRpcs(runCallbacks);
         this.aliases = aliases;
         this.connections = new ConnectionRpcs(connections);
@@ -436,13 +440,17 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
 
     @Override
     public void deferTask(DeferTaskRequest request, StreamObserver<DeferTaskResponse> response) {
-        withAttempt(request.getTaskToken(), response, attempt -> notYet("deferrable tasks", response));
-    }
-
-    /** The proto defines the call so that workers can be written against it; this server does not record it yet. */
-    private static void notYet(String feature, StreamObserver<?> response) {
-        response.onError(Status.UNIMPLEMENTED.withDescription("this API server version does not support " + feature
-                + " yet; nothing was recorded, and the task may carry on").asRuntimeException());
+        withAttempt(request.getTaskToken(), response, attempt -> {
+            ReportOutcome outcome;
+            try {
+                outcome = deferred.defer(attempt, request.getTrigger(), request.getTriggerArgsJson(),
+                        request.getTimeoutMs());
+            } catch (InvalidTriggerException e) {
+                response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+                return;
+            }
+            answer(outcome, DeferTaskResponse.getDefaultInstance(), response);
+        });
     }
 
     @Override

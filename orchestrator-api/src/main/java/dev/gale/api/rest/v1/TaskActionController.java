@@ -61,7 +61,7 @@ class TaskActionController {
 
     @Operation(summary = "Mark one task success or failed", description = "Body: state (success or failed) and"
             + " reason (required). Marking success lets what did not run because of it run; the run goes on from"
-            + " there. A queued, running or deferred task cannot be marked.")
+            + " there. A queued or running task cannot be marked; marking a deferred task ends its wait.")
     @PostMapping("/tasks/{taskId}/mark")
     @RequiresRole(Role.OPERATOR)
     DagRunResponse mark(@PathVariable String dagId, @PathVariable String runId, @PathVariable String taskId,
