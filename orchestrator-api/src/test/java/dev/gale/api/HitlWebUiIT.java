@@ -1,16 +1,10 @@
 package dev.gale.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import dev.gale.scheduler.service.ClaimedTask;
-import dev.gale.scheduler.service.Deferrals;
-import dev.gale.scheduler.service.TaskAttempt;
-import dev.gale.scheduler.service.TaskExecutionService;
-import dev.gale.sdk.HumanRequest;
-import dev.gale.sdk.Param;
 import java.net.http.HttpResponse;
-import java.time.Instant;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,10 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The HITL inbox and request page in a real headless Chromium against a real server. */
+/**
+ * The HITL inbox and request page in a real headless Chromium against a real server, scheduler and worker:
+ * a person edits and publishes one draft, discards another, and each run goes on down the branch taken.
+ */
 class HitlWebUiIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static Browser browser;
@@ -30,7 +28,7 @@ class HitlWebUiIT {
     @BeforeAll
     static void start() throws Exception {
         browser = Browser.start();
-        gale = new GaleTestServer(Map.of("gale.scheduler.interval", "PT0.2S"), false);
+        gale = new GaleTestServer(Map.of("gale.scheduler.interval", "PT0.2S"));
         browser.size(Browser.WIDE);
         browser.open(gale.baseUrl() + "/");
         browser.find("#token").sendKeys(gale.adminToken);
@@ -49,15 +47,12 @@ class HitlWebUiIT {
     }
 
     @Test
-    void aPersonEditsAndApprovesARequestFromTheInbox() throws Exception {
-        long id = pendingReview(HumanRequest.ask("Publish the draft?")
-                .body("## The draft\nCheck **every** claim. <b>not markup</b> [docs](https://example.org)")
-                .options("publish", "discard").form(Param.string("answer").required().defaultValue("Paris."),
-                        Param.integer("stars").min(1).max(5))
-                .show("draft"));
+    void aPersonEditsAndPublishesADraftFromTheInboxAndTheRunGoesOn() throws Exception {
+        String runId = trigger();
+        long id = pending(runId);
         browser.open(gale.baseUrl() + "/#/hitl");
         WebElement row = browser.find("#hitl-list tr[data-request='" + id + "']");
-        assertThat(row.getText()).contains("Publish the draft?", TestDagsHitl.BY_HAND, "review", "any operator");
+        assertThat(row.getText()).contains("Publish the draft?", TestDagsHitl.REVIEW, runId, "review", "any operator");
         browser.screenshot("hitl-inbox");
         row.findElement(By.cssSelector("a.hitl-subject")).click();
 
@@ -68,8 +63,9 @@ class HitlWebUiIT {
         assertThat(body.findElements(By.tagName("b"))).as("HTML in the body is text").isEmpty();
         assertThat(body.findElement(By.tagName("a")).getDomAttribute("href")).isEqualTo("https://example.org");
         assertThat(browser.find(".hitl-shown[data-task=draft]").getText()).contains("Paris is the capital of France.");
+        assertThat(browser.find("#hitl-run").getText()).isEqualTo(runId);
         WebElement answer = browser.find("#param-answer");
-        assertThat(answer.getDomProperty("value")).isEqualTo("Paris.");
+        assertThat(answer.getDomProperty("value")).isEqualTo("Paris is the capital of France.");
         browser.find("#param-stars").sendKeys("9");
         browser.find("button.hitl-option[data-option=publish]").click();
         browser.until(d -> d.findElement(By.id("param-stars-error")).getText().contains("5"),
@@ -89,51 +85,63 @@ class HitlWebUiIT {
         assertThat(browser.find("#hitl-decided-at").getText()).isNotBlank();
         assertThat(browser.find("#hitl-outcome").getText()).contains("Paris, on the Seine.", "tightened");
         browser.screenshot("hitl-decided");
-        JsonNode decided = JSON.readTree(gale.get("/api/v1/hitl/" + id).body()).at("/request/decision");
-        assertThat(decided.at("/values/answer").asString()).isEqualTo("Paris, on the Seine.");
-        assertThat(decided.at("/values/stars").asInt()).isEqualTo(4);
+        JsonNode run = finished(runId);
+        assertThat(run.get("state").asString()).isEqualTo("success");
+        assertThat(run.get("result").toString()).isEqualTo("{\"by\":\"test-admin\",\"published\":\"Paris, on the Seine.\"}");
+        assertThat(taskState(runId, "discard")).isEqualTo("skipped");
     }
 
     @Test
-    void aPersonRejectsARequestAndTheInboxNoLongerListsIt() throws Exception {
-        long id = pendingReview(HumanRequest.ask("Ship it?"));
+    void aPersonDiscardsADraftAndTheRunGoesOnWithoutPublishing() throws Exception {
+        String runId = trigger();
+        long id = pending(runId);
         browser.open(gale.baseUrl() + "/#/hitl/" + id);
-        browser.find("button.hitl-option[data-option=reject]").click();
-        assertThat(browser.find("#hitl-decided-option").getText()).isEqualTo("reject");
+        browser.find("button.hitl-option[data-option=discard]").click();
+        assertThat(browser.find("#hitl-decided-option").getText()).isEqualTo("discard");
 
+        JsonNode run = finished(runId);
+        assertThat(run.get("state").asString()).isEqualTo("success");
+        assertThat(taskState(runId, "publish")).isEqualTo("skipped");
+        assertThat(taskState(runId, "discard")).isEqualTo("success");
         browser.open(gale.baseUrl() + "/#/hitl");
         browser.find("#hitl-list, #hitl-empty");
         assertThat(browser.driver.findElements(By.cssSelector("tr[data-request='" + id + "']"))).isEmpty();
-        new org.openqa.selenium.support.ui.Select(browser.find("#hitl-state")).selectByValue("decided");
-        assertThat(browser.find("#hitl-list tr[data-request='" + id + "']").getText()).contains("reject — test-admin");
+        new Select(browser.find("#hitl-state")).selectByValue("decided");
+        assertThat(browser.find("#hitl-list tr[data-request='" + id + "']").getText())
+                .contains("discard — test-admin");
     }
 
-    private static long pendingReview(HumanRequest request) throws Exception {
-        HttpResponse<String> run = gale.post("/api/v1/dags/" + TestDagsHitl.BY_HAND + "/runs", "{}");
+    private static String trigger() throws Exception {
+        HttpResponse<String> run = gale.post("/api/v1/dags/" + TestDagsHitl.REVIEW + "/runs", "{}");
         assertThat(run.statusCode()).as(run.body()).isBetween(200, 201);
-        TaskExecutionService tasks = gale.context.getBean(TaskExecutionService.class);
-        ClaimedTask draft = claim(tasks, "draft");
-        tasks.complete(new TaskAttempt(draft.taskInstanceId(), draft.attempt()),
-                "{\"answer\": \"Paris is the capital of France.\"}");
-        ClaimedTask review = claim(tasks, "review");
-        return gale.context.getBean(Deferrals.class).defer(new TaskAttempt(review.taskInstanceId(), review.attempt()),
-                HumanRequest.TRIGGER_KIND, JSON.writeValueAsString(request.toSpec()), null, Instant.now()).orElseThrow();
+        return JSON.readTree(run.body()).get("runId").asString();
     }
 
-    /** Claims the task of the newest run; what else comes (an earlier test's resumed review) is left claimed. */
-    private static ClaimedTask claim(TaskExecutionService tasks, String taskId) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            ClaimedTask newest = null;
-            for (ClaimedTask c : tasks.claim("hitl-ui-test", List.of(TestDagsHitl.QUEUE), 10)) {
-                if (c.taskId().equals(taskId) && (newest == null || c.taskInstanceId() > newest.taskInstanceId())) {
-                    newest = c;
+    /** The id of the run's pending request, once its approval task has deferred. */
+    private static long pending(String runId) {
+        long[] id = {-1};
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (JsonNode r : JSON.readTree(gale.get("/api/v1/hitl?state=pending").body()).get("requests")) {
+                if (r.get("runId").asString().equals(runId)) {
+                    id[0] = r.get("id").asLong();
                 }
             }
-            if (newest != null) {
-                return newest;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no " + taskId + " to claim");
+            return id[0] >= 0;
+        });
+        return id[0];
+    }
+
+    private static JsonNode finished(String runId) {
+        JsonNode[] run = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            run[0] = JSON.readTree(gale.get("/api/v1/dags/" + TestDagsHitl.REVIEW + "/runs/" + runId).body());
+            return !run[0].get("state").asString().matches("queued|running");
+        });
+        return run[0];
+    }
+
+    private static String taskState(String runId, String taskId) throws Exception {
+        return JSON.readTree(gale.get("/api/v1/dags/" + TestDagsHitl.REVIEW + "/runs/" + runId + "/tasks/" + taskId)
+                .body()).get("state").asString();
     }
 }

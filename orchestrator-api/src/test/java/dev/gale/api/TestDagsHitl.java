@@ -39,7 +39,7 @@ public final class TestDagsHitl implements DagBundle {
                 .param(Param.string("draft").defaultValue("Paris is the capital of France."));
         var draft = dag.task("draft", ctx -> Map.of("answer", ctx.param("draft", String.class)));
         var review = dag.approval("review", ctx -> HumanRequest.ask("Publish the draft?")
-                .body("Check the draft below; edit it if needed. <b>not markup</b>")
+                .body("## The draft\nCheck **every** claim; edit it if needed. <b>not markup</b> [style guide](https://example.org)")
                 .options("publish", "discard").show("draft")
                 .form(Param.string("answer").required().defaultValue(ctx.input("draft", Map.class).get("answer")),
                         Param.integer("stars").min(1).max(5)))
