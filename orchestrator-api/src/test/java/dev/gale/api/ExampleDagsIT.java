@@ -72,4 +72,27 @@ class ExampleDagsIT {
         assertThat(draft.toString()).contains("No language model is configured", "[refunds.md] Refunds for duplicate"
                 + " charges");
     }
+
+    @Test
+    void inboxDemoWaitsDeferredForACsvThenCountsItsRowsAndMovesItAside() throws Exception {
+        java.nio.file.Path inbox = java.nio.file.Files.createDirectories(dev.gale.examples.InboxDemo.INBOX);
+        try (var stale = java.nio.file.Files.newDirectoryStream(inbox, "*.csv")) {
+            for (java.nio.file.Path file : stale) {
+                java.nio.file.Files.delete(file);
+            }
+        }
+        String runId = JSON.readTree(gale.post("/api/v1/dags/inbox_demo/runs", "{}").body()).get("runId").asString();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> JSON.readTree(gale.get(
+                "/api/v1/dags/inbox_demo/runs/" + runId + "/tasks/wait_for_csv").body()).get("state").asString()
+                .equals("deferred"));
+        String name = "day-" + runId.replaceAll("[^A-Za-z0-9]", "") + ".csv";
+        java.nio.file.Files.writeString(inbox.resolve(name), "id,amount\n1,10\n2,20\n");
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> JSON.readTree(
+                gale.get("/api/v1/dags/inbox_demo/runs/" + runId).body()).get("state").asString().equals("success"));
+        JsonNode result = JSON.readTree(gale.get("/api/v1/dags/inbox_demo/runs/" + runId).body()).get("result");
+        assertThat(result.get("files").asInt()).isEqualTo(1);
+        assertThat(result.get("rows").asInt()).isEqualTo(3);
+        assertThat(inbox.resolve("done").resolve(name)).exists();
+    }
 }

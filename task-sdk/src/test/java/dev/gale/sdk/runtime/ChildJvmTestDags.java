@@ -3,11 +3,13 @@ package dev.gale.sdk.runtime;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.DagBundle;
+import dev.gale.sdk.Trigger;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
-/** A DAG whose task runs in a child JVM with its own classpath entry ahead of the worker's. */
+/** A DAG whose tasks run in a child JVM with its own classpath entry ahead of the worker's; one of them defers. */
 public final class ChildJvmTestDags implements DagBundle {
     /** Relative to the module directory, which child processes inherit as their working directory. */
     static final String OWN_CLASSPATH = "target/child-jvm-library";
@@ -23,6 +25,8 @@ public final class ChildJvmTestDags implements DagBundle {
                 return version + " after " + ctx.input("upstream", String.class);
             }
         }).childJvm(OWN_CLASSPATH);
+        dag.task("waits_in_child", ctx -> "resumed at " + ctx.defer(Trigger.after(Duration.ofSeconds(1)), null)
+                .data().get("at")).childJvm(OWN_CLASSPATH);
         return List.of(dag.build());
     }
 }

@@ -136,7 +136,8 @@ class ChildProcessIT {
                 JSON.readTree("{\"up\":\"extract\",\"found\":false}"));
         assertThat(channel.logs).contains("task: hello Ada", "stderr: no token 2",
                 "stdout: unknown op 'fly'; the ops are get_params, get_item, get_xcom, put_xcom, log,"
-                        + " llm_catalog, llm_prepare, llm_record, read_asset, emit_asset, move_alias, get_connection and get_variable");
+                        + " llm_catalog, llm_prepare, llm_record, read_asset, emit_asset, move_alias, get_connection, get_variable,"
+                        + " get_trigger_events and defer");
     }
 
     @Test
@@ -178,6 +179,24 @@ class ChildProcessIT {
         assertThat(channel.xcoms.get("return_value")).isEqualTo("\"task's own after extract\"");
         assertThat(Long.parseLong(channel.xcoms.get("pid"))).isNotEqualTo(ProcessHandle.current().pid());
         assertThat(channel.logs).contains("task: library version task's own for Ada");
+    }
+
+    @Test
+    void aChildJvmThatDefersTellsItsWorkerAndOnResumeGetsTheEventAtOnce() throws Exception {
+        Dag dag = new ChildJvmTestDags().dags().getFirst();
+        List<String> command = ChildJvmCommand.of(List.of(ChildJvmTestDags.OWN_CLASSPATH), List.of(), dag.dagId(),
+                "waits_in_child", dag.versionHash());
+        RecordingChannel first = new RecordingChannel();
+
+        assertThat(ChildProcess.run(command, IDENTITY, first, JSON)).as(String.join("\n", first.logs)).isZero();
+        assertThat(first.deferrals).containsExactly("time {\"after\":\"PT1S\"} 0");
+        assertThat(first.xcoms).as("no output: the task has not finished").doesNotContainKey("return_value");
+
+        RecordingChannel resumed = new RecordingChannel();
+        resumed.triggerEventsJson = "[{\"kind\":\"time\",\"event\":{\"at\":\"2026-12-02T14:00:01Z\"}}]";
+        assertThat(ChildProcess.run(command, IDENTITY, resumed, JSON)).as(String.join("\n", resumed.logs)).isZero();
+        assertThat(resumed.deferrals).isEmpty();
+        assertThat(resumed.xcoms.get("return_value")).isEqualTo("\"resumed at 2026-12-02T14:00:01Z\"");
     }
 
     @Test
