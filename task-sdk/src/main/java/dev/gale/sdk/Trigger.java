@@ -134,5 +134,4 @@ public record Trigger(String kind, Map<String, Object> spec) {
         }
         return interval;
     }
-
 }

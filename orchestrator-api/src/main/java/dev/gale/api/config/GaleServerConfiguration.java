@@ -378,7 +378,8 @@ public class GaleServerConfiguration {
         return TriggerKinds.builtIn(
                 name -> assets.findByName(name).map(Asset::latestVersion).orElse(0),
                 (name, version) -> assets.version(name, version).map(v -> Map.<String, Object>of("asset", name,
-                        "version", v.version(), "metadata", TRIGGER_JSON.readValue(v.metadataJson(), Map.class))),
+                        "version", v.version(), "metadata", TRIGGER_JSON.readValue(v.metadataJson(),
+                                new tools.jackson.core.type.TypeReference<Map<String, Object>>() { }))),
                 new JooqFinishedRuns(dsl),
                 connId -> connections.connection(connId).flatMap(c -> SqlTrigger.Database.of(c.type(), c.host(),
                         c.port(), c.login(), c.password(), c.schema(), c.extraJson())));

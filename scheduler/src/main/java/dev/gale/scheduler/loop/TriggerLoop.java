@@ -13,12 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
@@ -116,20 +116,20 @@ public final class TriggerLoop implements AutoCloseable {
         for (ArmedTrigger trigger : due) {
             looks.add(checks.submit(() -> check(trigger)));
         }
-        AtomicInteger fired = new AtomicInteger();
+        int fired = 0;
         for (Future<Boolean> look : looks) {
             try {
                 if (look.get()) {
-                    fired.incrementAndGet();
+                    fired++;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 log.warn("A trigger look failed; it is looked at again later", e.getCause());
             }
         }
-        return fired.get();
+        return fired;
     }
 
     private boolean check(ArmedTrigger trigger) {
