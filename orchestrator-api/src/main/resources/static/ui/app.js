@@ -12,8 +12,10 @@ import { AssetsPage } from './pages/assets.js';
 import { AssetPage } from './pages/asset.js';
 import { WorkersPage } from './pages/workers.js';
 import { PoolsPage } from './pages/pools.js';
+import { HitlInboxPage } from './pages/hitl.js';
+import { HitlRequestPage } from './pages/hitl-request.js';
 
-/** Every page has a URL: #/dags, #/dags/{dagId}, #/dags/{dagId}/trigger, #/dags/{dagId}/runs/{runId}, … */
+/** Every page has a URL: #/dags, #/dags/{dagId}, #/dags/{dagId}/trigger, #/dags/{dagId}/runs/{runId}, #/hitl/{id}, … */
 function route(hash) {
   const [path, queryString] = hash.replace(/^#\/?/, '').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -23,6 +25,8 @@ function route(hash) {
   if (section === 'assets' && id) return { page: AssetPage, props: { name: id, query }, nav: 'assets' };
   if (section === 'assets') return { page: AssetsPage, props: {}, nav: 'assets' };
   if (section === 'workers') return { page: WorkersPage, props: {}, nav: 'workers' };
+  if (section === 'hitl' && id) return { page: HitlRequestPage, props: { id }, nav: 'hitl' };
+  if (section === 'hitl') return { page: HitlInboxPage, props: { query }, nav: 'hitl' };
   if (section === 'pools') return { page: PoolsPage, props: {}, nav: 'pools' };
   if (section === 'dags' && id && sub === 'trigger') return { page: TriggerPage, props: { dagId: id }, nav: 'dags' };
   if (section === 'dags' && id && sub === 'runs' && subId) {
@@ -52,6 +56,7 @@ function App() {
     h('header', { class: 'top' },
       h('a', { class: 'brand', href: '#/dags' }, 'Gale'),
       page.page === LoginPage ? null : h('nav', null, link('dags', 'DAGs'), link('assets', 'Assets'),
+        link('hitl', 'Inbox'),
         link('workers', 'Workers'), link('pools', 'Pools'), h('button', { class: 'link', id: 'sign-out', onClick: signOut }, 'Sign out'))),
     h('main', null, h(page.page, { ...page.props, key: `${page.page.name}:${hash.split('?')[0]}` })));
 }

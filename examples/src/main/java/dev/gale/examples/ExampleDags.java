@@ -12,7 +12,7 @@ public final class ExampleDags implements DagBundle {
     public List<Dag> dags() {
         return List.of(HelloDag.dag(), BranchingDemo.dag(), MappingDemo.dag(), RetryDemo.dag(), CronDemo.dag(),
                 PolyglotDemoDag.dag(), GpuDemo.dag(), LlmRoutingDemo.dag(), ExperimentDemo.dag(),
-                ReportDemo.dag(), RagIngest.dag(), RagAnswer.dag(), RagEval.dag(), SupportStream.dag(),
-                SupportAnswer.dag(), InboxDemo.dag());
+                ReportDemo.dag(), RagIngest.dag(), RagAnswer.dag(), RagAnswerReviewed.dag(), RagEval.dag(),
+                SupportStream.dag(), SupportAnswer.dag(), InboxDemo.dag());
     }
 }

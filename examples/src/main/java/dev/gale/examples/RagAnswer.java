@@ -47,8 +47,16 @@ public final class RagAnswer {
         DagBuilder dag = Dag.builder("rag_answer")
                 .description("Answers a question from an index written by rag_ingest: rewords it, retrieves for each"
                         + " wording in parallel (BM25 + vector), fuses the rankings, reranks and answers with sources.")
-                .owner("gale").tags("example", "rag", "llm")
-                .param(Param.string("question").required().description("What to ask"))
+                .owner("gale").tags("example", "rag", "llm");
+        return dag.result(declare(dag)).build();
+    }
+
+    /**
+     * Declares the params and tasks that answer {@code conf.question} into {@code dag}, for DAGs that do more
+     * with the answer (e.g. {@code rag_answer_reviewed}); returns the task whose output is the {@link Answer}.
+     */
+    static TaskBuilder declare(DagBuilder dag) {
+        dag.param(Param.string("question").required().description("What to ask"))
                 .param(Param.string("index").defaultValue("docs").description("The index to search: a directory"
                         + " under $GALE_HOME/indexes (store lucene), or table gale_rag_<index> (store pgvector)"))
                 .param(Param.integer("sources").defaultValue(4).min(1).max(20)
@@ -109,7 +117,7 @@ public final class RagAnswer {
 
         rephrase.then(retrieve).then(rank).then(rerank).then(answer);
         answer.after(rephrase);
-        return dag.result(answer).build();
+        return answer;
     }
 
     private static String oneParagraph(String text) {

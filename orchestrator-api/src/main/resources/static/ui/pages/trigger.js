@@ -3,15 +3,18 @@ import { ApiError, get, request } from '../api.js';
 import { ErrorBox, h, href, Json, Loading, StateBadge, useLoad } from '../ui.js';
 
 /** The initial text of a param's input: its default, as the input shows it. */
-function initialValue(param) {
+export function initialValue(param) {
   const value = param.defaultValue;
   if (value === null || value === undefined) return param.type === 'boolean' ? false : '';
   if (param.type === 'array' || param.type === 'object') return JSON.stringify(value);
   return param.type === 'boolean' ? Boolean(value) : String(value);
 }
 
-/** conf from the inputs; a value the browser cannot read goes to the API as typed, so that it says what is wrong. */
-function confOf(params, values, setLocalErrors) {
+/**
+ * conf from the inputs; a value the browser cannot read goes to the API as typed, so that it says what is wrong.
+ * Local errors are keyed like the API's, under prefix (conf for a run, values for a human request's form).
+ */
+export function confOf(params, values, setLocalErrors, prefix = 'conf') {
   const conf = {};
   const local = {};
   for (const p of params) {
@@ -21,7 +24,7 @@ function confOf(params, values, setLocalErrors) {
     if (p.type === 'integer' || p.type === 'number') {
       conf[p.name] = Number.isNaN(Number(raw)) ? raw : Number(raw);
     } else if (p.type === 'array' || p.type === 'object') {
-      try { conf[p.name] = JSON.parse(raw); } catch (e) { local[`conf.${p.name}`] = `is not valid JSON: ${e.message}`; }
+      try { conf[p.name] = JSON.parse(raw); } catch (e) { local[`${prefix}.${p.name}`] = `is not valid JSON: ${e.message}`; }
     } else if (p.allowedValues && p.allowedValues.length && typeof p.allowedValues[0] !== 'string') {
       conf[p.name] = JSON.parse(raw);
     } else {
@@ -32,7 +35,7 @@ function confOf(params, values, setLocalErrors) {
   return Object.keys(local).length ? null : conf;
 }
 
-function ParamInput({ param, value, onInput }) {
+export function ParamInput({ param, value, onInput }) {
   const id = `param-${param.name}`;
   const common = { id, name: param.name, 'aria-describedby': `${id}-help ${id}-error` };
   if (param.allowedValues && param.allowedValues.length) {

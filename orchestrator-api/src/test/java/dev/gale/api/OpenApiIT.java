@@ -26,7 +26,8 @@ class OpenApiIT {
                 "/api/v1/dags/{dagId}/runs/{runId}/clear", "/api/v1/dags/{dagId}/runs/{runId}/tasks",
                 "/api/v1/dags/{dagId}/runs/{runId}/tasks/{taskId}/attempts",
                 "/api/v1/dags/{dagId}/runs/{runId}/tasks/{taskId}/xcom", "/api/v1/tokens",
-                "/api/v1/dag-overview", "/api/v1/dags/{dagId}/grid", "/api/v1/events");
+                "/api/v1/dag-overview", "/api/v1/dags/{dagId}/grid", "/api/v1/events", "/api/v1/hitl",
+                "/api/v1/hitl/{id}", "/api/v1/hitl/{id}/decision");
         assertThat(doc.get("paths").get("/api/v1/events").get("get").get("responses").get("200").get("content")
                 .propertyNames()).contains("text/event-stream");
         assertThat(doc.get("components").get("securitySchemes").get("bearer").get("scheme").asString())

@@ -78,7 +78,9 @@ public final class Dag {
                 .map(dev.gale.sdk.spec.TaskSpec::taskId).collect(Collectors.toCollection(TreeSet::new));
         return Optional.of(ctx -> {
             Object chosen = task.function().run(ctx);
-            for (Object id : (List<?>) chosen) {
+            // An approval's output is its decision, which carries the tasks it follows.
+            List<?> ids = chosen instanceof HumanDecision decision ? decision.follow() : (List<?>) chosen;
+            for (Object id : ids) {
                 if (!downstream.contains(String.valueOf(id))) {
                     throw new IllegalArgumentException("branch task '" + taskId + "' chose '" + id
                             + "', which is not one of its direct downstream tasks " + downstream);

@@ -27,6 +27,8 @@ public final class DagBuilder {
     private final Set<String> tags = new LinkedHashSet<>();
     private final List<Param> params = new ArrayList<>();
     private final List<TaskBuilder> tasks = new ArrayList<>();
+    /** The approvals declared with a fixed request, whose shown tasks build() checks. */
+    private final Map<String, HumanRequest> approvals = new LinkedHashMap<>();
     private String resultTaskId;
     private String cron;
     private String timezone = "UTC";
@@ -96,6 +98,35 @@ public final class DagBuilder {
                     + "; a timeout must be positive, or left out to wait for ever");
         }
         return task(taskId, ctx -> ctx.defer(trigger, timeout).data());
+    }
+
+    /**
+     * Declares an approval: a task that only asks a person and waits, deferred, for the decision, which is
+     * its output (a {@link HumanDecision}). An option named like one of its direct downstream tasks picks a
+     * branch: the downstream tasks named by the options not taken are skipped; the others run.
+     */
+    public TaskBuilder approval(String taskId, HumanRequest request) {
+        if (request == null) {
+            throw new DagDefinitionException(dagId, "approval '" + taskId + "' needs a request, e.g."
+                    + " HumanRequest.ask(\"Publish the answer?\")");
+        }
+        approvals.put(taskId, request);
+        return approval(taskId, ctx -> request);
+    }
+
+    /** As {@link #approval(String, HumanRequest)}, with the request made when the task runs, e.g. from its inputs. */
+    public TaskBuilder approval(String taskId, HumanRequestSource request) {
+        Objects.requireNonNull(request, "request of approval '" + taskId + "'");
+        TaskBuilder task = new TaskBuilder(taskId, ctx -> {
+            HumanRequest asked = request.request(ctx);
+            HumanDecision decision = ctx.awaitHuman(asked);
+            Set<String> untaken = new LinkedHashSet<>(asked.options());
+            untaken.remove(decision.option());
+            return decision.following(tasks.stream().filter(t -> t.upstream().contains(taskId))
+                    .map(TaskBuilder::id).filter(id -> !untaken.contains(id)).toList());
+        }, true);
+        tasks.add(task);
+        return task;
     }
 
     /** Declares a typed task without inputs; its handle gives its output, typed, to downstream tasks. */
@@ -444,6 +475,11 @@ public final class DagBuilder {
         if (resultTaskId != null && !byId.containsKey(resultTaskId)) {
             throw new DagDefinitionException(dagId, "the result names unknown task '" + resultTaskId + "'");
         }
+        approvals.forEach((taskId, request) -> request.shows().stream().filter(id -> !byId.containsKey(id)).findFirst()
+                .ifPresent(id -> {
+                    throw new DagDefinitionException(dagId, "approval '" + taskId + "' shows unknown task '" + id
+                            + "'; show the upstream tasks whose outputs the reviewer needs");
+                }));
         validateParams();
         validateMapping(byId);
         validateSchedule();

@@ -139,4 +139,16 @@ public interface TaskContext {
      *                it then fires with
      */
     TriggerEvent defer(Trigger trigger, java.time.Duration timeout);
+
+    /**
+     * Asks a person and waits for the decision without holding a worker slot: a {@link #defer deferral} on a
+     * trigger of kind {@code human}, which only a decision (the UI's inbox, or {@code POST
+     * /api/v1/hitl/{id}/decision}) or the request's timeout ends. As with {@code defer}, the first call ends
+     * the task's code, and the task runs again from the start once decided, this call then returning the
+     * decision at once.
+     */
+    default HumanDecision awaitHuman(HumanRequest request) {
+        return defer(Trigger.of(HumanRequest.TRIGGER_KIND, request.toSpec()), request.timeout())
+                .as(HumanDecision.class);
+    }
 }

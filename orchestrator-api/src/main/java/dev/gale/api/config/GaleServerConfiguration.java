@@ -52,6 +52,8 @@ import dev.gale.scheduler.service.ScheduledRuns;
 import dev.gale.scheduler.service.SchedulerMetrics;
 import dev.gale.scheduler.service.SchedulerStore;
 import dev.gale.scheduler.service.TaskActions;
+import dev.gale.scheduler.service.HumanInTheLoop;
+import dev.gale.scheduler.store.JooqHumanRequests;
 import dev.gale.scheduler.service.TaskAliasService;
 import dev.gale.scheduler.service.TaskAssetService;
 import dev.gale.scheduler.service.TaskExecutionService;
@@ -410,6 +412,11 @@ public class GaleServerConfiguration {
     TaskActions taskActions(SchedulerStore store, DSLContext dsl, Clock clock, Supplier<SecretBox> secretBox,
                             SchedulerMetrics metrics) {
         return new TaskActions(store, new JooqTaskActionStore(dsl, clock, secretBox, metrics), clock);
+    }
+
+    @Bean
+    HumanInTheLoop humanInTheLoop(DSLContext dsl, DeferredTasks deferred, Clock clock) {
+        return new HumanInTheLoop(new JooqHumanRequests(dsl), deferred, clock);
     }
 
     @Bean

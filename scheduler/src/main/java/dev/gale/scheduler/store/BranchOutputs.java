@@ -10,7 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What a branch task's output must be: a JSON array of the ids of its direct downstream tasks to
- * follow. Anything else (a bare string, an unknown id) would skip every downstream task and let the
+ * follow, or an object whose {@code follow} field is that array (an approval task's decision). Anything else (a bare string, an unknown id) would skip every downstream task and let the
  * run succeed, so the attempt is failed instead, saying what came and what was expected.
  */
 final class BranchOutputs {
@@ -31,6 +31,7 @@ final class BranchOutputs {
         } catch (JacksonException e) {
             return Optional.of("branch task '" + taskId + "' returned invalid JSON" + expected);
         }
+        output = chosen(output);
         if (!output.isArray()) {
             return Optional.of("branch task '" + taskId + "' returned " + abbreviate(outputJson) + expected);
         }
@@ -41,6 +42,11 @@ final class BranchOutputs {
             }
         }
         return Optional.empty();
+    }
+
+    /** The array of chosen task ids in a branch task's output: the output itself, or its {@code follow} field. */
+    static JsonNode chosen(JsonNode output) {
+        return output != null && output.isObject() && output.has("follow") ? output.get("follow") : output;
     }
 
     private static String abbreviate(String json) {

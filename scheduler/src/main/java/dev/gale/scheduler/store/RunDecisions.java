@@ -125,7 +125,8 @@ final class RunDecisions {
                     .join(TASK_INSTANCE).on(TASK_INSTANCE.ID.eq(XCOM.TASK_INSTANCE_ID))
                     .where(TASK_INSTANCE.DAG_RUN_ID.eq(run.getId()), TASK_INSTANCE.TASK_ID.in(branches),
                             XCOM.KEY.eq(RETURN_VALUE))
-                    .forEach(r -> choices.put(r.value1(), stringList(json.readTree(r.value2().data()))));
+                    .forEach(r -> choices.put(r.value1(),
+                            stringList(BranchOutputs.chosen(json.readTree(r.value2().data())))));
         }
         return new RunSnapshot(spec, DagRunState.fromWireName(run.getState()), tasks, choices);
     }
