@@ -14,6 +14,7 @@ public final class ExampleDags implements DagBundle {
         return List.of(HelloDag.dag(), BranchingDemo.dag(), MappingDemo.dag(), RetryDemo.dag(), CronDemo.dag(),
                 PolyglotDemoDag.dag(), GpuDemo.dag(), LlmRoutingDemo.dag(), ExperimentDemo.dag(),
                 ReportDemo.dag(), RagIngest.dag(), RagAnswer.dag(), RagEval.dag(), SupportStream.dag(),
-                SupportAnswer.dag(), SqlAssistant.dag());
+                SupportAnswer.dag(), SqlAssistant.dag(),
+                PromptEval.dag());
     }
 }
