@@ -45,6 +45,21 @@ class SqlAssistantIT {
                 .toString();
     }
 
+    /** A model turn that asks for one tool, as OpenAI's API writes it. */
+    private static String toolCall(String model, String tool, String arguments) {
+        return JSON.createObjectNode().put("id", "chatcmpl-2").put("object", "chat.completion")
+                .put("created", 1_700_000_000).put("model", model)
+                .set("choices", JSON.createArrayNode().add(JSON.createObjectNode().put("index", 0)
+                        .put("finish_reason", "tool_calls").set("message", JSON.createObjectNode()
+                                .put("role", "assistant").putNull("content").set("tool_calls", JSON.createArrayNode()
+                                        .add(JSON.createObjectNode().put("id", "call_" + tool).put("type", "function")
+                                                .set("function", JSON.createObjectNode().put("name", tool)
+                                                        .put("arguments", arguments)))))))
+                .set("usage", JSON.createObjectNode().put("prompt_tokens", 300).put("completion_tokens", 20)
+                        .put("total_tokens", 320))
+                .toString();
+    }
+
     @BeforeAll
     static void start() throws Exception {
         openAi = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -52,6 +67,18 @@ class SqlAssistantIT {
             String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(request);
             String model = JSON.readTree(request).get("model").asString();
+            if (request.contains("Find the tables with listTables")) {
+                int toolResults = request.split("tool_call_id", -1).length - 1;
+                byte[] body = (toolResults == 0 ? toolCall(model, "describeTable", "{\"table\": \"channels\"}")
+                        : toolResults == 1 ? toolCall(model, "explain", JSON.createObjectNode().put("sql", GOOD_SQL)
+                        .toString()) : completion(model, "```sql\n" + GOOD_SQL + "\n```"))
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+                return;
+            }
             String content = request.contains("You reword questions about a database")
                     ? "{\"rewordings\": [\"channels ranked by message count\", \"where do users post most\","
                     + " \"busiest channels by messages\"]}"
@@ -119,8 +146,8 @@ class SqlAssistantIT {
         assertThat(answer.get("model").asString()).isEqualTo("openai/large-best");
         assertThat(answer.get("rewordedBy").asString()).isEqualTo("model openai/small-fast");
         assertThat(answer.get("rewordings")).hasSize(3);
-        assertThat(answer.get("examples").get(0).get("question").asString())
-                .isEqualTo("Which channels have the most messages?");
+        assertThat(answer.get("examples").valueStream().map(e -> e.get("question").asString()))
+                .contains("Which channels have the most messages?");
 
         String sqlRequest = requests.stream().filter(r -> r.contains("You write one PostgreSQL SELECT")).findFirst()
                 .orElseThrow();
@@ -133,6 +160,27 @@ class SqlAssistantIT {
                 .map(c -> c.get("model").asString())).containsExactly("small-fast");
         assertThat(calls.valueStream().filter(c -> c.get("taskId").asString().equals("write_sql"))
                 .map(c -> c.get("model").asString())).containsExactly("large-best");
+    }
+
+    @Test
+    void inAgentModeTheModelDescribesATableAndExplainsItsQueryThroughToolsBeforeItAnswers() throws Exception {
+        JsonNode run = ask(gale, "{\"question\": \"Which channels have the most messages?\", \"mode\": \"agent\","
+                + " \"execute\": true, \"rowLimit\": 2}");
+        JsonNode answer = run.get("result");
+
+        assertThat(answer.get("mode").asString()).isEqualTo("agent");
+        assertThat(answer.get("accepted").asBoolean()).isTrue();
+        assertThat(answer.get("sql").asString()).isEqualTo(GOOD_SQL);
+        assertThat(answer.get("rows")).hasSize(2);
+        assertThat(answer.get("agentSteps").valueStream().map(JsonNode::asString).toList())
+                .anyMatch(s -> s.startsWith("tool describeTable")).anyMatch(s -> s.startsWith("tool explain"));
+        JsonNode calls = JSON.readTree(gale.get("/api/v1/dags/sql_assistant/runs/" + run.get("runId").asString()
+                + "/llm-usage").body()).get("calls");
+        List<JsonNode> tools = calls.valueStream().filter(c -> c.get("provider").asString().equals("tool")).toList();
+        assertThat(tools).extracting(c -> c.get("model").asString()).containsExactly("describeTable", "explain");
+        assertThat(tools.get(0).get("toolResult").asString()).contains("is_private boolean -- True for"
+                + " invitation-only channels");
+        assertThat(tools.get(1).get("toolResult").asString()).contains("Scan");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.gale.examples.sql;
 
+import dev.gale.llm.AgentResult;
 import dev.gale.llm.CommonLlm;
 import dev.gale.llm.Llm;
 import dev.gale.llm.LlmCatalog;
@@ -13,6 +14,7 @@ import dev.gale.sdk.ModelNeeds;
 import dev.gale.sdk.Param;
 import dev.gale.sdk.TaskBuilder;
 import dev.gale.sdk.TaskContext;
+import dev.langchain4j.agent.tool.Tool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -90,7 +92,7 @@ public final class SqlAssistant {
      */
     public record Answer(String question, String mode, String sql, Boolean accepted, String refusal, List<String> plan,
                          List<Map<String, Object>> rows, String model, List<String> rewordings, String rewordedBy,
-                         List<Table> relevantTables, List<FoundExample> examples) {
+                         List<Table> relevantTables, List<FoundExample> examples, List<String> agentSteps) {
     }
 
     public static Dag dag() {
@@ -109,6 +111,9 @@ public final class SqlAssistant {
                         + " answer from (in standalone, warehouse is the embedded PostgreSQL)"))
                 .param(Param.string("schema").defaultValue(DemoWarehouse.SCHEMA).description("The PostgreSQL schema"
                         + " the SQL may read; demo_warehouse is created and seeded on first use"))
+                .param(Param.string("mode").defaultValue("pipeline").oneOf("pipeline", "agent")
+                        .description("pipeline: one call to the best model with the schema and examples; agent: the"
+                                + " model may call listTables, describeTable and explain before it answers"))
                 .param(Param.integer("timeoutMs").defaultValue(5000).min(100).max(60_000)
                         .description("Statement timeout of EXPLAIN and of the query"));
 
@@ -256,22 +261,88 @@ public final class SqlAssistant {
         if (isOffline(llm)) {
             ctx.log(OFFLINE);
             return new Answer(question, OFFLINE, null, null, null, List.of(), List.of(), "none", rewordingTexts,
-                    rewordedBy, relevant, examples);
+                    rewordedBy, relevant, examples, List.of());
         }
-        String written = llm.chat(SYSTEM, prompt(question, rewordingTexts, tables, examples));
-        String sql = sqlOf(written);
+        boolean agent = ctx.param("mode", String.class).equals("agent");
         String model = llm.chatChoice().model().map(ModelSpec::id).orElse("none");
         int rowLimit = ctx.param("execute", Boolean.class) ? ctx.param("rowLimit", Integer.class) : 0;
+        SqlCheck check = new SqlCheck(ctx.param("timeoutMs", Integer.class));
         SqlCheck.Verdict verdict;
+        String sql;
+        List<String> steps = List.of();
         try (Connection jdbc = DemoWarehouse.open(ctx.connection(ctx.param("connection", String.class)))) {
             DSL.using(jdbc, SQLDialect.POSTGRES).execute("SELECT set_config('search_path', ?, false)",
                     ctx.param("schema", String.class));
-            verdict = new SqlCheck(ctx.param("timeoutMs", Integer.class)).check(jdbc, sql, rowLimit);
+            if (agent) {
+                AgentResult result = llm.agent(AGENT_SYSTEM, agentPrompt(question, rewordingTexts, examples),
+                        new WarehouseTools(jdbc, tables, check), AGENT_STEPS);
+                sql = sqlOf(result.answer() == null ? "" : result.answer());
+                steps = result.transcript().stream().map(step -> step.kind() + (step.name() == null ? ""
+                        : " " + step.name() + (step.arguments() == null ? "" : " " + step.arguments()))).toList();
+            } else {
+                sql = sqlOf(llm.chat(SYSTEM, prompt(question, rewordingTexts, tables, examples)));
+            }
+            verdict = check.check(jdbc, sql, rowLimit);
         }
         ctx.log(verdict.accepted() ? "the SQL of " + model + " passed the check" + (rowLimit > 0 ? " and returned "
                 + verdict.rows().size() + " rows" : "") : "the SQL of " + model + " was refused: " + verdict.reason());
-        return new Answer(question, "model", sql, verdict.accepted(), verdict.accepted() ? null : verdict.reason(),
-                verdict.plan(), verdict.rows(), model, rewordingTexts, rewordedBy, relevant, examples);
+        return new Answer(question, agent ? "agent" : "model", sql, verdict.accepted(),
+                verdict.accepted() ? null : verdict.reason(), verdict.plan(), verdict.rows(), model, rewordingTexts,
+                rewordedBy, relevant, examples, steps);
+    }
+
+    /** Model turns an agent may take before it must have answered. */
+    static final int AGENT_STEPS = 8;
+
+    private static final String AGENT_SYSTEM = "You write one PostgreSQL SELECT statement that answers the user's"
+            + " question about a warehouse. Find the tables with listTables and their columns with describeTable;"
+            + " check your query with explain and fix it until it passes. Answer with the SQL only.";
+
+    static String agentPrompt(String question, List<String> rewordings, List<FoundExample> examples) {
+        StringBuilder prompt = new StringBuilder("Question: ").append(question).append('\n');
+        if (!rewordings.isEmpty()) {
+            prompt.append("In other words: ").append(String.join("; ", rewordings)).append('\n');
+        }
+        prompt.append("\nSimilar questions answered before:\n");
+        examples.forEach(e -> prompt.append("Q: ").append(e.question()).append("\nSQL: ").append(e.sql())
+                .append('\n'));
+        return prompt.toString();
+    }
+
+    /** The agent mode's tools over the warehouse: what the model may look at and check, never change. */
+    public static final class WarehouseTools {
+        private final Connection jdbc;
+        private final List<Table> tables;
+        private final SqlCheck check;
+
+        WarehouseTools(Connection jdbc, List<Table> tables, SqlCheck check) {
+            this.jdbc = jdbc;
+            this.tables = tables;
+            this.check = check;
+        }
+
+        @Tool("Lists the warehouse's tables, each with what it holds")
+        public String listTables() {
+            return tables.stream().map(t -> t.name() + (t.comment() == null ? "" : " -- " + t.comment()))
+                    .collect(Collectors.joining("\n"));
+        }
+
+        @Tool("Lists a table's columns with their types and what each means")
+        public String describeTable(String table) {
+            String wanted = table.strip().toLowerCase(Locale.ROOT);
+            return tables.stream().filter(t -> t.name().equals(wanted) || t.name().endsWith("." + wanted)).findFirst()
+                    .map(t -> t.columns().stream().map(c -> c.name() + " " + c.type() + (c.comment() == null ? ""
+                            : " -- " + c.comment())).collect(Collectors.joining("\n")))
+                    .orElse("there is no table " + table + "; the tables are " + tables.stream().map(Table::name)
+                            .toList());
+        }
+
+        @Tool("Checks one SELECT with PostgreSQL's EXPLAIN, read-only and under a timeout: its plan, or why it was"
+                + " refused")
+        public String explain(String sql) {
+            SqlCheck.Verdict verdict = check.check(jdbc, sql, 0);
+            return verdict.accepted() ? String.join("\n", verdict.plan()) : "refused: " + verdict.reason();
+        }
     }
 
     private static final String SYSTEM = "You write one PostgreSQL SELECT statement that answers the user's question"
