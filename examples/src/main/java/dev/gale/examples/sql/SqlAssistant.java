@@ -45,8 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
  * comments), a shipped library of example question→SQL pairs is searched by vector with every wording and the
  * rankings fused, and one call to the best-quality model writes the SQL. {@link SqlCheck} checks it (one SELECT,
  * EXPLAIN in a read-only transaction under a statement timeout) before it is returned; with {@code execute} it
- * runs too, limited to {@code rowLimit} rows. Without a chat model it writes no SQL and says so, returning the
- * tables and columns that match the question and the closest example queries instead.
+ * runs too, limited to {@code rowLimit} rows. With {@code mode} {@code agent} the model may first call
+ * {@code listTables}, {@code describeTable} and {@code explain}. Without a chat model it writes no SQL and says so,
+ * returning the tables and columns that match the question and the closest example queries instead.
  */
 public final class SqlAssistant {
     static final String EXAMPLES = "demo_warehouse_examples.json";
@@ -58,6 +59,17 @@ public final class SqlAssistant {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern WORD = Pattern.compile("[a-z0-9]+");
     private static final Pattern FENCE = Pattern.compile("```(?:sql)?\\s*(.*?)```", Pattern.DOTALL);
+    private static final String SYSTEM = "You write one PostgreSQL SELECT statement that answers the user's question"
+            + " about the tables below. Use only the tables and columns listed, with the table names as given."
+            + " Answer with the SQL only, no explanation.";
+    /** Model turns an agent may take before it must have answered. */
+    private static final int AGENT_STEPS = 8;
+    private static final String AGENT_SYSTEM = "You write one PostgreSQL SELECT statement that answers the user's"
+            + " question about a warehouse. Find the tables with listTables and their columns with describeTable;"
+            + " check your query with explain and fix it until it passes. Answer with the SQL only.";
+    private static final Set<String> STOP = Set.of("the", "and", "how", "many", "what", "which", "who", "are", "was",
+            "were", "for", "with", "per", "each", "most", "does", "did", "there", "have", "has", "that", "this", "from",
+            "one", "all", "any", "when", "where", "not", "its", "into", "out", "over", "about");
 
     private SqlAssistant() {
     }
@@ -87,8 +99,9 @@ public final class SqlAssistant {
     }
 
     /**
-     * The run's result. {@code mode} is {@code model} when a model wrote {@code sql}, else the offline label;
-     * {@code accepted} says whether {@link SqlCheck} passed it, {@code refusal} why not.
+     * The run's result. {@code mode} is {@code model} when one model call wrote {@code sql}, {@code agent} when the
+     * model wrote it with tools (its steps in {@code agentSteps}), else the offline label; {@code accepted} says
+     * whether {@link SqlCheck} passed it, {@code refusal} why not.
      */
     public record Answer(String question, String mode, String sql, Boolean accepted, String refusal, List<String> plan,
                          List<Map<String, Object>> rows, String model, List<String> rewordings, String rewordedBy,
@@ -291,13 +304,6 @@ public final class SqlAssistant {
                 rewordedBy, relevant, examples, steps);
     }
 
-    /** Model turns an agent may take before it must have answered. */
-    static final int AGENT_STEPS = 8;
-
-    private static final String AGENT_SYSTEM = "You write one PostgreSQL SELECT statement that answers the user's"
-            + " question about a warehouse. Find the tables with listTables and their columns with describeTable;"
-            + " check your query with explain and fix it until it passes. Answer with the SQL only.";
-
     static String agentPrompt(String question, List<String> rewordings, List<FoundExample> examples) {
         StringBuilder prompt = new StringBuilder("Question: ").append(question).append('\n');
         if (!rewordings.isEmpty()) {
@@ -345,10 +351,6 @@ public final class SqlAssistant {
         }
     }
 
-    private static final String SYSTEM = "You write one PostgreSQL SELECT statement that answers the user's question"
-            + " about the tables below. Use only the tables and columns listed, with the table names as given."
-            + " Answer with the SQL only, no explanation.";
-
     static String prompt(String question, List<String> rewordings, List<Table> tables, List<FoundExample> examples) {
         StringBuilder prompt = new StringBuilder("Tables:\n");
         for (Table table : tables) {
@@ -395,10 +397,6 @@ public final class SqlAssistant {
         }
         return stems;
     }
-
-    private static final Set<String> STOP = Set.of("the", "and", "how", "many", "what", "which", "who", "are", "was",
-            "were", "for", "with", "per", "each", "most", "does", "did", "there", "have", "has", "that", "this", "from",
-            "one", "all", "any", "when", "where", "not", "its", "into", "out", "over", "about");
 
     private static double cosine(float[] a, float[] b) {
         double dot = 0;
