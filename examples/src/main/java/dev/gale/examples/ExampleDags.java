@@ -1,5 +1,6 @@
 package dev.gale.examples;
 
+import dev.gale.examples.sql.SqlAssistant;
 import dev.gale.examples.support.SupportAnswer;
 import dev.gale.examples.support.SupportStream;
 import dev.gale.sdk.Dag;
@@ -13,6 +14,6 @@ public final class ExampleDags implements DagBundle {
         return List.of(HelloDag.dag(), BranchingDemo.dag(), MappingDemo.dag(), RetryDemo.dag(), CronDemo.dag(),
                 PolyglotDemoDag.dag(), GpuDemo.dag(), LlmRoutingDemo.dag(), ExperimentDemo.dag(),
                 ReportDemo.dag(), RagIngest.dag(), RagAnswer.dag(), RagAnswerReviewed.dag(), RagEval.dag(),
-                SupportStream.dag(), SupportAnswer.dag(), InboxDemo.dag());
+                SupportStream.dag(), SupportAnswer.dag(), InboxDemo.dag(), SqlAssistant.dag(), PromptEval.dag());
     }
 }

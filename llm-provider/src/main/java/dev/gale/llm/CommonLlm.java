@@ -29,13 +29,27 @@ public final class CommonLlm {
     }
 
     public static Llm forTask(TaskContext ctx) {
+        return forTask(ctx, runSettings(ctx.params().get("llm"), ctx.taskId()));
+    }
+
+    /**
+     * As {@link #forTask(TaskContext)}, but every call goes to {@code model} (a catalog id such as
+     * {@code openai/gpt-4o}), as a conf {@code llm.model} would send them: for a task that compares models itself.
+     * The task's needs still hold (a model that breaks one fails the task saying why), and so does the run's budget.
+     */
+    public static Llm forTask(TaskContext ctx, String model) {
+        return forTask(ctx, new TaskLlm.RunSettings(Optional.of(model),
+                runSettings(ctx.params().get("llm"), ctx.taskId()).budgetUsd()));
+    }
+
+    private static Llm forTask(TaskContext ctx, TaskLlm.RunSettings run) {
         LlmAccess access = ctx.llmAccess();
         TaskSpec task = access.task();
         LlmSpec spec = task.llm();
         boolean onGpuWorker = task.resources().gpu() > 0;
         LlmCatalog catalog = LlmCatalog.parse(access.catalogJson());
         return new TaskLlm(access, ctx::log, catalog, ModelRequirements.of(spec, onGpuWorker),
-                runSettings(ctx.params().get("llm"), ctx.taskId()), spec == null || spec.replay(),
+                run, spec == null || spec.replay(),
                 LocalDevice.of(onGpuWorker ? ctx.gpus() : List.of(), spec));
     }
 

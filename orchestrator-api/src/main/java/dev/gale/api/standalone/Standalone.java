@@ -4,6 +4,8 @@ import dev.gale.api.GaleServerApplication;
 import dev.gale.api.grpc.v1.GrpcServer;
 import dev.gale.api.grpc.v1.TeiTls;
 import dev.gale.api.security.ApiTokens;
+import dev.gale.scheduler.service.Connection;
+import dev.gale.scheduler.service.Connections;
 import dev.gale.sdk.runtime.DagRegistry;
 import dev.gale.sdk.runtime.Worker;
 import dev.gale.sdk.runtime.WorkerOptions;
@@ -84,6 +86,7 @@ public final class Standalone implements AutoCloseable {
                 throw new StandaloneException("GALE_GRPC_TLS_CERT and GALE_GRPC_TLS_KEY are for `gale server` with"
                         + " workers on other hosts; unset them for `gale standalone`");
             }
+            defaultWarehouse(context.getBean(Connections.class), postgres.getPort());
             String adminToken = AdminTokenFile.ensure(home.dir(), context.getBean(ApiTokens.class)).orElse(null);
             int grpcPort = context.getBean(GrpcServer.class).port();
             List<Worker> workers = new ArrayList<>();
@@ -108,6 +111,21 @@ public final class Standalone implements AutoCloseable {
             throw (RuntimeException) e;
         }
     }
+
+    /**
+     * The example SQL assistant's {@code warehouse}: this embedded PostgreSQL, whose port changes at every start, so
+     * it is written again each time; a warehouse the user defined (stored or GALE_CONN_WAREHOUSE) is left alone.
+     */
+    private static void defaultWarehouse(Connections connections, int port) {
+        Optional<Connection> existing = connections.connection("warehouse");
+        if (existing.isEmpty() || STANDALONE_WAREHOUSE.equals(existing.get().extraJson())) {
+            connections.putConnection(new Connection("warehouse", "postgres", "localhost", port, "postgres", null,
+                    "postgres", STANDALONE_WAREHOUSE));
+        }
+    }
+
+    private static final String STANDALONE_WAREHOUSE = "{\"description\": \"the embedded PostgreSQL of gale"
+            + " standalone, set at every start\"}";
 
     private static Worker gpuWorker(GpuInventory gpus, int grpcPort, DagRegistry dags) {
         System.out.println("Standalone GPU worker: GPU inventory is DECLARED, not discovered: " + gpus.describe());
