@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /** Fires when the asset has a version newer than its latest at the deferral, polled every "interval" (5 s). */
-public final class AssetVersionTrigger implements TriggerKind {
+public final class AssetVersionTrigger extends PolledTrigger {
     static final String KIND = "asset_version";
     private static final Duration INTERVAL = Duration.ofSeconds(5);
 
@@ -22,13 +22,9 @@ public final class AssetVersionTrigger implements TriggerKind {
     private final Versions versions;
 
     AssetVersionTrigger(Function<String, Integer> latest, Versions versions) {
+        super(KIND, INTERVAL);
         this.latest = latest;
         this.versions = versions;
-    }
-
-    @Override
-    public String kind() {
-        return KIND;
     }
 
     @Override
@@ -37,13 +33,8 @@ public final class AssetVersionTrigger implements TriggerKind {
         Map<String, Object> prepared = new LinkedHashMap<>();
         prepared.put("asset", asset);
         prepared.put("afterVersion", spec.get("afterVersion") instanceof Number n ? n.intValue() : latest.apply(asset));
-        prepared.put("interval", Specs.interval(KIND, spec, INTERVAL).toString());
+        prepared.put("interval", interval(spec).toString());
         return prepared;
-    }
-
-    @Override
-    public Instant nextCheck(Map<String, Object> spec, Instant now) {
-        return now.plus(Specs.interval(KIND, spec, INTERVAL));
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.Set;
  * Fires when a run of another DAG ends, after the deferral, in one of "states" (default success), polled
  * every "interval" (5 s).
  */
-public final class DagRunFinishedTrigger implements TriggerKind {
+public final class DagRunFinishedTrigger extends PolledTrigger {
     static final String KIND = "dag_run_finished";
     private static final Duration INTERVAL = Duration.ofSeconds(5);
     private static final Set<String> END_STATES = Set.of("success", "failed", "cancelled");
@@ -26,12 +26,8 @@ public final class DagRunFinishedTrigger implements TriggerKind {
     private final Runs runs;
 
     DagRunFinishedTrigger(Runs runs) {
+        super(KIND, INTERVAL);
         this.runs = runs;
-    }
-
-    @Override
-    public String kind() {
-        return KIND;
     }
 
     @Override
@@ -43,7 +39,7 @@ public final class DagRunFinishedTrigger implements TriggerKind {
         prepared.put("states", states);
         prepared.put("since", spec.get("since") instanceof String s ? Specs.instant(KIND, spec, "since").toString()
                 : now.toString());
-        prepared.put("interval", Specs.interval(KIND, spec, INTERVAL).toString());
+        prepared.put("interval", interval(spec).toString());
         return prepared;
     }
 
@@ -55,11 +51,6 @@ public final class DagRunFinishedTrigger implements TriggerKind {
                     + " run end states among " + END_STATES.stream().sorted().toList() + "; got " + value);
         }
         return list.stream().map(Object::toString).toList();
-    }
-
-    @Override
-    public Instant nextCheck(Map<String, Object> spec, Instant now) {
-        return now.plus(Specs.interval(KIND, spec, INTERVAL));
     }
 
     @Override

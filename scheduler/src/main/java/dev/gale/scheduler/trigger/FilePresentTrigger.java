@@ -19,15 +19,14 @@ import java.util.stream.Stream;
  * that looks (every scheduler must see the same files: a shared volume), polled every "interval" (30 s).
  * The event is {"paths": [...]}, sorted.
  */
-final class FilePresentTrigger implements TriggerKind {
+final class FilePresentTrigger extends PolledTrigger {
     static final String KIND = "file_present";
     private static final Duration INTERVAL = Duration.ofSeconds(30);
     /** How many paths an event lists at most. */
     private static final int MAX_PATHS = 1_000;
 
-    @Override
-    public String kind() {
-        return KIND;
+    FilePresentTrigger() {
+        super(KIND, INTERVAL);
     }
 
     @Override
@@ -39,13 +38,8 @@ final class FilePresentTrigger implements TriggerKind {
         }
         Map<String, Object> prepared = new LinkedHashMap<>();
         prepared.put("path", path);
-        prepared.put("interval", Specs.interval(KIND, spec, INTERVAL).toString());
+        prepared.put("interval", interval(spec).toString());
         return prepared;
-    }
-
-    @Override
-    public Instant nextCheck(Map<String, Object> spec, Instant now) {
-        return now.plus(Specs.interval(KIND, spec, INTERVAL));
     }
 
     @Override

@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Fires when a GET of "url" answers 2xx and, with a "pointer", its JSON body holds "equals" there; polled
  * every "interval" (30 s). The event is the body (a JSON object), else {"status", "body"}.
  */
-final class HttpTrigger implements TriggerKind {
+final class HttpTrigger extends PolledTrigger {
     static final String KIND = "http";
     private static final Duration INTERVAL = Duration.ofSeconds(30);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -26,9 +26,8 @@ final class HttpTrigger implements TriggerKind {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
-    @Override
-    public String kind() {
-        return KIND;
+    HttpTrigger() {
+        super(KIND, INTERVAL);
     }
 
     @Override
@@ -49,13 +48,8 @@ final class HttpTrigger implements TriggerKind {
             prepared.put("pointer", pointer);
             prepared.put("equals", spec.get("equals"));
         }
-        prepared.put("interval", Specs.interval(KIND, spec, INTERVAL).toString());
+        prepared.put("interval", interval(spec).toString());
         return prepared;
-    }
-
-    @Override
-    public Instant nextCheck(Map<String, Object> spec, Instant now) {
-        return now.plus(Specs.interval(KIND, spec, INTERVAL));
     }
 
     @Override

@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Fires when "query", run against the Connection "conn", returns a row whose first column is true; polled
  * every "interval" (30 s). The event is that row by column name (values as JSON numbers, booleans or text).
  */
-public final class SqlTrigger implements TriggerKind {
+public final class SqlTrigger extends PolledTrigger {
     static final String KIND = "sql";
     private static final Duration INTERVAL = Duration.ofSeconds(30);
     private static final int QUERY_TIMEOUT_SECONDS = 10;
@@ -47,12 +47,8 @@ public final class SqlTrigger implements TriggerKind {
     private final Function<String, Optional<Database>> connections;
 
     SqlTrigger(Function<String, Optional<Database>> connections) {
+        super(KIND, INTERVAL);
         this.connections = connections;
-    }
-
-    @Override
-    public String kind() {
-        return KIND;
     }
 
     @Override
@@ -65,13 +61,8 @@ public final class SqlTrigger implements TriggerKind {
         Map<String, Object> prepared = new LinkedHashMap<>();
         prepared.put("conn", conn);
         prepared.put("query", Specs.text(KIND, spec, "query"));
-        prepared.put("interval", Specs.interval(KIND, spec, INTERVAL).toString());
+        prepared.put("interval", interval(spec).toString());
         return prepared;
-    }
-
-    @Override
-    public Instant nextCheck(Map<String, Object> spec, Instant now) {
-        return now.plus(Specs.interval(KIND, spec, INTERVAL));
     }
 
     @Override
