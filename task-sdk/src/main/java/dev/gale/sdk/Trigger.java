@@ -26,6 +26,7 @@ public record Trigger(String kind, Map<String, Object> spec) {
     public static final String FILE_PRESENT = "file_present";
     public static final String HTTP = "http";
     public static final String SQL = "sql";
+    public static final String KAFKA_RECORD = "kafka_record";
 
     public Trigger {
         if (kind == null || kind.isBlank()) {
@@ -109,6 +110,24 @@ public record Trigger(String kind, Map<String, Object> spec) {
     public static Trigger sql(String connId, String query, Duration interval) {
         return new Trigger(SQL, Map.of("conn", required(connId, "connId"), "query", required(query, "query"),
                 "interval", positive(interval).toString()));
+    }
+
+    /**
+     * Fires with the first record of {@code topic} written after the deferral whose JSON value holds, at each
+     * JSON pointer of {@code filter} (e.g. {@code "/status"}), the value given there; an empty filter fires on
+     * any record. Read from the Kafka of the server (GALE_KAFKA_BOOTSTRAP); the event is
+     * {@code {"topic", "partition", "offset", "key", "value"}}.
+     */
+    public static Trigger kafkaRecord(String topic, Map<String, Object> filter) {
+        return new Trigger(KAFKA_RECORD, Map.of("topic", required(topic, "topic"), "filter",
+                new LinkedHashMap<>(filter == null ? Map.of() : filter)));
+    }
+
+    /** {@link #kafkaRecord(String, Map)} of records whose key is also {@code key}. */
+    public static Trigger kafkaRecord(String topic, String key, Map<String, Object> filter) {
+        Map<String, Object> spec = new LinkedHashMap<>(kafkaRecord(topic, filter).spec());
+        spec.put("key", required(key, "key"));
+        return new Trigger(KAFKA_RECORD, spec);
     }
 
     /**

@@ -18,6 +18,10 @@ class TriggerTest {
         assertThat(Trigger.dagRunFinished("nightly").spec()).containsEntry("states", List.of("success"));
         assertThat(Trigger.http("http://x/job", "/status", "done", Duration.ofSeconds(10)).spec())
                 .containsEntry("pointer", "/status").containsEntry("equals", "done").containsEntry("interval", "PT10S");
+        assertThat(Trigger.kafkaRecord("orders", "o-1", Map.of("/status", "paid")))
+                .isEqualTo(new Trigger("kafka_record", Map.of("topic", "orders", "filter", Map.of("/status", "paid"),
+                        "key", "o-1")));
+        assertThatThrownBy(() -> Trigger.kafkaRecord(" ", Map.of())).hasMessageContaining("topic is required");
         assertThat(Trigger.externalEvent("k").withTimeoutEvent(Map.of("decision", "approve")).spec())
                 .containsEntry("key", "k").containsEntry("timeoutEvent", Map.of("decision", "approve"));
         assertThatThrownBy(() -> Trigger.filePresent("/in/*.csv", Duration.ZERO))

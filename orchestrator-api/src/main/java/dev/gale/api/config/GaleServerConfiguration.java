@@ -37,6 +37,7 @@ import dev.gale.scheduler.service.AuditLog;
 import dev.gale.scheduler.service.Backfills;
 import dev.gale.scheduler.service.Connections;
 import dev.gale.scheduler.service.DagService;
+import dev.gale.scheduler.kafka.KafkaSettings;
 import dev.gale.scheduler.service.Deferrals;
 import dev.gale.scheduler.service.DeferredTasks;
 import dev.gale.scheduler.service.NotificationDispatcher;
@@ -90,11 +91,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -379,7 +382,8 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    TriggerKinds triggerKinds(AssetRegistry assets, DSLContext dsl, Connections connections) {
+    TriggerKinds triggerKinds(AssetRegistry assets, DSLContext dsl, Connections connections,
+                              ObjectProvider<KafkaSettings> kafka) {
         return TriggerKinds.builtIn(
                 name -> assets.findByName(name).map(Asset::latestVersion).orElse(0),
                 (name, version) -> assets.version(name, version).map(v -> Map.<String, Object>of("asset", name,
@@ -387,7 +391,8 @@ public class GaleServerConfiguration {
                                 new tools.jackson.core.type.TypeReference<Map<String, Object>>() { }))),
                 new JooqFinishedRuns(dsl),
                 connId -> connections.connection(connId).flatMap(c -> SqlTrigger.Database.of(c.type(), c.host(),
-                        c.port(), c.login(), c.password(), c.schema(), c.extraJson())));
+                        c.port(), c.login(), c.password(), c.schema(), c.extraJson())),
+                Optional.ofNullable(kafka.getIfAvailable()));
     }
 
     @Bean

@@ -20,7 +20,7 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
     }
 
     /** The client settings with {@code extra} on top of the passed-through ones. */
-    Properties client(Map<String, Object> extra) {
+    public Properties client(Map<String, Object> extra) {
         Properties properties = new Properties();
         properties.putAll(clientProperties);
         properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

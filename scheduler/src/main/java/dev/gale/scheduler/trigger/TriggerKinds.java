@@ -1,5 +1,6 @@
 package dev.gale.scheduler.trigger;
 
+import dev.gale.scheduler.kafka.KafkaSettings;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,13 +41,16 @@ public final class TriggerKinds {
      * @param assetVersion       an asset's version as an event (asset, version, metadata), empty when missing
      * @param finishedRuns       the first run of a DAG that ended in the given states after an instant
      * @param connections        a Connection by id, for SQL triggers
+     * @param kafka              how to reach Kafka, for Kafka-record triggers; empty when the server has none
      */
     public static TriggerKinds builtIn(Function<String, Integer> latestAssetVersion,
                                        AssetVersionTrigger.Versions assetVersion, DagRunFinishedTrigger.Runs finishedRuns,
-                                       Function<String, Optional<SqlTrigger.Database>> connections) {
+                                       Function<String, Optional<SqlTrigger.Database>> connections,
+                                       Optional<KafkaSettings> kafka) {
         return new TriggerKinds(List.of(new TimeTrigger(), new ExternalEventTrigger(),
                 new AssetVersionTrigger(latestAssetVersion, assetVersion), new DagRunFinishedTrigger(finishedRuns),
-                new HttpTrigger(), new SqlTrigger(connections), new FilePresentTrigger()));
+                new HttpTrigger(), new SqlTrigger(connections), new FilePresentTrigger(),
+                new KafkaRecordTrigger(kafka)));
     }
 
     public Optional<TriggerKind> kind(String name) {

@@ -16,7 +16,7 @@ class TriggerKindsTest {
     private static final Instant NOW = Instant.parse("2026-12-02T12:00:00Z");
     private final TriggerKinds kinds = TriggerKinds.builtIn(name -> name.equals("model://m") ? 3 : 0,
             (name, version) -> Optional.of(Map.of("asset", name, "version", version)),
-            (dagId, states, since) -> Optional.empty(), conn -> Optional.empty());
+            (dagId, states, since) -> Optional.empty(), conn -> Optional.empty(), Optional.empty());
 
     @Test
     void aTimeTriggerAfterADelayIsDueThenAndLookedAtOnlyThen() throws Exception {
@@ -27,6 +27,19 @@ class TriggerKindsTest {
         Map<String, Object> spec = Map.of("at", "2026-12-02T12:00:02Z");
         assertThat(time.check(spec, NOW.plusSeconds(1))).isEmpty();
         assertThat(time.check(spec, NOW.plusSeconds(2))).contains(Map.of("at", "2026-12-02T12:00:02Z"));
+    }
+
+    @Test
+    void aKafkaRecordTriggerIsRefusedWithABadFilterOrWhenTheServerHasNoKafka() {
+        assertThatThrownBy(() -> kinds.prepare("kafka_record", "{\"filter\":{\"/a\":1}}", NOW))
+                .isInstanceOf(InvalidTriggerException.class)
+                .hasMessageContaining("a 'kafka_record' trigger needs \"topic\"");
+        assertThatThrownBy(() -> kinds.prepare("kafka_record", "{\"topic\":\"t\",\"filter\":{\"status\":1}}", NOW))
+                .hasMessageContaining("must be a JSON pointer such as \"/status\"; got status");
+        assertThatThrownBy(() -> kinds.prepare("kafka_record", "{\"topic\":\"t\",\"filter\":[1]}", NOW))
+                .hasMessageContaining("\"filter\" of a 'kafka_record' trigger must be a JSON object");
+        assertThatThrownBy(() -> kinds.prepare("kafka_record", "{\"topic\":\"t\"}", NOW))
+                .hasMessageContaining("needs Kafka, and this server has none: set GALE_KAFKA_BOOTSTRAP");
     }
 
     @Test
