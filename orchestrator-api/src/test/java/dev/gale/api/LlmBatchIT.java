@@ -121,12 +121,19 @@ class LlmBatchIT {
             ObjectNode result = JSON.createObjectNode().put("id", "batch_req_" + lines.size())
                     .put("custom_id", request.get("custom_id").asString());
             result.putNull("error");
+            String question = messages.get(messages.size() - 1).get("content").asString();
+            if (question.equals(TestDagsLlmBatch.BAD_REQUEST)) {
+                result.putObject("response").put("status_code", 400).putObject("body").putObject("error")
+                        .put("message", "the request was malformed");
+                lines.add(JSON.writeValueAsString(result));
+                continue;
+            }
             ObjectNode response = result.putObject("response").put("status_code", 200);
             ObjectNode completion = response.putObject("body").put("object", "chat.completion")
                     .put("model", request.get("body").get("model").asString());
             completion.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop")
                     .putObject("message").put("role", "assistant")
-                    .put("content", "answer to " + messages.get(messages.size() - 1).get("content").asString());
+                    .put("content", "answer to " + question);
             completion.putObject("usage").put("prompt_tokens", 2000).put("completion_tokens", 1000)
                     .put("total_tokens", 3000);
             lines.add(JSON.writeValueAsString(result));
@@ -203,5 +210,18 @@ class LlmBatchIT {
         JsonNode calls = json(gale.get("/api/v1/dags/llm_batch_failed_for_tests/runs/" + run.get("runId").asString()
                 + "/llm-usage")).get("calls");
         assertThat(calls.findValuesAsString("outcome")).containsExactly("error");
+    }
+
+    @Test
+    void aRequestThatFailedInACompletedBatchFailsTheTaskNamingIt() throws Exception {
+        JsonNode run = json(gale.post("/api/v1/dags/llm_batch_partly_failed_for_tests/runs?wait=PT30S", "{}"));
+
+        assertThat(run.get("state").asString()).isEqualTo("failed");
+        assertThat(run.get("error").asString()).contains("completed, but 1 of 2 requests failed: request 1: HTTP 400")
+                .contains("the request was malformed");
+        JsonNode calls = json(gale.get("/api/v1/dags/llm_batch_partly_failed_for_tests/runs/"
+                + run.get("runId").asString() + "/llm-usage")).get("calls");
+        assertThat(calls.findValuesAsString("outcome")).as("the answered request is paid for").containsExactly(
+                "success", "error");
     }
 }
