@@ -50,7 +50,7 @@ public final class CommonLlm {
         LlmCatalog catalog = LlmCatalog.parse(access.catalogJson());
         return new TaskLlm(access, ctx::log, catalog, ModelRequirements.of(spec, onGpuWorker),
                 run, spec == null || spec.replay(),
-                LocalDevice.of(onGpuWorker ? ctx.gpus() : List.of(), spec));
+                LocalDevice.of(onGpuWorker ? ctx.gpus() : List.of(), spec), ctx);
     }
 
     /** Reads the conf's {@code llm} object; a malformed one fails the task with what to write instead. */

@@ -31,6 +31,20 @@ public interface Llm {
      */
     AgentResult agent(String system, String user, Object tools, int maxSteps);
 
+    /**
+     * Sends the requests as one job to the provider's Batch API (OpenAI's, or a server speaking it), at
+     * the batch price, and returns the answers in the order of the requests. The task defers while the job
+     * runs, holding no worker slot, and resumes every {@code pollInterval} to ask the provider (with the
+     * worker's key) whether it is done; the batch id travels in the trigger, so a resume never submits it
+     * again. A batch that fails, expires or is cancelled fails the task with the provider's errors.
+     */
+    List<String> chatBatch(List<BatchRequest> requests, java.time.Duration pollInterval);
+
+    /** {@link #chatBatch(List, java.time.Duration)}, asking once a minute. */
+    default List<String> chatBatch(List<BatchRequest> requests) {
+        return chatBatch(requests, java.time.Duration.ofMinutes(1));
+    }
+
     /** One embedding vector. */
     float[] embed(String text);
 

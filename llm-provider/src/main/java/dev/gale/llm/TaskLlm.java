@@ -2,6 +2,7 @@ package dev.gale.llm;
 
 import dev.gale.sdk.LlmAccess;
 import dev.gale.sdk.ModelNeeds;
+import dev.gale.sdk.TaskContext;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -57,6 +59,8 @@ final class TaskLlm implements Llm {
     private final RunSettings run;
     private final boolean replay;
     private final LocalDevice device;
+    /** The task's context, for a batch's deferral; null where the task cannot defer (the LLM layer's own tests). */
+    private final TaskContext ctx;
     private ModelChoice chatChoice;
     private ModelChoice embeddingChoice;
     private LocalEmbedder localEmbedder;
@@ -70,11 +74,11 @@ final class TaskLlm implements Llm {
 
     TaskLlm(LlmAccess access, Consumer<String> log, LlmCatalog catalog, ModelRequirements needs, RunSettings run,
             boolean replay) {
-        this(access, log, catalog, needs, run, replay, LocalDevice.CPU);
+        this(access, log, catalog, needs, run, replay, LocalDevice.CPU, null);
     }
 
     TaskLlm(LlmAccess access, Consumer<String> log, LlmCatalog catalog, ModelRequirements needs, RunSettings run,
-            boolean replay, LocalDevice device) {
+            boolean replay, LocalDevice device, TaskContext ctx) {
         this.access = access;
         this.log = log;
         this.catalog = catalog;
@@ -82,6 +86,7 @@ final class TaskLlm implements Llm {
         this.run = run;
         this.replay = replay;
         this.device = device;
+        this.ctx = ctx;
     }
 
     @Override
@@ -292,6 +297,21 @@ final class TaskLlm implements Llm {
                 return TaskLlm.this.countTokens(text);
             }
         }, system, user, tools, maxSteps);
+    }
+
+    @Override
+    public List<String> chatBatch(List<BatchRequest> requests, Duration pollInterval) {
+        if (ctx == null) {
+            throw new LlmException("a chat batch defers the task, which needs the task's context (CommonLlm.forTask)");
+        }
+        ModelChoice choice = chatChoice();
+        ModelSpec model = choice.acceptable().getFirst();
+        if (model.provider().equals(LlmCatalog.LOCAL_PROVIDER)) {
+            throw new LlmException("a chat batch needs a language model with a Batch API, and none is configured;"
+                    + " add one to gale.llm.catalog");
+        }
+        return new BatchJob(ctx, access, catalog.provider(model.provider()).orElseThrow(), model, choice.explanation())
+                .run(requests, pollInterval);
     }
 
     @Override

@@ -23,7 +23,7 @@ class GpuEmbeddingTest {
 
     private TaskLlm onGpu(RecordingAccess access, GpuFallback fallback) {
         return new TaskLlm(access, logs::add, LlmCatalog.offline(), ModelRequirements.chat().withGpuWorker(true),
-                NO_CONF, true, new LocalDevice(List.of(1), fallback));
+                NO_CONF, true, new LocalDevice(List.of(1), fallback), null);
     }
 
     @Test

@@ -141,6 +141,13 @@ public interface TaskContext {
     TriggerEvent defer(Trigger trigger, java.time.Duration timeout);
 
     /**
+     * The event the next {@link #defer} call will return at once, when that call deferred in an earlier run of
+     * this attempt and its trigger fired; empty when that call will defer. A task uses it to skip what an
+     * earlier run did before deferring (e.g. submitting a batch job) and to read what it gave that trigger.
+     */
+    Optional<TriggerEvent> nextDeferEvent();
+
+    /**
      * Asks a person and waits for the decision without holding a worker slot: a {@link #defer deferral} on a
      * trigger of kind {@code human}, which only a decision (the UI's inbox, or {@code POST
      * /api/v1/hitl/{id}/decision}) or the request's timeout ends. As with {@code defer}, the first call ends

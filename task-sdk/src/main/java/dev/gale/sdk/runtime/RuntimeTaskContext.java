@@ -243,15 +243,8 @@ final class RuntimeTaskContext implements TaskContext {
             throw new IllegalArgumentException("a defer timeout must be positive, or null to wait for ever; got "
                     + timeout);
         }
-        if (earlierEvents == null) {
-            earlierEvents = new ArrayList<>();
-            for (JsonNode fired : json.readTree(channel.triggerEventsJson())) {
-                earlierEvents.add(new TriggerEvent(fired.get("kind").asString(),
-                        json.writeValueAsString(fired.get("event"))));
-            }
-        }
         int call = deferCalls++;
-        if (call < earlierEvents.size()) {
+        if (call < earlierEvents().size()) {
             TriggerEvent event = earlierEvents.get(call);
             if (!event.kind().equals(trigger.kind())) {
                 throw new IllegalStateException("defer call " + (call + 1) + " of task '" + identity.taskId()
@@ -264,5 +257,21 @@ final class RuntimeTaskContext implements TaskContext {
         channel.defer(trigger.kind(), json.writeValueAsString(trigger.spec()),
                 timeout == null ? 0 : timeout.toMillis());
         throw new TaskDeferred();
+    }
+
+    @Override
+    public synchronized Optional<TriggerEvent> nextDeferEvent() {
+        return deferCalls < earlierEvents().size() ? Optional.of(earlierEvents.get(deferCalls)) : Optional.empty();
+    }
+
+    private List<TriggerEvent> earlierEvents() {
+        if (earlierEvents == null) {
+            earlierEvents = new ArrayList<>();
+            for (JsonNode fired : json.readTree(channel.triggerEventsJson())) {
+                earlierEvents.add(new TriggerEvent(fired.get("kind").asString(),
+                        json.writeValueAsString(fired.get("event"))));
+            }
+        }
+        return earlierEvents;
     }
 }
