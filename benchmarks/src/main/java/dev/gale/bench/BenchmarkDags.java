@@ -9,8 +9,12 @@ import dev.gale.sdk.ModelNeeds;
 import dev.gale.sdk.Param;
 import dev.gale.sdk.TaskBuilder;
 import dev.gale.sdk.TaskContext;
+import dev.gale.sdk.Trigger;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
@@ -24,12 +28,23 @@ public final class BenchmarkDags implements DagBundle {
     static final String ADHOC5 = "bench_adhoc5";
     static final String EMBED_CPU = "bench_embed_cpu";
     static final String EMBED_GPU = "bench_embed_gpu";
+    static final String DEFER_FAN = "bench_defer_fan";
+    static final String DEFER_TIME = "bench_defer_time";
+    static final String DEFER_ASSET = "bench_defer_asset";
+    static final String DEFER_EVENT = "bench_defer_event";
+    static final String PUBLISH_ASSET = "bench_publish_asset";
+    static final String DEFER_ASSET_NAME = "bench://deferral";
+    /** Long enough that no wait of the defer scenario ends by timing out. */
+    private static final Duration DEFER_TIMEOUT = Duration.ofMinutes(30);
     /** fib(10), what each task of the windmill.dev benchmark computes. */
     static final long FIB_10 = 55;
 
     @Override
     public List<Dag> dags() {
-        return List.of(chain40(), fan(), sync3(), adhoc5(), embed(EMBED_CPU, false), embed(EMBED_GPU, true));
+        return List.of(chain40(), fan(), sync3(), adhoc5(), embed(EMBED_CPU, false), embed(EMBED_GPU, true),
+                deferFan(), deferOne(DEFER_TIME, ctx -> Trigger.at(Instant.parse(ctx.param("at", String.class)))),
+                deferOne(DEFER_ASSET, ctx -> Trigger.assetVersion(DEFER_ASSET_NAME)),
+                deferOne(DEFER_EVENT, ctx -> Trigger.externalEvent("bench-" + ctx.runId())), publishAsset());
     }
 
     /**
@@ -117,6 +132,41 @@ public final class BenchmarkDags implements DagBundle {
             task.then(join);
         }
         return dag.result(join).build();
+    }
+
+    /** Maps a task over 'count' elements that each defer on the run's external event, then counts them. */
+    private static Dag deferFan() {
+        DagBuilder dag = Dag.builder(DEFER_FAN).tags("benchmark")
+                .description("Maps a task over 'count' elements, each deferring on the external event bench-<runId>.")
+                .param(Param.integer("count").defaultValue(1_000).description("How many deferred task instances"));
+        var elements = dag.task("elements", ctx -> IntStream.range(0, ctx.param("count", Integer.class)).boxed().toList());
+        var wait = dag.task("wait", ctx -> {
+            ctx.defer(Trigger.externalEvent("bench-" + ctx.runId()), DEFER_TIMEOUT);
+            return ctx.mapIndex();
+        }).expand(elements);
+        var reduce = dag.task("reduce", ctx -> ctx.inputs("wait", Integer.class).size());
+        elements.then(wait);
+        wait.then(reduce);
+        return dag.result(reduce).build();
+    }
+
+    /** One task that defers once on the trigger and then returns 1: its resumed start is what is timed. */
+    private static Dag deferOne(String dagId, Function<TaskContext, Trigger> trigger) {
+        DagBuilder dag = Dag.builder(dagId).tags("benchmark")
+                .description("One task that defers once, then returns 1.")
+                .param(Param.string("at").defaultValue("1970-01-01T00:00:00Z").description("When a time trigger fires"));
+        var wait = dag.task("wait", ctx -> {
+            ctx.defer(trigger.apply(ctx), DEFER_TIMEOUT);
+            return 1;
+        });
+        return dag.result(wait).build();
+    }
+
+    private static Dag publishAsset() {
+        DagBuilder dag = Dag.builder(PUBLISH_ASSET).tags("benchmark")
+                .description("Publishes a version of " + DEFER_ASSET_NAME + ".");
+        var publish = dag.task("publish", ctx -> ctx.emitAsset(DEFER_ASSET_NAME, Map.of())).writes(DEFER_ASSET_NAME);
+        return dag.result(publish).build();
     }
 
     static long fib(int n) {

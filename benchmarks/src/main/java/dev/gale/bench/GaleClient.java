@@ -59,6 +59,56 @@ final class GaleClient {
         return run;
     }
 
+    /** Triggers a run with {@code confJson} without waiting for it; answers its run id. */
+    String trigger(String dagId, String confJson) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request("/dags/" + dagId + "/runs")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"conf\":" + confJson + "}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("triggering " + dagId + " answered HTTP " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return JSON.readTree(response.body()).get("runId").asString();
+    }
+
+    /** Answers a run once it has ended, if it succeeded. */
+    JsonNode awaitRun(String dagId, String runId) throws IOException, InterruptedException {
+        JsonNode run;
+        HttpResponse<String> response;
+        do {
+            response = http.send(request("/dags/" + dagId + "/runs/" + runId + "/result?wait=" + WAIT).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            run = readRun(dagId, response);
+        } while (response.statusCode() == 202);
+        if (!"success".equals(run.get("state").asString())) {
+            throw new IllegalStateException("run " + runId + " of " + dagId + " ended " + run.get("state").asString()
+                    + ": " + run.get("error").asString());
+        }
+        return run;
+    }
+
+    /** {@code GET /api/v1<path>}, which must answer 200. */
+    JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered HTTP " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** Fires the external event {@code key} with an empty object; answers how many tasks it woke. */
+    int fireEvent(String key) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request("/events/" + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException("firing event " + key + " answered HTTP " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return JSON.readTree(response.body()).get("woken").asInt();
+    }
+
     private static JsonNode readRun(String dagId, HttpResponse<String> response) {
         if (response.statusCode() != 200 && response.statusCode() != 202) {
             throw new IllegalStateException("triggering " + dagId + " answered HTTP " + response.statusCode() + ": "
