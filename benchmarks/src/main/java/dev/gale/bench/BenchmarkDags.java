@@ -42,9 +42,12 @@ public final class BenchmarkDags implements DagBundle {
     @Override
     public List<Dag> dags() {
         return List.of(chain40(), fan(), sync3(), adhoc5(), embed(EMBED_CPU, false), embed(EMBED_GPU, true),
-                deferFan(), deferOne(DEFER_TIME, ctx -> Trigger.at(Instant.parse(ctx.param("at", String.class)))),
-                deferOne(DEFER_ASSET, ctx -> Trigger.assetVersion(DEFER_ASSET_NAME)),
-                deferOne(DEFER_EVENT, ctx -> Trigger.externalEvent("bench-" + ctx.runId())), publishAsset());
+                deferFan(), deferOne(Dag.builder(DEFER_TIME).param(Param.string("at").required()
+                        .description("When the time trigger fires")),
+                        ctx -> Trigger.at(Instant.parse(ctx.param("at", String.class)))),
+                deferOne(Dag.builder(DEFER_ASSET), ctx -> Trigger.assetVersion(DEFER_ASSET_NAME)),
+                deferOne(Dag.builder(DEFER_EVENT), ctx -> Trigger.externalEvent("bench-" + ctx.runId())),
+                publishAsset());
     }
 
     /**
@@ -151,10 +154,8 @@ public final class BenchmarkDags implements DagBundle {
     }
 
     /** One task that defers once on the trigger and then returns 1: its resumed start is what is timed. */
-    private static Dag deferOne(String dagId, Function<TaskContext, Trigger> trigger) {
-        DagBuilder dag = Dag.builder(dagId).tags("benchmark")
-                .description("One task that defers once, then returns 1.")
-                .param(Param.string("at").defaultValue("1970-01-01T00:00:00Z").description("When a time trigger fires"));
+    private static Dag deferOne(DagBuilder dag, Function<TaskContext, Trigger> trigger) {
+        dag.tags("benchmark").description("One task that defers once, then returns 1.");
         var wait = dag.task("wait", ctx -> {
             ctx.defer(trigger.apply(ctx), DEFER_TIMEOUT);
             return 1;

@@ -31,6 +31,22 @@ class BenchmarkSmokeIT {
     }
 
     @Test
+    void deferHoldsNoSlotsWhileWaitingAndTimesEachTriggerKind(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("defer.json");
+
+        int exit = new picocli.CommandLine(new BenchCommand()).execute("defer", "--deferred=20", "--waits=3",
+                "--asset-waits=1", "--idle-seconds=1", "--output=" + json);
+
+        assertThat(exit).isZero();
+        JsonNode report = JsonMapper.builder().build().readTree(Files.readString(json));
+        assertThat(report.get("slotsInUseWhileDeferred").asInt()).isZero();
+        assertThat(report.get("woken").asInt()).isEqualTo(20);
+        assertThat(report.get("latencies").valueStream().map(l -> l.get("trigger").asString() + " x"
+                + l.get("waits").asInt()).toList())
+                .containsExactly("time (Trigger.at) x3", "external event x3", "asset version x1");
+    }
+
+    @Test
     void embedMeasuresTheCpuAndMeasuresTheGpuOrSaysWhyNot(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("embed.json");
 
