@@ -6,9 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.commons.codec.binary.Hex;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.flywaydb.core.Flyway;
 import org.jooq.codegen.GenerationTool;
 import org.jooq.meta.jaxb.Configuration;
@@ -77,15 +78,13 @@ public final class JooqCodegen {
     private static String fingerprint(Path migrations, String settings) throws IOException {
         try (Stream<Path> files = Files.list(migrations)) {
             List<Path> sorted = files.filter(p -> p.toString().endsWith(".sql")).sorted().toList();
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = DigestUtils.getSha256Digest();
             sha.update(settings.getBytes(StandardCharsets.UTF_8));
             for (Path file : sorted) {
                 sha.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
                 sha.update(Files.readAllBytes(file));
             }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return Hex.encodeHexString(sha.digest());
         }
     }
 }

@@ -3,22 +3,19 @@ package dev.gale.llm.rag;
 import dev.gale.llm.Llm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * Reorders retrieved passages by asking a chat model how well each answers the question (structured
@@ -104,14 +101,7 @@ public final class LlmReranker {
     }
 
     private String key(String question, String chunkId) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] digest = sha.digest((model + "\n" + question.strip() + "\n" + chunkId)
-                    .getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return DigestUtils.sha256Hex(model + "\n" + question.strip() + "\n" + chunkId);
     }
 
     private Integer read(String key) {

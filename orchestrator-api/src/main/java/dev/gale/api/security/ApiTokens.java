@@ -2,19 +2,16 @@ package dev.gale.api.security;
 
 import dev.gale.scheduler.service.ApiTokenStore;
 import dev.gale.scheduler.service.StoredApiToken;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * Bearer API tokens: 32 random bytes, stored as their SHA-256 (a token has enough entropy that a
@@ -127,11 +124,6 @@ public final class ApiTokens {
     }
 
     private static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return DigestUtils.sha256Hex(token);
     }
 }

@@ -8,13 +8,11 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gale.scheduler.service.TaskAttempt;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
+import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * Signed, short-lived task tokens (JWT, HMAC-SHA256), each scoped to one task instance and attempt.
@@ -91,10 +89,6 @@ public final class TaskTokens {
     }
 
     private static byte[] sha256(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return DigestUtils.sha256(secret);
     }
 }

@@ -4,19 +4,16 @@ import dev.gale.scheduler.engine.RunDecider;
 import dev.gale.sdk.ParamValidator;
 import dev.gale.sdk.SecretParams;
 import dev.gale.sdk.spec.DagSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.commons.codec.digest.DigestUtils;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -256,13 +253,7 @@ public final class RunService {
         identity.put("logicalDate", request.logicalDate() == null ? null : request.logicalDate().toString());
         identity.put("note", request.note());
         identity.put("runType", request.runType());
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(json.writeValueAsString(identity).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return DigestUtils.sha256Hex(json.writeValueAsString(identity));
     }
 
     /** Readable, time-ordered and unique without coordination: {@code manual__20261121T020308123Z_k3j2h1}. */

@@ -1,10 +1,7 @@
 package dev.gale.sdk.spec;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import org.apache.commons.codec.digest.DigestUtils;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.SerializationFeature;
@@ -47,12 +44,6 @@ public final class DagSpecJson {
      * nor makes workers with the moved code refuse the runs pinned to the old one.
      */
     public static String hash(DagSpec spec) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(STRUCTURE.writeValueAsString(spec)
-                    .getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return DigestUtils.sha256Hex(STRUCTURE.writeValueAsString(spec));
     }
 }

@@ -1,12 +1,9 @@
 package dev.gale.worker.kubernetes;
 
 import dev.gale.sdk.runtime.TaskKindRunner;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * The labels and annotations Gale puts on a task's pod, and its name. Label values must be at most 63
@@ -73,11 +70,6 @@ final class PodLabels {
     }
 
     private static String hash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, 10);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return DigestUtils.sha256Hex(text).substring(0, 10);
     }
 }
