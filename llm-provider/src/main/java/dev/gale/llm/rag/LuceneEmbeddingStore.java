@@ -42,6 +42,7 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexNotFoundException;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.MultiBits;
@@ -56,6 +57,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -125,6 +127,8 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
     private final Analyzer analyzer = new EnglishAnalyzer();
     private final IndexWriter writer;
     private final Map<String, String> info = new TreeMap<>();
+    /** Created on the first read, once something is committed; guarded by {@code this}. */
+    private SearcherManager searchers;
 
     private LuceneEmbeddingStore(Path path, Directory directory, IndexWriter writer) {
         this.path = path;
@@ -329,8 +333,8 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
     /** {@link #search(EmbeddingSearchRequest)} within {@code within} (and the request's own filter, if any). */
     @Override
     public EmbeddingSearchResult<TextSegment> search(EmbeddingSearchRequest request, RetrievalFilter within) {
-        try (DirectoryReader reader = openReader()) {
-            IndexSearcher searcher = new IndexSearcher(reader);
+        try (Lease lease = lease()) {
+            IndexSearcher searcher = lease.searcher();
             int k = request.maxResults();
             Query filter = both(request.filter() == null ? null : toQuery(request.filter()),
                     LuceneFilters.query(within));
@@ -374,7 +378,8 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
     @Override
     public Map<String, String> distinct(String key, String valueKey) {
         Map<String, String> values = new TreeMap<>();
-        try (DirectoryReader reader = openReader()) {
+        try (Lease lease = lease()) {
+            IndexReader reader = lease.searcher().getIndexReader();
             StoredFields stored = reader.storedFields();
             Bits live = MultiBits.getLiveDocs(reader);
             for (int doc = 0; doc < reader.maxDoc(); doc++) {
@@ -402,8 +407,8 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
     /** How many segments the index holds (as last committed). */
     @Override
     public int size() {
-        try (DirectoryReader reader = openReader()) {
-            return reader.numDocs();
+        try (Lease lease = lease()) {
+            return lease.searcher().getIndexReader().numDocs();
         } catch (IndexNotFoundException e) {
             return 0;
         } catch (IOException e) {
@@ -411,8 +416,28 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
         }
     }
 
-    private DirectoryReader openReader() throws IOException {
-        return DirectoryReader.open(directory);
+    /**
+     * A searcher of the last commit. Lucene's {@link SearcherManager} keeps one reader open across searches
+     * and reopens it only when a newer commit exists, instead of opening the index for every search.
+     */
+    private Lease lease() throws IOException {
+        SearcherManager manager;
+        synchronized (this) {
+            if (searchers == null) {
+                searchers = new SearcherManager(directory, null);
+            }
+            manager = searchers;
+        }
+        manager.maybeRefresh();
+        return new Lease(manager, manager.acquire());
+    }
+
+    /** A searcher in use, released back to its manager when closed. */
+    private record Lease(SearcherManager manager, IndexSearcher searcher) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            manager.release(searcher);
+        }
     }
 
     /** BM25 over the analysed text: any of the query's terms, after English stemming and stop words. */
@@ -479,6 +504,11 @@ public final class LuceneEmbeddingStore implements EmbeddingStore<TextSegment>, 
             if (writer != null) {
                 commit();
                 writer.close();
+            }
+            synchronized (this) {
+                if (searchers != null) {
+                    searchers.close();
+                }
             }
             analyzer.close();
             directory.close();

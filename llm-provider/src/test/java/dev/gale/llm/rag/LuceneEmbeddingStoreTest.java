@@ -104,6 +104,32 @@ class LuceneEmbeddingStoreTest {
     }
 
     @Test
+    void aReaderKeptOpenSeesEachNewCommitAndNothingUncommitted() {
+        try (LuceneEmbeddingStore writer = LuceneEmbeddingStore.openForWriting(dir)) {
+            add(writer, chunk("a.md", 0, "first"), 1, 0);
+            writer.commit();
+            try (LuceneEmbeddingStore reader = LuceneEmbeddingStore.openForReading(dir)) {
+                EmbeddingSearchRequest nearB = EmbeddingSearchRequest.builder()
+                        .queryEmbedding(Embedding.from(new float[] {0, 1})).maxResults(2).build();
+                assertThat(paths(reader.search(nearB).matches())).containsExactly("a.md");
+
+                add(writer, chunk("b.md", 0, "second"), 0, 1);
+                assertThat(reader.size()).isEqualTo(1);
+                assertThat(writer.size()).isEqualTo(1);
+
+                writer.commit();
+                assertThat(paths(reader.search(nearB).matches())).containsExactly("b.md", "a.md");
+                assertThat(reader.size()).isEqualTo(2);
+                assertThat(writer.size()).isEqualTo(2);
+
+                writer.removeDocument("a.md");
+                writer.commit();
+                assertThat(reader.distinct("path", "fingerprint")).containsOnlyKeys("b.md");
+            }
+        }
+    }
+
+    @Test
     void vectorsOfAnotherDimensionAreRefusedWithTheModelNamed() {
         try (LuceneEmbeddingStore store = LuceneEmbeddingStore.openForWriting(dir)) {
             store.putInfo("embeddingModel", "local/all-minilm-l6-v2");
