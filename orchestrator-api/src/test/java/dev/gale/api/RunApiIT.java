@@ -147,6 +147,22 @@ class RunApiIT {
     }
 
     @Test
+    void aWaitIsAnIsoOrASimpleDurationAndAnythingElseIsAProblemSayingWhichForms() throws Exception {
+        var simple = gale.post("/api/v1/dags/sleepy_for_tests/runs?wait=1h", "{}");
+        assertThat(simple.statusCode()).isEqualTo(202);
+        assertThat(simple.headers().firstValue("Gale-Wait-Clamped-To")).hasValue("PT2S");
+        gale.post(simple.headers().firstValue("Location").orElseThrow() + "/cancel", "");
+
+        var bad = gale.post("/api/v1/dags/sleepy_for_tests/runs?wait=soon", "{}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(json(bad).get("detail").asString()).contains("PT30S or 30s").contains("'soon'");
+        assertThat(json(gale.post("/api/v1/dags/sleepy_for_tests/runs?wait=-5s", "{}")).get("detail").asString())
+                .contains("must not be negative");
+    }
+
+    @Test
     void aClientThatGoesAwayDoesNotCancelItsRun() throws Exception {
         var waiting = gale.sendAsync(gale.request("/api/v1/dags/slow_for_tests/runs?wait=PT2S", gale.adminToken)
                 .header("Content-Type", "application/json").header("Idempotency-Key", "walk-away")

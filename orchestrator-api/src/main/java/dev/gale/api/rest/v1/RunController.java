@@ -72,8 +72,9 @@ class RunController {
     }
 
     @Operation(summary = "Trigger a run",
-            description = "Without wait: 201 with the queued run. With wait (ISO-8601, e.g. PT30S): 200 with the"
-                    + " finished run and its result, or 202 with Location if it is still running at the deadline."
+            description = "Without wait: 201 with the queued run. With wait (ISO-8601 or simple, e.g. PT30S or 30s):"
+                    + " 200 with the finished run and its result, or 202 with Location if it is still running at the"
+                    + " deadline."
                     + " The same Idempotency-Key and body return the same run; another body with that key is 409.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
                     content = @Content(schema = @Schema(implementation = TriggerRunRequest.class))))

@@ -1,10 +1,11 @@
 package dev.gale.api.rest.v1;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.ResponseEntity;
 
-/** The {@code wait} parameter: an ISO-8601 duration, shortened to the server's maximum with a header saying so. */
+/** The {@code wait} parameter: a duration, shortened to the server's maximum with a header saying so. */
 final class Waits {
     /** Set when a requested wait was longer than the server allows, to the wait actually used. */
     static final String WAIT_CLAMPED_HEADER = "Gale-Wait-Clamped-To";
@@ -12,20 +13,22 @@ final class Waits {
     private Waits() {
     }
 
+    /** Reads an ISO-8601 duration ({@code PT30S}) or a simple one ({@code 500ms}, {@code 30s}, {@code 5m}). */
     static Duration parse(String wait) {
         if (wait == null || wait.isBlank()) {
             return null;
         }
+        Duration duration;
         try {
-            Duration duration = Duration.parse(wait);
-            if (duration.isNegative()) {
-                throw ApiException.badRequest("invalid-wait", "wait must not be negative, got " + wait + ".");
-            }
-            return duration;
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("invalid-wait", "wait must be an ISO-8601 duration such as PT30S, got '"
-                    + wait + "'.");
+            duration = DurationStyle.detectAndParse(wait.strip(), ChronoUnit.SECONDS);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid-wait", "wait must be a duration such as PT30S or 30s (ms, s, m,"
+                    + " h, d), got '" + wait + "'.");
         }
+        if (duration.isNegative()) {
+            throw ApiException.badRequest("invalid-wait", "wait must not be negative, got " + wait + ".");
+        }
+        return duration;
     }
 
     static Duration clamp(Duration requested, Duration max) {
