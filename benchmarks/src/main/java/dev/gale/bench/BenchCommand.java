@@ -32,6 +32,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--adhoc-runs", description = "Runs triggered at once in adhoc500 (default ${DEFAULT-VALUE}).")
     int adhocRuns = FULL.adhocRuns();
 
+    @Option(names = "--concurrent-chains", description = "chain40 runs triggered at once in chain40x10 (default ${DEFAULT-VALUE}).")
+    int concurrentChains = FULL.concurrentChains();
+
     @Option(names = "--baseline-seconds", description = "Seconds per run of the 8-connection baseline (default ${DEFAULT-VALUE}).")
     int baselineSeconds = FULL.baselineSeconds();
 
@@ -47,8 +50,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchSettings settings = new BenchSettings(runs, warmups, fanSize, syncTriggers, adhocRuns, baselineSeconds,
-                workerSlots, output);
+        BenchSettings settings = new BenchSettings(runs, warmups, fanSize, syncTriggers, adhocRuns, concurrentChains,
+                baselineSeconds, workerSlots, output);
         BenchReport report = new Benchmark(settings).run(scenario -> System.err.printf(
                 "gale bench: %s... (load average %.2f)%n", scenario,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));

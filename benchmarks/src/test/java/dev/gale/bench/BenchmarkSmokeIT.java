@@ -17,13 +17,14 @@ class BenchmarkSmokeIT {
         Path json = dir.resolve("bench.json");
 
         int exit = new picocli.CommandLine(new BenchCommand()).execute("--runs=1", "--warmups=0", "--fan-size=50",
-                "--sync-triggers=5", "--adhoc-runs=10", "--baseline-seconds=1", "--output=" + json);
+                "--sync-triggers=5", "--adhoc-runs=10", "--concurrent-chains=2", "--baseline-seconds=1",
+                "--output=" + json);
 
         assertThat(exit).isZero();
         JsonNode report = JsonMapper.builder().build().readTree(Files.readString(json));
         assertThat(report.get("machine").get("postgres").asString()).isNotBlank();
         assertThat(report.get("metrics").valueStream().map(m -> m.get("scenario").asString()).distinct().toList())
-                .containsExactly("baseline", "chain40", "fan50", "sync3", "adhoc10");
+                .containsExactly("baseline", "chain40", "chain40x2", "fan50", "sync3", "adhoc10");
         assertThat(report.get("metrics").valueStream()).allSatisfy(m -> {
             assertThat(m.get("runs")).hasSize(1);
             assertThat(m.get("median").asDouble()).isPositive();
