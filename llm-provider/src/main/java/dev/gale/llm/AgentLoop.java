@@ -102,8 +102,8 @@ final class AgentLoop {
         if (prepared.replayedResponse().isPresent()) {
             AiMessage recorded = (AiMessage) ChatMessageDeserializer.messageFromJson(
                     JSON.readTree(prepared.replayedResponse().get()).path("message").asString());
-            access.record(new LlmAccess.Call(spec.provider(), spec.model(), 0, 0, 0, 0, "replayed", model.reasons(),
-                    callHash, "", "", ""));
+            access.record(LlmAccess.Call.of(spec.provider(), spec.model()).outcome("replayed").reasons(model.reasons())
+                    .replayable(callHash, "").build());
             log.accept("llm: agent step answered from an earlier attempt's identical call to " + spec.id() + " (replay)");
             transcript.add(modelStep(recorded, true));
             return recorded;
@@ -115,9 +115,9 @@ final class AgentLoop {
             response = model.chatModel().chat(ChatRequest.builder().messages(messages).toolSpecifications(specs)
                     .build());
         } catch (RuntimeException e) {
-            access.record(new LlmAccess.Call(spec.provider(), spec.model(), 0, 0, 0,
-                    (System.nanoTime() - started) / 1_000_000, "error", model.reasons(), "", "", TaskLlm.describe(e),
-                    ""));
+            access.record(LlmAccess.Call.of(spec.provider(), spec.model())
+                    .latencyMs((System.nanoTime() - started) / 1_000_000).reasons(model.reasons())
+                    .failed(TaskLlm.describe(e)).build());
             throw new LlmException("the agent's call to " + spec.id() + " failed: " + TaskLlm.describe(e), e);
         }
         long latencyMs = (System.nanoTime() - started) / 1_000_000;
@@ -130,8 +130,9 @@ final class AgentLoop {
         String recorded = JSON.writeValueAsString(JSON.createObjectNode()
                 .put("message", ChatMessageSerializer.messageToJson(reply)).put("inputTokens", in)
                 .put("outputTokens", out));
-        access.record(new LlmAccess.Call(spec.provider(), spec.model(), in, out, TaskLlm.cost(spec, in, out), latencyMs,
-                "success", model.reasons(), replay ? callHash : "", recorded, "", ""));
+        access.record(LlmAccess.Call.of(spec.provider(), spec.model()).tokens(in, out)
+                .costMicroUsd(TaskLlm.cost(spec, in, out)).latencyMs(latencyMs).reasons(model.reasons())
+                .replayable(replay ? callHash : "", recorded).build());
         transcript.add(modelStep(reply, false));
         return reply;
     }
@@ -142,7 +143,7 @@ final class AgentLoop {
         LlmAccess.Prepared prepared = access.prepare(replay ? callHash : "");
         if (prepared.replayedResponse().isPresent()) {
             String result = JSON.readTree(prepared.replayedResponse().get()).path("result").asString();
-            access.record(new LlmAccess.Call(TOOL, request.name(), 0, 0, 0, 0, "replayed", "", callHash, "", "", ""));
+            access.record(LlmAccess.Call.of(TOOL, request.name()).outcome("replayed").replayable(callHash, "").build());
             transcript.add(new AgentResult.Step(TOOL, request.name(), request.arguments(), result, true));
             return result;
         }
@@ -167,8 +168,8 @@ final class AgentLoop {
         }
         String recorded = JSON.writeValueAsString(JSON.createObjectNode().put("arguments", request.arguments())
                 .put("result", result));
-        access.record(new LlmAccess.Call(TOOL, request.name(), 0, 0, 0, (System.nanoTime() - started) / 1_000_000,
-                outcome, "", replay && error.isEmpty() ? callHash : "", recorded, error, ""));
+        access.record(LlmAccess.Call.of(TOOL, request.name()).latencyMs((System.nanoTime() - started) / 1_000_000)
+                .outcome(outcome).replayable(replay && error.isEmpty() ? callHash : "", recorded).error(error).build());
         transcript.add(new AgentResult.Step(TOOL, request.name(), request.arguments(), result, false));
         return result;
     }

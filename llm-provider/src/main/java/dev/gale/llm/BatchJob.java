@@ -77,8 +77,7 @@ final class BatchJob {
         String status = batch.path("status").asString();
         if (FAILED.contains(status)) {
             String why = "batch " + batchId + " on " + provider.name() + " ended " + status + ": " + errors(batch);
-            access.record(new LlmAccess.Call(model.provider(), model.model(), 0, 0, 0, 0, "error", reasons, "", "",
-                    why, ""));
+            access.record(LlmAccess.Call.of(model.provider(), model.model()).reasons(reasons).failed(why).build());
             throw new LlmException(why);
         }
         if (!status.equals("completed")) {
@@ -148,15 +147,16 @@ final class BatchJob {
             JsonNode body = response.path("body");
             long in = body.path("usage").path("prompt_tokens").asLong();
             long out = body.path("usage").path("completion_tokens").asLong();
-            access.record(new LlmAccess.Call(model.provider(), model.model(), in, out,
-                    Math.round((in * model.inputPricePer1k() + out * model.outputPricePer1k()) * 1_000 * PRICE_FACTOR), 0, "success", batchReasons, "", "", "", ""));
+            access.record(LlmAccess.Call.of(model.provider(), model.model()).tokens(in, out)
+                    .costMicroUsd(Math.round((in * model.inputPricePer1k() + out * model.outputPricePer1k()) * 1_000
+                            * PRICE_FACTOR))
+                    .reasons(batchReasons).build());
             answers.add(body.path("choices").path(0).path("message").path("content").asString());
         }
         if (!failures.isEmpty()) {
             String why = "batch " + batchId + " completed, but " + failures.size() + " of " + count + " requests failed: "
                     + String.join("; ", failures);
-            access.record(new LlmAccess.Call(model.provider(), model.model(), 0, 0, 0, 0, "error", batchReasons, "", "",
-                    why, ""));
+            access.record(LlmAccess.Call.of(model.provider(), model.model()).reasons(batchReasons).failed(why).build());
             throw new LlmException(why);
         }
         return answers;

@@ -178,8 +178,8 @@ final class TaskLlm implements Llm {
                     + " is configured; add one to gale.llm.catalog");
         }
         String answer = ExtractiveAnswerer.answer(user);
-        access.record(new LlmAccess.Call(model.provider(), model.model(), countTokens(user), countTokens(answer), 0, 0,
-                "success", choice.explanation(), "", "", "", CPU));
+        access.record(LlmAccess.Call.of(model.provider(), model.model()).tokens(countTokens(user), countTokens(answer))
+                .reasons(choice.explanation()).device(CPU).build());
         return answer;
     }
 
@@ -206,8 +206,8 @@ final class TaskLlm implements Llm {
         LlmAccess.Prepared prepared = access.prepare(replay ? callHash : "");
         if (prepared.replayedResponse().isPresent()) {
             JsonNode recorded = JSON.readTree(prepared.replayedResponse().get());
-            access.record(new LlmAccess.Call(model.provider(), model.model(), 0, 0, 0, 0, "replayed", reasons, callHash,
-                    "", "", ""));
+            access.record(LlmAccess.Call.of(model.provider(), model.model()).outcome("replayed").reasons(reasons)
+                    .replayable(callHash, "").build());
             log.accept("llm: answered from an earlier attempt's identical call to " + model.id() + " (replay)");
             return Optional.of(recorded.path("text").asString());
         }
@@ -228,16 +228,17 @@ final class TaskLlm implements Llm {
                         : countTokens(text);
                 String recorded = JSON.writeValueAsString(JSON.createObjectNode().put("text", text)
                         .put("inputTokens", in).put("outputTokens", out));
-                access.record(new LlmAccess.Call(model.provider(), model.model(), in, out, cost(model, in, out),
-                        latencyMs, "success", reasons, replay ? callHash : "", recorded, "", ""));
+                access.record(LlmAccess.Call.of(model.provider(), model.model()).tokens(in, out)
+                        .costMicroUsd(cost(model, in, out)).latencyMs(latencyMs).reasons(reasons)
+                        .replayable(replay ? callHash : "", recorded).build());
                 return Optional.of(text);
             } catch (RuntimeException e) {
                 long latencyMs = (System.nanoTime() - started) / 1_000_000;
                 boolean rateLimited = e instanceof RateLimitException
                         || e instanceof HttpException http && http.statusCode() == 429;
                 String error = model.id() + " (try " + attempt + " of " + attempts + "): " + describe(e);
-                access.record(new LlmAccess.Call(model.provider(), model.model(), 0, 0, 0, latencyMs,
-                        rateLimited ? "rate_limited" : "error", reasons, "", "", describe(e), ""));
+                access.record(LlmAccess.Call.of(model.provider(), model.model()).latencyMs(latencyMs).reasons(reasons)
+                        .outcome(rateLimited ? "rate_limited" : "error").error(describe(e)).build());
                 if (!isTransient(e) || attempt >= attempts) {
                     failures.add(error);
                     return Optional.empty();
@@ -344,13 +345,14 @@ final class TaskLlm implements Llm {
             try {
                 Embeddings embedded = onDevice != null ? onDevice.model().embedTexts(texts) : remote(provider, texts);
                 long latencyMs = (System.nanoTime() - started) / 1_000_000;
-                access.record(new LlmAccess.Call(model.provider(), model.model(), embedded.tokens(), 0,
-                        cost(model, embedded.tokens(), 0), latencyMs, "success", reasons, "", "", "", ranOn,
-                        texts.size()));
+                access.record(LlmAccess.Call.of(model.provider(), model.model()).tokens(embedded.tokens(), 0)
+                        .costMicroUsd(cost(model, embedded.tokens(), 0)).latencyMs(latencyMs).reasons(reasons)
+                        .device(ranOn).embeddedTexts(texts.size()).build());
                 return embedded;
             } catch (RuntimeException e) {
-                access.record(new LlmAccess.Call(model.provider(), model.model(), 0, 0, 0,
-                        (System.nanoTime() - started) / 1_000_000, "error", reasons, "", "", describe(e), ranOn));
+                access.record(LlmAccess.Call.of(model.provider(), model.model())
+                        .latencyMs((System.nanoTime() - started) / 1_000_000).reasons(reasons).failed(describe(e))
+                        .device(ranOn).build());
                 failures.add(model.id() + ": " + describe(e));
             }
         }
@@ -388,8 +390,8 @@ final class TaskLlm implements Llm {
         if (device.whenGpuUnavailable() == ModelNeeds.GpuFallback.FAIL) {
             String reason = model.id() + " cannot run on GPU " + gpu + ", and the task's model needs say"
                     + " whenGpuUnavailable(FAIL): " + cuda.failure();
-            access.record(new LlmAccess.Call(model.provider(), model.model(), 0, 0, 0, 0, "error", reasons, "", "",
-                    reason, "gpu:" + gpu));
+            access.record(LlmAccess.Call.of(model.provider(), model.model()).reasons(reasons).failed(reason)
+                    .device("gpu:" + gpu).build());
             throw new LlmException(reason);
         }
         log.accept("llm: " + model.id() + " runs on the CPU instead of GPU " + gpu + " (the task's"

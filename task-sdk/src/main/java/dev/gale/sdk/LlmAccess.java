@@ -40,12 +40,90 @@ public interface LlmAccess {
     record Call(String provider, String model, long inputTokens, long outputTokens, long costMicroUsd, long latencyMs,
                 String outcome, String reasons, String callHash, String responseJson, String error, String device,
                 long embeddedTexts) {
-        /** A call that embedded nothing (a chat, a tool, a failed call). */
-        public Call(String provider, String model, long inputTokens, long outputTokens, long costMicroUsd,
-                    long latencyMs, String outcome, String reasons, String callHash, String responseJson, String error,
-                    String device) {
-            this(provider, model, inputTokens, outputTokens, costMicroUsd, latencyMs, outcome, reasons, callHash,
-                    responseJson, error, device, 0);
+        /** Starts describing a call to {@code model} at {@code provider} (a tool call: provider "tool", its name). */
+        public static Builder of(String provider, String model) {
+            return new Builder(provider, model);
+        }
+
+        /** A call described by name: a success with no tokens, cost or time unless set, every text empty. */
+        public static final class Builder {
+            private final String provider;
+            private final String model;
+            private long inputTokens;
+            private long outputTokens;
+            private long costMicroUsd;
+            private long latencyMs;
+            private String outcome = "success";
+            private String reasons = "";
+            private String callHash = "";
+            private String responseJson = "";
+            private String error = "";
+            private String device = "";
+            private long embeddedTexts;
+
+            private Builder(String provider, String model) {
+                this.provider = provider;
+                this.model = model;
+            }
+
+            public Builder tokens(long input, long output) {
+                this.inputTokens = input;
+                this.outputTokens = output;
+                return this;
+            }
+
+            public Builder costMicroUsd(long micros) {
+                this.costMicroUsd = micros;
+                return this;
+            }
+
+            public Builder latencyMs(long millis) {
+                this.latencyMs = millis;
+                return this;
+            }
+
+            public Builder outcome(String outcome) {
+                this.outcome = outcome;
+                return this;
+            }
+
+            /** What went wrong, for a call whose outcome says it failed. */
+            public Builder error(String error) {
+                this.error = error;
+                return this;
+            }
+
+            /** A failed call: outcome {@code error}, with what went wrong. */
+            public Builder failed(String error) {
+                return outcome("error").error(error);
+            }
+
+            public Builder reasons(String reasons) {
+                this.reasons = reasons;
+                return this;
+            }
+
+            /** Kept for replay: the call's identity and the recorded response. */
+            public Builder replayable(String callHash, String responseJson) {
+                this.callHash = callHash;
+                this.responseJson = responseJson;
+                return this;
+            }
+
+            public Builder device(String device) {
+                this.device = device;
+                return this;
+            }
+
+            public Builder embeddedTexts(long texts) {
+                this.embeddedTexts = texts;
+                return this;
+            }
+
+            public Call build() {
+                return new Call(provider, model, inputTokens, outputTokens, costMicroUsd, latencyMs, outcome, reasons,
+                        callHash, responseJson, error, device, embeddedTexts);
+            }
         }
     }
 }

@@ -117,8 +117,8 @@ class ChildProtocolTest {
         assertThat(protocol.handle("{\"op\":\"llm_prepare\",\"call_hash\":\"new\"}"))
                 .isEqualTo("{\"ok\":true,\"found\":false,\"run_spent_micro_usd\":1500}");
         var record = JSON.createObjectNode().put("op", "llm_record");
-        record.set("call", JSON.valueToTree(new LlmAccess.Call("openai", "mini", 12, 7, 9, 310, "success",
-                "chose openai/mini", "h1", "{}", "", "")));
+        record.set("call", JSON.valueToTree(LlmAccess.Call.of("openai", "mini").tokens(12, 7)
+                .costMicroUsd(9).latencyMs(310).reasons("chose openai/mini").replayable("h1", "{}").build()));
         assertThat(protocol.handle(JSON.writeValueAsString(record))).isEqualTo("{\"ok\":true}");
         assertThat(puts).containsExactly("llm:mini:7:success");
     }
