@@ -3,8 +3,8 @@ package dev.gale.examples;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.Param;
-import java.util.ArrayList;
-import java.util.List;
+import dev.gale.sdk.Task;
+import dev.gale.sdk.TypeToken;
 import java.util.Map;
 import java.util.Random;
 
@@ -17,6 +17,7 @@ public final class ExperimentDemo {
     public static final String DATASET = "dataset://demo-regression";
     public static final String MODEL = "model://demo-regressor";
     private static final int ROWS = 200;
+    private static final TypeToken<Map<String, Object>> FIGURES = new TypeToken<>() { };
 
     private ExperimentDemo() {
     }
@@ -29,16 +30,15 @@ public final class ExperimentDemo {
                         .description("Gradient descent step size"))
                 .param(Param.integer("epochs").defaultValue(100).min(1).max(100_000)
                         .description("Passes of gradient descent over the training rows"));
-        var generate = dag.task("generate", ctx -> {
-            List<double[]> rows = dataset();
-            ctx.emitAsset(DATASET, Map.of("rows", rows.size(), "formula", "y = 3x + 2 + noise", "seed", 7));
+        Task<double[][]> generate = dag.task("generate", double[][].class, ctx -> {
+            double[][] rows = dataset();
+            ctx.emitAsset(DATASET, Map.of("rows", rows.length, "formula", "y = 3x + 2 + noise", "seed", 7));
             return rows;
         }).writes(DATASET);
-        var train = dag.task("train", ctx -> {
+        Task<Map<String, Object>> train = dag.task("train", FIGURES, generate, (ctx, rows) -> {
             double learningRate = ctx.param("learningRate", Double.class);
             int epochs = ctx.param("epochs", Integer.class);
             int dataVersion = ctx.readAsset(DATASET).version();
-            double[][] rows = ctx.input("generate", double[][].class);
             int split = rows.length * 4 / 5;
             double w = 0;
             double b = 0;
@@ -68,17 +68,16 @@ public final class ExperimentDemo {
             ctx.log("model v" + version + ": rmse " + rmse + " with learningRate " + learningRate + ", epochs " + epochs);
             return Map.of("modelVersion", version, "rmse", rmse);
         }).reads(DATASET).writes(MODEL);
-        generate.then(train);
         return dag.result(train).build();
     }
 
     /** The same data every time, so that runs differ only by their hyperparameters. */
-    private static List<double[]> dataset() {
+    private static double[][] dataset() {
         Random random = new Random(7);
-        List<double[]> rows = new ArrayList<>(ROWS);
+        double[][] rows = new double[ROWS][];
         for (int i = 0; i < ROWS; i++) {
             double x = random.nextDouble();
-            rows.add(new double[] {x, 3 * x + 2 + random.nextGaussian() * 0.1});
+            rows[i] = new double[] {x, 3 * x + 2 + random.nextGaussian() * 0.1};
         }
         return rows;
     }

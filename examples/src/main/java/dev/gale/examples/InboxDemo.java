@@ -2,8 +2,10 @@ package dev.gale.examples;
 
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
+import dev.gale.sdk.Task;
 import dev.gale.sdk.TaskBuilder;
 import dev.gale.sdk.Trigger;
+import dev.gale.sdk.TypeToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,7 +32,7 @@ public final class InboxDemo {
                 .tags("example");
         TaskBuilder waitForCsv = dag.sensor("wait_for_csv",
                 Trigger.filePresent(INBOX + "/*.csv", Duration.ofSeconds(2)), Duration.ofDays(1));
-        TaskBuilder count = dag.task("count_rows", ctx -> {
+        Task<Map<String, Object>> count = dag.task("count_rows", new TypeToken<Map<String, Object>>() { }, ctx -> {
             @SuppressWarnings("unchecked")
             List<String> paths = (List<String>) ctx.input("wait_for_csv", Map.class).get("paths");
             long rows = 0;

@@ -6,6 +6,8 @@ import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.ModelNeeds;
 import dev.gale.sdk.Param;
+import dev.gale.sdk.Task;
+import dev.gale.sdk.TypeToken;
 import java.time.Duration;
 import java.util.Map;
 
@@ -24,6 +26,8 @@ public final class LlmRoutingDemo {
 
             [accounts.md] Account owners can change the billing email in the settings page.""";
 
+    private static final TypeToken<Map<String, Object>> ANSWER = new TypeToken<>() { };
+
     private LlmRoutingDemo() {
     }
 
@@ -35,17 +39,17 @@ public final class LlmRoutingDemo {
                 .param(Param.string("ticket").defaultValue("I was charged twice for my subscription this month."
                         + " When will I get my refund?").description("The customer's message"));
 
-        var triage = dag.task("triage", ctx -> answer(CommonLlm.forTask(ctx), "Answer with one word.",
-                        HANDBOOK + "\n\n" + ctx.param("ticket", String.class)
+        Task<Map<String, Object>> triage = dag.task("triage", ANSWER, ctx -> answer(CommonLlm.forTask(ctx),
+                        "Answer with one word.", HANDBOOK + "\n\n" + ctx.param("ticket", String.class)
                                 + " Which team handles this: billing, technical or accounts?"))
                 .llm(ModelNeeds.chat().minQuality(2).maxLatency(Duration.ofSeconds(2)).cheapest());
 
-        var draft = dag.task("draft_reply", ctx -> answer(CommonLlm.forTask(ctx),
+        Task<Map<String, Object>> draft = dag.task("draft_reply", ANSWER, ctx -> answer(CommonLlm.forTask(ctx),
                         "You write short, friendly support replies grounded in the handbook passages.",
                         HANDBOOK + "\n\n" + ctx.param("ticket", String.class)))
                 .llm(ModelNeeds.chat().minQuality(2).minContext(32_000).bestQuality());
 
-        var redact = dag.task("redact_customer_record", ctx -> {
+        Task<Map<String, Object>> redact = dag.task("redact_customer_record", ANSWER, ctx -> {
             Llm llm = CommonLlm.forTask(ctx);
             String record = "[crm] Customer Jane Roe, card ending 4242, asked about a refund for a duplicate charge.";
             Map<String, Object> result = answer(llm, "Replace names and card numbers with [REDACTED].",
@@ -54,12 +58,10 @@ public final class LlmRoutingDemo {
             return Map.of("chat", result, "embeddingModel", "in-process, " + vector.length + " dimensions");
         }).llm(ModelNeeds.chat().confidential());
 
-        var report = dag.task("report", ctx -> Map.of(
-                "triage", ctx.input("triage", Map.class).get("model"),
-                "draft_reply", ctx.input("draft_reply", Map.class).get("model"),
-                "redact_customer_record", ((Map<?, ?>) ctx.input("redact_customer_record", Map.class).get("chat"))
-                        .get("model")));
-        report.after(triage, draft, redact);
+        Task<Map<String, Object>> report = dag.task("report", ANSWER, triage, draft, redact, (t, d, r) -> Map.of(
+                "triage", t.get("model"),
+                "draft_reply", d.get("model"),
+                "redact_customer_record", ((Map<?, ?>) r.get("chat")).get("model")));
         return dag.result(report).build();
     }
 
