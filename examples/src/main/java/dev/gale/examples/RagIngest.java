@@ -11,6 +11,7 @@ import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.ModelNeeds;
 import dev.gale.sdk.Param;
+import dev.gale.sdk.Resources;
 import dev.gale.sdk.TaskBuilder;
 import dev.gale.sdk.TaskContext;
 import dev.gale.sdk.TriggerRule;
@@ -171,7 +172,7 @@ public final class RagIngest {
                 List.of(ctx.param("embedOnGpu", Boolean.class) ? "embed_gpu" : "embed"));
         TaskBuilder embed = dag.task("embed", RagIngest::embed).expand(batch).llm(ModelNeeds.embedding());
         TaskBuilder embedGpu = dag.task("embed_gpu", RagIngest::embed).expand(batch).llm(ModelNeeds.embedding())
-                .resources(1, 2048, 1, 0);
+                .resources(Resources.cpus(1).memoryMb(2048).withGpus(1));
         TaskBuilder store = dag.task("store", RagIngest::store).triggerRule(TriggerRule.ALL_DONE)
                 .queue(RagStores.queue())
                 .writes(indexes.stream().map(i -> "vector://" + i).toArray(String[]::new));
