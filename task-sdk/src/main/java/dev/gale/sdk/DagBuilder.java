@@ -195,13 +195,24 @@ public final class DagBuilder {
 
     public <E, T> Task<List<T>> map(String taskId, TypeToken<T> output, Task<? extends List<E>> source,
             TaskCode.One<E, T> code) {
+        return map(taskId, output, source, (TaskCode.OneWithContext<E, T>) (ctx, element) -> code.run(element));
+    }
+
+    /** {@link #map(String, Class, Task, TaskCode.One)} whose code also gets the task's context (params, models). */
+    public <E, T> Task<List<T>> map(String taskId, Class<T> output, Task<? extends List<E>> source,
+            TaskCode.OneWithContext<E, T> code) {
+        return map(taskId, TypeToken.of(output), source, code);
+    }
+
+    public <E, T> Task<List<T>> map(String taskId, TypeToken<T> output, Task<? extends List<E>> source,
+            TaskCode.OneWithContext<E, T> code) {
         if (source.isMapped()) {
             throw new DagDefinitionException(dagId, "task '" + taskId + "' maps over mapped task '" + source.id()
                     + "'; map over a task that returns one list, or reduce '" + source.id() + "' first");
         }
         @SuppressWarnings("unchecked")
         TypeToken<E> element = (TypeToken<E>) source.type().listElement(dagId, taskId);
-        TaskBuilder task = task(taskId, ctx -> code.run(ctx.item(element)));
+        TaskBuilder task = task(taskId, ctx -> code.run(ctx, ctx.item(element)));
         task.expand(source.builder());
         return new Task<>(task, TypeToken.listOf(output), output);
     }

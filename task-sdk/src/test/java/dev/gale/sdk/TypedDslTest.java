@@ -67,6 +67,20 @@ class TypedDslTest {
     }
 
     @Test
+    void mappedCodeMayTakeTheContextBesideItsElement() throws Exception {
+        DagBuilder d = Dag.builder("mapped_with_context");
+        Task<List<Chunk>> split = d.task("split", new TypeToken<List<Chunk>>() { }, ctx -> List.of(new Chunk("a", 0)));
+        Task<List<String>> labelled = d.map("label", String.class, split,
+                (ctx, c) -> ctx.input("prefix", TypeToken.of(String.class)) + c.text() + c.index());
+        Dag dag = d.result(labelled).build();
+
+        assertThat(dag.spec().tasks().stream().filter(t -> t.taskId().equals("label")).findFirst().orElseThrow()
+                .expand().name()).isEqualTo("split");
+        assertThat(dag.taskFunction("label").orElseThrow()
+                .run(context(Map.of("prefix", "\"#\""), "{\"text\":\"b\",\"index\":3}"))).isEqualTo("#b3");
+    }
+
+    @Test
     void mappingOverWhatIsNotAListFailsAtBuildNamingTheDagAndTask() {
         DagBuilder d = Dag.builder("bad_map");
         Task<String> one = d.task("one", String.class, ctx -> "x");
