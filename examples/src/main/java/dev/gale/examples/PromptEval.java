@@ -9,8 +9,9 @@ import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.ModelNeeds;
 import dev.gale.sdk.Param;
-import dev.gale.sdk.TaskBuilder;
+import dev.gale.sdk.Task;
 import dev.gale.sdk.TaskContext;
+import dev.gale.sdk.TypeToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -80,15 +81,15 @@ public final class PromptEval {
                 .param(Param.string("judge").defaultValue("").description("A catalog model id that judges answers"
                         + " which are not exactly a label; empty: exact match only"));
 
-        TaskBuilder combinations = dag.task("combinations", PromptEval::combinations);
-        TaskBuilder evaluate = dag.task("evaluate", PromptEval::evaluate).expand(combinations)
+        Task<List<Combination>> combinations = dag.task("combinations", new TypeToken<List<Combination>>() { },
+                PromptEval::combinations);
+        Task<List<Outcome>> evaluate = dag.map("evaluate", Outcome.class, combinations, PromptEval::evaluate)
                 .llm(ModelNeeds.chat()).writes(ASSET);
-        TaskBuilder report = dag.task("report", ctx -> {
-            List<Outcome> outcomes = new ArrayList<>(ctx.inputs("evaluate", Outcome.class));
+        Task<Report> report = dag.task("report", Report.class, evaluate, evaluated -> {
+            List<Outcome> outcomes = new ArrayList<>(evaluated);
             outcomes.sort(Comparator.comparingDouble(Outcome::score).reversed().thenComparingDouble(Outcome::costUsd));
             return new Report(outcomes, outcomes.getFirst());
         });
-        combinations.then(evaluate).then(report);
         return dag.result(report).build();
     }
 
@@ -143,8 +144,7 @@ public final class PromptEval {
         return list.stream().map(String.class::cast).toList();
     }
 
-    private static Outcome evaluate(TaskContext ctx) {
-        Combination combination = ctx.item(Combination.class);
+    private static Outcome evaluate(TaskContext ctx, Combination combination) {
         Prompt prompt = prompts().stream().filter(p -> p.id().equals(combination.promptId())).findFirst()
                 .orElseThrow();
         String judgeModel = ctx.param("judge", String.class).strip();

@@ -8,8 +8,8 @@ import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.ModelNeeds;
 import dev.gale.sdk.Param;
-import dev.gale.sdk.TaskBuilder;
-import java.util.Arrays;
+import dev.gale.sdk.Task;
+import dev.gale.sdk.TypeToken;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -43,6 +43,9 @@ public final class RagAnswer {
                          String rewordedBy, String rerankedBy) {
     }
 
+    private static final TypeToken<List<RagRetrieval.Query>> QUERIES = new TypeToken<>() { };
+    private static final TypeToken<List<RagRetrieval.Hit>> HITS = new TypeToken<>() { };
+
     public static Dag dag() {
         DagBuilder dag = Dag.builder("rag_answer")
                 .description("Answers a question from an index written by rag_ingest: rewords it, retrieves for each"
@@ -55,7 +58,7 @@ public final class RagAnswer {
      * Declares the params and tasks that answer {@code conf.question} into {@code dag}, for DAGs that do more
      * with the answer (e.g. {@code rag_answer_reviewed}); returns the task whose output is the {@link Answer}.
      */
-    static TaskBuilder declare(DagBuilder dag) {
+    static Task<Answer> declare(DagBuilder dag) {
         dag.param(Param.string("question").required().description("What to ask"))
                 .param(Param.string("index").defaultValue("docs").description("The index to search: a directory"
                         + " under $GALE_HOME/indexes (store lucene), or table gale_rag_<index> (store pgvector)"))
@@ -64,7 +67,7 @@ public final class RagAnswer {
         RagRetrieval.params(dag);
         RagStores.params(dag);
 
-        TaskBuilder rephrase = dag.task("rephrase", ctx -> {
+        Task<List<RagRetrieval.Query>> rephrase = dag.task("rephrase", QUERIES, ctx -> {
             String question = ctx.param("question", String.class).strip();
             if (question.isEmpty()) {
                 throw new IllegalArgumentException("conf question is empty; ask something, e.g. {\"question\":"
@@ -78,25 +81,23 @@ public final class RagAnswer {
             return queries;
         }).llm(ModelNeeds.chat());
 
-        TaskBuilder retrieve = dag.task("retrieve", ctx -> RagRetrieval.search(ctx, CommonLlm.forTask(ctx),
-                ctx.item(RagRetrieval.Query.class).text(), ctx.param("topK", Integer.class),
-                RetrievalFilter.of(ctx.params().get("filter"))))
-                .expand(rephrase).llm(ModelNeeds.embedding()).queue(RagStores.queue());
+        Task<List<List<RagRetrieval.Hit>>> retrieve = dag.map("retrieve", HITS, rephrase,
+                        (ctx, query) -> RagRetrieval.search(ctx, CommonLlm.forTask(ctx), query.text(),
+                                ctx.param("topK", Integer.class), RetrievalFilter.of(ctx.params().get("filter"))))
+                .llm(ModelNeeds.embedding()).queue(RagStores.queue());
 
-        TaskBuilder rank = dag.task("rank", ctx -> RagRetrieval.fuse(ctx.inputs("retrieve", RagRetrieval.Hit[].class)
-                .stream().map(Arrays::asList).toList(), Math.max(ctx.param("sources", Integer.class),
-                ctx.param("candidates", Integer.class))));
+        Task<List<RagRetrieval.Hit>> rank = dag.task("rank", HITS, retrieve, (ctx, lists) -> RagRetrieval.fuse(lists,
+                Math.max(ctx.param("sources", Integer.class), ctx.param("candidates", Integer.class))));
 
-        TaskBuilder rerank = dag.task("rerank", ctx -> RagRetrieval.rerank(ctx, CommonLlm.forTask(ctx),
-                ctx.param("rerank", String.class), ctx.param("question", String.class),
-                Arrays.asList(ctx.input("rank", RagRetrieval.Hit[].class)), ctx.param("sources", Integer.class)))
+        Task<RagRetrieval.Ranked> rerank = dag.task("rerank", RagRetrieval.Ranked.class, rank,
+                (ctx, candidates) -> RagRetrieval.rerank(ctx, CommonLlm.forTask(ctx),
+                        ctx.param("rerank", String.class), ctx.param("question", String.class), candidates,
+                        ctx.param("sources", Integer.class)))
                 .llm(ModelNeeds.chat());
 
-        TaskBuilder answer = dag.task("answer", ctx -> {
+        return dag.task("answer", Answer.class, rerank, rephrase, (ctx, ranked, queries) -> {
             String question = ctx.param("question", String.class).strip();
-            RagRetrieval.Ranked ranked = ctx.input("rerank", RagRetrieval.Ranked.class);
             List<RagRetrieval.Hit> hits = ranked.hits();
-            List<RagRetrieval.Query> queries = Arrays.asList(ctx.input("rephrase", RagRetrieval.Query[].class));
             Llm llm = CommonLlm.forTask(ctx);
             String passages = IntStream.range(0, hits.size())
                     .mapToObj(i -> "[" + (i + 1) + "] " + oneParagraph(hits.get(i).text()))
@@ -114,10 +115,6 @@ public final class RagAnswer {
             return new Answer(question, text, sources, llm.chatChoice().model().map(ModelSpec::id).orElse("none"),
                     rewordings.stream().map(RagRetrieval.Query::text).toList(), rewordedBy, ranked.rerankedBy());
         }).llm(ModelNeeds.chat());
-
-        rephrase.then(retrieve).then(rank).then(rerank).then(answer);
-        answer.after(rephrase);
-        return answer;
     }
 
     private static String oneParagraph(String text) {

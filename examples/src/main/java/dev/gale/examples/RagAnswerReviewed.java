@@ -35,7 +35,7 @@ public final class RagAnswerReviewed {
         DagBuilder dag = Dag.builder("rag_answer_reviewed")
                 .description("rag_answer, then a person publishes the answer (as is or edited) or discards it.")
                 .owner("gale").tags("example", "rag", "llm", "hitl");
-        TaskBuilder answer = RagAnswer.declare(dag);
+        TaskBuilder answer = RagAnswer.declare(dag).builder();
 
         TaskBuilder review = dag.approval("review", ctx -> {
             RagAnswer.Answer generated = ctx.input("answer", RagAnswer.Answer.class);

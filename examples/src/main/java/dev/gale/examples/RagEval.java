@@ -9,8 +9,9 @@ import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.ModelNeeds;
 import dev.gale.sdk.Param;
-import dev.gale.sdk.TaskBuilder;
+import dev.gale.sdk.Task;
 import dev.gale.sdk.TaskContext;
+import dev.gale.sdk.TypeToken;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,17 +69,16 @@ public final class RagEval {
         RagRetrieval.params(dag);
         RagStores.params(dag);
 
-        TaskBuilder questions = dag.task("questions", ctx -> {
+        Task<List<Question>> questions = dag.task("questions", new TypeToken<List<Question>>() { }, ctx -> {
             RetrievalFilter.of(ctx.params().get("filter")); // a bad filter fails here, once, saying what to write
             RagStores.Choice.of(ctx); // and so does a bad store setting
             return questionSet(ctx.params().get("questions"));
         });
-        TaskBuilder evaluate = dag.task("evaluate", RagEval::evaluate).expand(questions).llm(ModelNeeds.chat())
-                .queue(RagStores.queue());
-        TaskBuilder score = dag.task("score", RagEval::score)
+        Task<List<Outcome>> evaluate = dag.map("evaluate", Outcome.class, questions, RagEval::evaluate)
+                .llm(ModelNeeds.chat()).queue(RagStores.queue());
+        Task<Report> score = dag.task("score", Report.class, evaluate, RagEval::score)
                 .reads(indexes.stream().map(i -> "vector://" + i).toArray(String[]::new))
                 .writes(indexes.stream().map(i -> "eval://rag-" + i).toArray(String[]::new));
-        questions.then(evaluate).then(score);
         return dag.result(score).build();
     }
 
@@ -110,8 +110,7 @@ public final class RagEval {
         return set;
     }
 
-    private static Outcome evaluate(TaskContext ctx) {
-        Question q = ctx.item(Question.class);
+    private static Outcome evaluate(TaskContext ctx, Question q) {
         Llm llm = CommonLlm.forTask(ctx);
         RetrievalFilter filter = RetrievalFilter.of(ctx.params().get("filter"));
         int candidates = ctx.param("candidates", Integer.class);
@@ -142,8 +141,7 @@ public final class RagEval {
         return expected.stream().anyMatch(e -> path.equals(e) || path.endsWith("/" + e.replaceFirst("^/+", "")));
     }
 
-    private static Report score(TaskContext ctx) {
-        List<Outcome> outcomes = ctx.inputs("evaluate", Outcome.class);
+    private static Report score(TaskContext ctx, List<Outcome> outcomes) {
         String index = ctx.param("index", String.class);
         int n = outcomes.size();
         double hit1 = outcomes.stream().filter(o -> o.rank() == 1).count() / (double) n;
