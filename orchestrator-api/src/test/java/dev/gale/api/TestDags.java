@@ -217,13 +217,17 @@ public final class TestDags implements DagBundle {
     private static Dag marked() {
         DagBuilder dag = Dag.builder("marked_for_tests")
                 .param(Param.string("markerFile").defaultValue("/dev/null"))
-                .param(Param.number("seconds").defaultValue(3));
+                .param(Param.number("seconds").defaultValue(3))
+                .param(Param.number("retrySeconds").defaultValue(-1)
+                        .description("How long attempts after the first sleep; negative: as long as the first"));
         var mark = dag.task("mark", ctx -> {
             Path marker = Path.of(ctx.param("markerFile", String.class));
             Files.writeString(marker, "start " + ctx.attempt() + " " + System.currentTimeMillis() + "\n",
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ctx.log("marking attempt " + ctx.attempt());
-            Thread.sleep((long) (ctx.param("seconds", Double.class) * 1000));
+            double retrySeconds = ctx.param("retrySeconds", Double.class);
+            double seconds = ctx.attempt() > 1 && retrySeconds >= 0 ? retrySeconds : ctx.param("seconds", Double.class);
+            Thread.sleep((long) (seconds * 1000));
             Files.writeString(marker, "end " + ctx.attempt() + "\n", StandardOpenOption.APPEND);
             return ctx.attempt();
         }).retries(1, Duration.ZERO);

@@ -49,7 +49,12 @@ class WorkerProcessIT {
     }
 
     private String trigger(Path marker, double seconds) throws Exception {
-        String conf = JSON.writeValueAsString(Map.of("conf", Map.of("markerFile", marker.toString(), "seconds", seconds)));
+        return trigger(marker, seconds, -1);
+    }
+
+    private String trigger(Path marker, double seconds, double retrySeconds) throws Exception {
+        String conf = JSON.writeValueAsString(Map.of("conf", Map.of("markerFile", marker.toString(), "seconds", seconds,
+                "retrySeconds", retrySeconds)));
         return JSON.readTree(gale.post("/api/v1/dags/marked_for_tests/runs", conf).body()).get("runId").asString();
     }
 
@@ -71,7 +76,9 @@ class WorkerProcessIT {
             Process doomed = workers.start("doomed", gale.grpcPort());
             awaitConnected(workers, "doomed");
             Path marker = dir.resolve("marker.txt");
-            String runId = trigger(marker, 4);
+            // Long enough that the first attempt is still running when its worker is killed, however long the
+            // second worker takes to start on a busy machine; the retry is short.
+            String runId = trigger(marker, 30, 1);
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(marker)
                     && Files.readString(marker).startsWith("start 1"));
             assertThat(mark(runId).workerId()).isEqualTo("doomed");
