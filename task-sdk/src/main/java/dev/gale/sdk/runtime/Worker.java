@@ -223,7 +223,11 @@ public final class Worker implements AutoCloseable {
             return;
         }
         runs.add(run);
-        Thread.ofVirtual().name("gale-task-" + assignment.getTaskId()).start(() -> {
+        // A platform thread per running task (as many as the worker's slots), not a virtual one: task code loads
+        // classes and calls native libraries, which pin a virtual thread to its carrier. On 2 cores two tasks
+        // pinned while loading classes from the same nested jar deadlocked standalone: the thread holding the
+        // jar's lock had been unmounted and found no free carrier to finish on.
+        Thread.ofPlatform().daemon(true).name("gale-task-" + assignment.getTaskId()).start(() -> {
             try {
                 run.run(heartbeats, heartbeatInterval);
             } catch (RuntimeException e) {
