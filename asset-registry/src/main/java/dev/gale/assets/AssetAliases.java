@@ -2,6 +2,7 @@ package dev.gale.assets;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Named pointers to asset versions, such as {@code production}, moved atomically and with their history. */
 public interface AssetAliases {
@@ -21,4 +22,15 @@ public interface AssetAliases {
 
     /** Every move of an alias, newest first. */
     List<AliasMove> history(String assetName, String alias);
+
+    /**
+     * Hands up to {@code max} moves whose alias-scheduled runs are not created yet to {@code handler}, oldest
+     * first, with the id of each move, and marks them handled when it returns, in one transaction. Moves another
+     * scheduler is handling are skipped, not waited for; returns how many were handled.
+     */
+    int handlePendingMoves(int max, Consumer<PendingAliasMove> handler);
+
+    /** A move of an alias, with the id that keys the run it triggers. */
+    record PendingAliasMove(long moveId, AliasMove move) {
+    }
 }

@@ -1,5 +1,6 @@
 package dev.gale.sdk;
 
+import dev.gale.sdk.spec.AliasTriggerSpec;
 import dev.gale.sdk.spec.DagSpec;
 import dev.gale.sdk.spec.DeadlineSpec;
 import dev.gale.sdk.spec.MapSpec;
@@ -20,6 +21,8 @@ import java.util.regex.Pattern;
 /** Declares a DAG. Obtain one from {@link Dag#builder(String)}; {@link #build()} validates it. */
 public final class DagBuilder {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,250}");
+    /** The asset registry's alias names. */
+    private static final Pattern ALIAS_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
 
     private final String dagId;
     private String description = "";
@@ -33,6 +36,7 @@ public final class DagBuilder {
     private String cron;
     private String timezone = "UTC";
     private final List<String> scheduleAssets = new ArrayList<>();
+    private final List<AliasTriggerSpec> scheduleAliases = new ArrayList<>();
     private boolean scheduleOnAllAssets;
     private boolean catchup;
     private KafkaTrigger kafka;
@@ -325,6 +329,17 @@ public final class DagBuilder {
     }
 
     /**
+     * Runs the DAG each time {@code alias} of {@code assetName} moves, by a task or a person: e.g. a deployment
+     * DAG on {@code scheduleOnAliasMove("model://churn", "production")}. The run's conf lists the move under
+     * {@code triggeringAssetVersions} (asset, alias, version, fromVersion, movedBy, reason).
+     */
+    public DagBuilder scheduleOnAliasMove(String assetName, String alias) {
+        scheduleAliases.add(new AliasTriggerSpec(Objects.requireNonNull(assetName, "assetName"),
+                Objects.requireNonNull(alias, "alias")));
+        return this;
+    }
+
+    /**
      * Runs the DAG on the records of a Kafka topic, one run per micro-batch (run type
      * {@code event_triggered}); e.g. {@code schedule(Triggers.kafka("support-events").maxRecords(500))}.
      */
@@ -505,9 +520,10 @@ public final class DagBuilder {
                     RunCallbacks.QUEUE_PREFIX + runCallbackQueue,
                     runCallbacks.keySet().stream().map(Notifier.RunEvent::wireName).toList(), null, List.of(), null));
         }
-        ScheduleSpec schedule = cron == null && scheduleAssets.isEmpty() && kafka == null ? null
+        ScheduleSpec schedule = cron == null && scheduleAssets.isEmpty() && kafka == null && scheduleAliases.isEmpty()
+                ? null
                 : new ScheduleSpec(cron, timezone, scheduleAssets, scheduleOnAllAssets, catchup, startDate, endDate,
-                        kafka == null ? null : kafka.toSpec(dagId));
+                        kafka == null ? null : kafka.toSpec(dagId), scheduleAliases);
         return new Dag(new DagSpec(dagId, description, owner, List.copyOf(tags),
                 params.stream().map(Param::toSpec).toList(),
                 byId.values().stream().map(TaskBuilder::toSpec).sorted(Comparator.comparing(TaskSpec::taskId)).toList(),
@@ -532,6 +548,17 @@ public final class DagBuilder {
     }
 
     private void validateSchedule() {
+        for (AliasTriggerSpec trigger : scheduleAliases) {
+            if (!ALIAS_NAME.matcher(trigger.alias()).matches()) {
+                throw new DagDefinitionException(dagId, "scheduleOnAliasMove(\"" + trigger.asset() + "\", \""
+                        + trigger.alias() + "\"): '" + trigger.alias() + "' is not an alias name; use lower-case"
+                        + " letters, digits, '-' and '_', starting with a letter, e.g. 'production'");
+            }
+            if (trigger.asset().isBlank()) {
+                throw new DagDefinitionException(dagId, "scheduleOnAliasMove needs an asset name, e.g."
+                        + " \"model://churn\"");
+            }
+        }
         if (cron == null) {
             if (startDate != null || endDate != null) {
                 throw new DagDefinitionException(dagId, "startDate and endDate bound a cron schedule, and the DAG"

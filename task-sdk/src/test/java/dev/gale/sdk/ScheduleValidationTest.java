@@ -3,6 +3,8 @@ package dev.gale.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gale.sdk.spec.AliasTriggerSpec;
+import dev.gale.sdk.spec.DagSpecJson;
 import org.junit.jupiter.api.Test;
 
 class ScheduleValidationTest {
@@ -29,5 +31,23 @@ class ScheduleValidationTest {
         for (String cron : new String[] {"30 2 * * 1-5", "*/15 * * * *", "0 9 * * MON", "@daily", "@weekly"}) {
             assertThat(scheduled(cron).build().spec().schedule().cron()).isEqualTo(cron);
         }
+    }
+
+    @Test
+    void aDagOnAnAliasMoveNamesTheAssetAndAliasAndABadAliasFailsAtBuild() {
+        DagBuilder deploy = Dag.builder("deploy").scheduleOnAliasMove("model://churn", "production");
+        deploy.task("t", ctx -> null);
+        assertThat(deploy.build().spec().schedule().aliasMoves())
+                .containsExactly(new AliasTriggerSpec("model://churn", "production"));
+
+        DagBuilder bad = Dag.builder("deploy").scheduleOnAliasMove("model://churn", "Production!");
+        bad.task("t", ctx -> null);
+        assertThatThrownBy(bad::build).isInstanceOf(DagDefinitionException.class)
+                .hasMessageContaining("deploy").hasMessageContaining("'Production!' is not an alias name");
+    }
+
+    @Test
+    void aScheduleWithoutAliasTriggersSerializesAsBeforeSoItsVersionHashStays() {
+        assertThat(DagSpecJson.toJson(scheduled("@daily").build().spec())).doesNotContain("aliasMoves");
     }
 }

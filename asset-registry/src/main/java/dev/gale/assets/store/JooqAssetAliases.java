@@ -3,6 +3,7 @@ package dev.gale.assets.store;
 import static dev.gale.assets.store.jooq.Tables.ASSET;
 import static dev.gale.assets.store.jooq.Tables.ASSET_ALIAS;
 import static dev.gale.assets.store.jooq.Tables.ASSET_ALIAS_MOVE;
+import static dev.gale.assets.store.jooq.Tables.ASSET_ALIAS_MOVE_PENDING;
 import static dev.gale.assets.store.jooq.Tables.ASSET_VERSION;
 
 import dev.gale.assets.AliasConflictException;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jooq.DSLContext;
 import org.jooq.Record2;
@@ -69,12 +71,16 @@ public final class JooqAssetAliases implements AssetAliases {
                     .set(ASSET_ALIAS.MOVED_BY, request.movedBy())
                     .set(ASSET_ALIAS.MOVED_AT, now.atOffset(ZoneOffset.UTC))
                     .execute();
-            db.insertInto(ASSET_ALIAS_MOVE, ASSET_ALIAS_MOVE.ASSET_ID, ASSET_ALIAS_MOVE.ALIAS,
+            Long moveId = db.insertInto(ASSET_ALIAS_MOVE, ASSET_ALIAS_MOVE.ASSET_ID, ASSET_ALIAS_MOVE.ALIAS,
                             ASSET_ALIAS_MOVE.FROM_ASSET_VERSION_ID, ASSET_ALIAS_MOVE.TO_ASSET_VERSION_ID,
                             ASSET_ALIAS_MOVE.MOVED_BY, ASSET_ALIAS_MOVE.REASON, ASSET_ALIAS_MOVE.MOVED_AT)
                     .values(assetId, request.alias(), current == null ? null : current.value1(), toId,
                             request.movedBy(), request.reason() == null ? "" : request.reason(),
                             now.atOffset(ZoneOffset.UTC))
+                    .returning(ASSET_ALIAS_MOVE.ID)
+                    .fetchOne(ASSET_ALIAS_MOVE.ID);
+            // In the move's transaction: a move is never committed without the runs it triggers to come.
+            db.insertInto(ASSET_ALIAS_MOVE_PENDING, ASSET_ALIAS_MOVE_PENDING.ASSET_ALIAS_MOVE_ID).values(moveId)
                     .execute();
             return new AliasMove(request.assetName(), request.alias(), fromVersion, request.toVersion(),
                     request.movedBy(), request.reason() == null ? "" : request.reason(), now);
@@ -111,5 +117,35 @@ public final class JooqAssetAliases implements AssetAliases {
                 .orderBy(ASSET_ALIAS_MOVE.ID.desc())
                 .fetch(r -> new AliasMove(assetName, alias, r.value1() == null ? 0 : r.value1(), r.value2(),
                         r.value3(), r.value4(), r.value5().toInstant()));
+    }
+
+    @Override
+    public int handlePendingMoves(int max, Consumer<PendingAliasMove> handler) {
+        return dsl.transactionResult(tx -> {
+            DSLContext db = tx.dsl();
+            List<Long> claimed = db.select(ASSET_ALIAS_MOVE_PENDING.ASSET_ALIAS_MOVE_ID).from(ASSET_ALIAS_MOVE_PENDING)
+                    .orderBy(ASSET_ALIAS_MOVE_PENDING.ASSET_ALIAS_MOVE_ID).limit(max).forUpdate().skipLocked()
+                    .fetch(ASSET_ALIAS_MOVE_PENDING.ASSET_ALIAS_MOVE_ID);
+            if (claimed.isEmpty()) {
+                return 0;
+            }
+            AssetVersion from = ASSET_VERSION.as("from_version");
+            AssetVersion to = ASSET_VERSION.as("to_version");
+            db.select(ASSET_ALIAS_MOVE.ID, ASSET.NAME, ASSET_ALIAS_MOVE.ALIAS, from.VERSION, to.VERSION,
+                            ASSET_ALIAS_MOVE.MOVED_BY, ASSET_ALIAS_MOVE.REASON, ASSET_ALIAS_MOVE.MOVED_AT)
+                    .from(ASSET_ALIAS_MOVE)
+                    .join(ASSET).on(ASSET.ID.eq(ASSET_ALIAS_MOVE.ASSET_ID))
+                    .join(to).on(to.ID.eq(ASSET_ALIAS_MOVE.TO_ASSET_VERSION_ID))
+                    .leftJoin(from).on(from.ID.eq(ASSET_ALIAS_MOVE.FROM_ASSET_VERSION_ID))
+                    .where(ASSET_ALIAS_MOVE.ID.in(claimed))
+                    .orderBy(ASSET_ALIAS_MOVE.ID)
+                    .fetch(r -> new PendingAliasMove(r.value1(), new AliasMove(r.value2(), r.value3(),
+                            r.value4() == null ? 0 : r.value4(), r.value5(), r.value6(), r.value7(),
+                            r.value8().toInstant())))
+                    .forEach(handler);
+            db.deleteFrom(ASSET_ALIAS_MOVE_PENDING).where(ASSET_ALIAS_MOVE_PENDING.ASSET_ALIAS_MOVE_ID.in(claimed))
+                    .execute();
+            return claimed.size();
+        });
     }
 }

@@ -8,6 +8,7 @@ import dev.gale.assets.AliasConflictException;
 import dev.gale.assets.AliasMove;
 import dev.gale.assets.AliasMoveRequest;
 import dev.gale.assets.AssetAlias;
+import dev.gale.assets.AssetAliases;
 import dev.gale.assets.NewAssetVersion;
 import dev.gale.assets.ProducingTask;
 import dev.gale.assets.UnknownAssetException;
@@ -118,5 +119,30 @@ class JooqAssetAliasesIT {
         move(1, 0, "gate");
         assertThatThrownBy(() -> dsl.execute("update gale_assets.asset_alias_move set moved_by = 'someone else'"))
                 .hasMessageContaining("immutable");
+    }
+
+    @Test
+    void eachCommittedMoveIsHandedOutOnceInOrderAndARefusedOneNever() {
+        move(1, 0, "gate-1");
+        assertThatThrownBy(() -> move(3, 0, "gate-late")).isInstanceOf(AliasConflictException.class);
+        move(2, 1, "alice");
+
+        List<AssetAliases.PendingAliasMove> handed = new ArrayList<>();
+        assertThat(aliases.handlePendingMoves(10, handed::add)).isEqualTo(2);
+        assertThat(handed).extracting(p -> p.move().fromVersion(), p -> p.move().toVersion(), p -> p.move().movedBy())
+                .containsExactly(tuple(0, 1, "gate-1"), tuple(1, 2, "alice"));
+        assertThat(handed.get(0).moveId()).isLessThan(handed.get(1).moveId());
+        assertThat(aliases.handlePendingMoves(10, handed::add)).isZero();
+    }
+
+    @Test
+    void aMoveWhoseHandlerFailsIsHandedOutAgain() {
+        move(1, 0, "gate-1");
+        assertThatThrownBy(() -> aliases.handlePendingMoves(10, p -> {
+            throw new IllegalStateException("scheduler died");
+        })).hasMessageContaining("scheduler died");
+        List<AssetAliases.PendingAliasMove> handed = new ArrayList<>();
+        assertThat(aliases.handlePendingMoves(10, handed::add)).isEqualTo(1);
+        assertThat(handed).extracting(p -> p.move().toVersion()).containsExactly(1);
     }
 }

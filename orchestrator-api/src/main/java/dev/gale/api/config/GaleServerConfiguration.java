@@ -319,8 +319,8 @@ public class GaleServerConfiguration {
     }
 
     @Bean
-    AssetTriggers assetTriggers(AssetRegistry assets, SchedulerStore store, RunService runs) {
-        return new AssetTriggers(assets, store, runs);
+    AssetTriggers assetTriggers(AssetRegistry assets, AssetAliases aliases, SchedulerStore store, RunService runs) {
+        return new AssetTriggers(assets, aliases, store, runs);
     }
 
     @Bean

@@ -1,7 +1,10 @@
 package dev.gale.scheduler.service;
 
+import dev.gale.assets.AliasMove;
+import dev.gale.assets.AssetAliases;
 import dev.gale.assets.AssetRegistry;
 import dev.gale.assets.AssetVersion;
+import dev.gale.sdk.spec.AliasTriggerSpec;
 import dev.gale.sdk.spec.ScheduleSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,25 +16,68 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the runs of DAGs scheduled on assets when new asset versions appear: one run per version
  * for a DAG scheduled on any of its assets, one run per completed set for a DAG scheduled on all of
- * them. Each version is handled by one scheduler (SKIP LOCKED), and each run is keyed by the
- * versions that triggered it (a unique index), so no event creates a run twice.
+ * them; and one run per move of an alias for a DAG scheduled on that alias. Each version and move is handled by
+ * one scheduler (SKIP LOCKED), and each run is keyed by the versions or the move that triggered it (a unique
+ * index), so no event creates a run twice.
  */
 public final class AssetTriggers {
     private static final Logger log = LoggerFactory.getLogger(AssetTriggers.class);
     private static final int BATCH = 100;
 
     private final AssetRegistry assets;
+    private final AssetAliases aliases;
     private final SchedulerStore store;
     private final RunService runs;
 
-    public AssetTriggers(AssetRegistry assets, SchedulerStore store, RunService runs) {
+    public AssetTriggers(AssetRegistry assets, AssetAliases aliases, SchedulerStore store, RunService runs) {
         this.assets = assets;
+        this.aliases = aliases;
         this.store = store;
         this.runs = runs;
     }
 
-    /** Handles every pending asset version; returns how many. */
+    /** Handles every pending asset version and alias move; returns how many. */
     public int handlePending() {
+        return handlePendingVersions() + handlePendingMoves();
+    }
+
+    private int handlePendingMoves() {
+        int handled = 0;
+        int batch;
+        do {
+            List<DagSummary> onAliases = store.listDags().stream()
+                    .filter(d -> !d.paused() && d.currentVersion().spec().schedule() != null
+                            && !d.currentVersion().spec().schedule().aliasMoves().isEmpty())
+                    .toList();
+            batch = aliases.handlePendingMoves(BATCH, pending -> aliasMoved(pending, onAliases));
+            handled += batch;
+        } while (batch == BATCH);
+        return handled;
+    }
+
+    private void aliasMoved(AssetAliases.PendingAliasMove pending, List<DagSummary> onAliases) {
+        AliasMove move = pending.move();
+        AliasTriggerSpec moved = new AliasTriggerSpec(move.assetName(), move.alias());
+        for (DagSummary dag : onAliases) {
+            if (!dag.currentVersion().spec().schedule().aliasMoves().contains(moved)) {
+                continue;
+            }
+            Map<String, Object> described = new LinkedHashMap<>();
+            described.put("asset", move.assetName());
+            described.put("alias", move.alias());
+            described.put("version", move.toVersion());
+            described.put("fromVersion", move.fromVersion());
+            described.put("movedBy", move.movedBy());
+            described.put("reason", move.reason());
+            try {
+                runs.triggerForAssets(dag.dagId(), "alias:" + pending.moveId(), List.of(described));
+            } catch (InvalidConfException e) {
+                log.error("Alias-triggered run of {} not created: {}", dag.dagId(), e.getMessage());
+            }
+        }
+    }
+
+    private int handlePendingVersions() {
         int handled = 0;
         int batch;
         do {

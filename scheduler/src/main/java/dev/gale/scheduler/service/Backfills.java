@@ -69,7 +69,7 @@ public final class Backfills {
         }
         // A backfill covers the range whatever the schedule's own start and end dates, as in Airflow.
         CronSchedule schedule = calendar.apply(new ScheduleSpec(spec.schedule().cron(), spec.schedule().timezone(),
-                List.of(), false, true, null, null, null));
+                List.of(), false, true, null, null, null, List.of()));
         List<Instant> dates = schedule.firesBetween(request.from(), request.to(), MAX_INTERVALS + 1);
         if (dates.isEmpty()) {
             throw new InvalidBackfillException("DAG '" + request.dagId() + "' (schedule '" + spec.schedule().cron()

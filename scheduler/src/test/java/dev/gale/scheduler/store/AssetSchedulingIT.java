@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.gale.assets.AliasConflictException;
+import dev.gale.assets.AliasMoveRequest;
 import dev.gale.assets.AssetVersion;
 import dev.gale.assets.NewAssetVersion;
 import dev.gale.assets.ProducingTask;
 import dev.gale.assets.store.AssetMigrations;
+import dev.gale.assets.store.JooqAssetAliases;
 import dev.gale.assets.store.JooqAssetRegistry;
 import dev.gale.scheduler.service.AssetTriggers;
 import dev.gale.scheduler.service.ClaimedTask;
@@ -59,7 +62,9 @@ class AssetSchedulingIT {
         onAny.task("use", ctx -> null).queue("on_any").reads("dataset://a");
         DagBuilder onAll = Dag.builder("on_all").scheduleOnAllOf("dataset://a", "dataset://b");
         onAll.task("use", ctx -> null).queue("on_all");
-        return List.of(producer.build(), onAny.build(), onAll.build());
+        DagBuilder onAlias = Dag.builder("on_alias").scheduleOnAliasMove("model://m", "production");
+        onAlias.task("deploy", ctx -> null).queue("on_alias").reads("model://m");
+        return List.of(producer.build(), onAny.build(), onAll.build(), onAlias.build());
     }
 
     @BeforeAll
@@ -83,7 +88,7 @@ class AssetSchedulingIT {
                 new DagService(store, assets, new JooqRunHistory(own)).sync(dags());
             }
             RunService runs = new RunService(store, new JooqRunHistory(own), Clock.systemUTC());
-            AssetTriggers triggers = new AssetTriggers(assets, store, runs);
+            AssetTriggers triggers = new AssetTriggers(assets, new JooqAssetAliases(own), store, runs);
             SCHEDULERS.add(new Scheduler(pool, runs, triggers, new TaskAssetService(store, assets, triggers),
                     new TaskExecutionService(store, Clock.systemUTC())));
         }
@@ -198,5 +203,37 @@ class AssetSchedulingIT {
         long versions = count("select count(*) from gale_assets.asset_version");
         assertThat(scheduler.assets().emit(attempt, "dataset://a", "{}", "", "late")).isEmpty();
         assertThat(count("select count(*) from gale_assets.asset_version")).isEqualTo(versions);
+    }
+
+    @Test
+    void eachMoveOfTheAliasTriggersOneRunThatReadsTheVersionMovedTo() throws Exception {
+        JooqAssetAliases aliases = new JooqAssetAliases(dsl);
+        AssetVersion first = recordVersion("model://m");
+        AssetVersion second = recordVersion("model://m");
+        recordVersion("model://m");
+        aliases.move(new AliasMoveRequest("model://m", "production", first.version(), 0, "gate", "first champion"));
+        aliases.move(new AliasMoveRequest("model://m", "staging", second.version(), null, "alice", "not watched"));
+        aliases.move(new AliasMoveRequest("model://m", "production", second.version(), first.version(), "gate",
+                "beats champion by 0.02"));
+        assertThatThrownBy(() -> aliases.move(new AliasMoveRequest("model://m", "production", first.version(),
+                first.version(), "late gate", "stale"))).isInstanceOf(AliasConflictException.class);
+
+        allSchedulersHandlePending();
+        allSchedulersHandlePending();
+
+        assertThat(count("select count(*) from gale.dag_run where dag_id = 'on_alias' and run_type = 'asset_triggered'"))
+                .isEqualTo(2);
+        assertThat(dsl.resultQuery("select conf -> 'triggeringAssetVersions' -> 0 ->> 'reason' from gale.dag_run"
+                + " where dag_id = 'on_alias' order by id").fetch(0, String.class))
+                .containsExactly("first champion", "beats champion by 0.02");
+        // The run of the second move reads the version the alias moved to, whatever the latest version is.
+        Scheduler scheduler = SCHEDULERS.get(0);
+        List<Integer> read = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            ClaimedTask deploy = runningTask(scheduler, "on_alias");
+            read.add(scheduler.assets().read(new TaskAttempt(deploy.taskInstanceId(), deploy.attempt()), "model://m", 0)
+                    .orElseThrow().version());
+        }
+        assertThat(read).containsExactlyInAnyOrder(first.version(), second.version());
     }
 }
