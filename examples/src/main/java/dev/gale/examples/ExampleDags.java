@@ -1,5 +1,7 @@
 package dev.gale.examples;
 
+import dev.gale.examples.recommender.DeployRecommender;
+import dev.gale.examples.recommender.RetrainRecommender;
 import dev.gale.examples.sql.SqlAssistant;
 import dev.gale.examples.support.SupportAnswer;
 import dev.gale.examples.support.SupportStream;
@@ -14,6 +16,7 @@ public final class ExampleDags implements DagBundle {
         return List.of(HelloDag.dag(), BranchingDemo.dag(), MappingDemo.dag(), RetryDemo.dag(), CronDemo.dag(),
                 PolyglotDemoDag.dag(), GpuDemo.dag(), LlmRoutingDemo.dag(), ExperimentDemo.dag(),
                 ReportDemo.dag(), RagIngest.dag(), RagAnswer.dag(), RagAnswerReviewed.dag(), RagEval.dag(),
-                SupportStream.dag(), SupportAnswer.dag(), InboxDemo.dag(), SqlAssistant.dag(), PromptEval.dag());
+                SupportStream.dag(), SupportAnswer.dag(), InboxDemo.dag(), SqlAssistant.dag(), PromptEval.dag(),
+                RetrainRecommender.dag(), DeployRecommender.dag());
     }
 }

@@ -1,6 +1,7 @@
 package dev.gale.examples.sql;
 
 import dev.gale.sdk.Connection;
+import dev.gale.sdk.TaskContext;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -55,6 +56,23 @@ public final class DemoWarehouse {
             }
         }
         return DriverManager.getConnection(url, properties);
+    }
+
+    /**
+     * The {@code seed_warehouse} task of the DAGs that read the warehouse: seeds {@code demo_warehouse} in the
+     * postgres Connection named by param {@code connection}, unless param {@code schema} names another schema.
+     */
+    public static Object seedTask(TaskContext ctx) throws SQLException {
+        String schema = ctx.param("schema", String.class);
+        if (!schema.equals(SCHEMA)) {
+            return Map.of("seeded", false, "why", "conf schema is " + schema + ", not " + SCHEMA);
+        }
+        try (java.sql.Connection jdbc = open(ctx.connection(ctx.param("connection", String.class)))) {
+            Seeded seeded = ensure(jdbc);
+            ctx.log((seeded.created() ? "created " : "found ") + SCHEMA + ": " + seeded.users() + " users, "
+                    + seeded.channels() + " channels, " + seeded.interactions() + " interactions");
+            return seeded;
+        }
     }
 
     /** Creates and fills {@code demo_warehouse} unless it is there already. */

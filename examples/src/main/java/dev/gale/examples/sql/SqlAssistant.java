@@ -130,18 +130,7 @@ public final class SqlAssistant {
                 .param(Param.integer("timeoutMs").defaultValue(5000).min(100).max(60_000)
                         .description("Statement timeout of EXPLAIN and of the query"));
 
-        TaskBuilder seed = dag.task("seed_warehouse", ctx -> {
-            String schema = ctx.param("schema", String.class);
-            if (!schema.equals(DemoWarehouse.SCHEMA)) {
-                return Map.of("seeded", false, "why", "conf schema is " + schema + ", not " + DemoWarehouse.SCHEMA);
-            }
-            try (Connection jdbc = DemoWarehouse.open(ctx.connection(ctx.param("connection", String.class)))) {
-                DemoWarehouse.Seeded seeded = DemoWarehouse.ensure(jdbc);
-                ctx.log((seeded.created() ? "created " : "found ") + DemoWarehouse.SCHEMA + ": " + seeded.users()
-                        + " users, " + seeded.channels() + " channels, " + seeded.interactions() + " interactions");
-                return seeded;
-            }
-        });
+        TaskBuilder seed = dag.task("seed_warehouse", DemoWarehouse::seedTask);
 
         TaskBuilder rephrase = dag.task("rephrase", ctx -> wordings(ctx, CommonLlm.forTask(ctx), question(ctx)))
                 .llm(ModelNeeds.chat().cheapest());
