@@ -15,9 +15,10 @@ mkdir -p "$out/etc" "$out/tmp" "$out/opt" "$out/proc"
 # The modules Spring Boot, gRPC, Netty, jOOQ, the JDBC driver and ONNX Runtime use; java.se is the full SE API.
 "$jdk/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.management,jdk.crypto.ec,jdk.zipfs,jdk.naming.dns,jdk.net \
     --strip-debug --no-man-pages --no-header-files --output "$out/opt/java"
-# ONNX Runtime's native library (unpacked by the workers at run time) needs the C++ runtime besides glibc.
+# ONNX Runtime's native library (unpacked by the workers at run time) needs the C++ runtime besides glibc, and
+# XGBoost's (retrain_recommender) the OpenMP runtime as well.
 # ldconfig lives in /sbin, which a plain user's PATH may lack.
-extra_libs=$("$(command -v ldconfig || echo /sbin/ldconfig)" -p | awk '/(libstdc\+\+\.so\.6|libgcc_s\.so\.1) \(libc6,x86-64\)/ {print $NF}')
+extra_libs=$("$(command -v ldconfig || echo /sbin/ldconfig)" -p | awk '/(libstdc\+\+\.so\.6|libgcc_s\.so\.1|libgomp\.so\.1) \(libc6,x86-64\)/ {print $NF}')
 {
     # The X11 and sound libraries of java.desktop are never loaded by a headless server: their X11 dependencies stay out.
     find "$out/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' -o -name jspawnhelper \) \
