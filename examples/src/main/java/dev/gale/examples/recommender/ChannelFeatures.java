@@ -17,14 +17,15 @@ import org.jooq.impl.DSL;
 /**
  * The channel recommender's features, computed in SQL over a warehouse shaped like {@code demo_warehouse}: for a
  * sample of users and every channel, what the user, the channel and the pair did in the {@link #FEATURE_WINDOW}
- * before a cutoff, and (the label) whether the user used the channel in the {@link #LABEL_WINDOW} after it. The
+ * before a cutoff (and which share of the user's interactions were in channels of the channel's topic), and (the label) whether the user used the channel in the {@link #LABEL_WINDOW} after it. The
  * users table is read only for {@code user_id}, {@code plan} and {@code signed_up_at}: its personal data (name,
  * email) never reaches a feature, and a test runs these queries as a role that may not read those columns.
  */
 public final class ChannelFeatures {
     /** The features, in column order. */
     public static final List<String> NAMES = List.of("user_events", "user_channels", "channel_events",
-            "channel_users", "pair_events", "channel_private", "plan_pro", "plan_enterprise", "account_days");
+            "channel_users", "pair_events", "topic_share", "channel_private", "plan_pro", "plan_enterprise",
+            "account_days");
     public static final Duration FEATURE_WINDOW = Duration.ofDays(84);
     public static final Duration LABEL_WINDOW = Duration.ofDays(28);
 
@@ -88,19 +89,23 @@ public final class ChannelFeatures {
                 per_pair AS (
                     SELECT user_id, channel_id, count(*) AS events FROM before
                     WHERE user_id IN (SELECT user_id FROM sampled) GROUP BY user_id, channel_id),
+                per_topic AS (
+                    SELECT b.user_id, c.topic, count(*) AS events FROM before b JOIN %2$s c USING (channel_id)
+                    WHERE b.user_id IN (SELECT user_id FROM sampled) GROUP BY b.user_id, c.topic),
                 after AS (
                     SELECT DISTINCT user_id, channel_id FROM %3$s WHERE occurred_at >= {0} AND occurred_at < {3}
                     AND user_id IN (SELECT user_id FROM sampled))
                 SELECT s.user_id,
                        ln(1 + coalesce(u.events, 0)), ln(1 + coalesce(u.channels, 0)),
                        ln(1 + coalesce(c.events, 0)), ln(1 + coalesce(c.users, 0)), coalesce(p.events, 0),
-                       ch.is_private::int, (s.plan = 'pro')::int, (s.plan = 'enterprise')::int,
+                       coalesce(t.events, 0)::float8 / greatest(1, coalesce(u.events, 0)), ch.is_private::int, (s.plan = 'pro')::int, (s.plan = 'enterprise')::int,
                        greatest(0, extract(epoch FROM ({0} - s.signed_up_at)) / 86400),
                        (a.user_id IS NOT NULL)::int
                 FROM sampled s CROSS JOIN %2$s ch
                 LEFT JOIN per_user u ON u.user_id = s.user_id
                 LEFT JOIN per_channel c ON c.channel_id = ch.channel_id
                 LEFT JOIN per_pair p ON p.user_id = s.user_id AND p.channel_id = ch.channel_id
+                LEFT JOIN per_topic t ON t.user_id = s.user_id AND t.topic = ch.topic
                 LEFT JOIN after a ON a.user_id = s.user_id AND a.channel_id = ch.channel_id
                 ORDER BY s.user_id, ch.channel_id""".formatted(users, channels, interactions, splitFilter);
         DSLContext db = DSL.using(jdbc, SQLDialect.POSTGRES);

@@ -142,14 +142,23 @@ public final class DemoWarehouse {
                 FROM (SELECT c, (ARRAY['engineering','design','sales','support','marketing','random','data',
                                        'security','product','hiring'])[1 + floor(random() * 10)::int] AS topic
                       FROM generate_series(1, %d) AS c) AS named""".formatted(CHANNELS));
-        // Skewed towards low ids (a few busy channels, a few very active users), as real usage is.
+        // Skewed towards low ids (a few busy channels, a few very active users), as real usage is; and each user
+        // has a favourite topic, in whose channels 60% of their interactions are, so there is something to
+        // recommend (retrain_recommender).
         db.execute("""
                 INSERT INTO demo_warehouse.interactions
-                SELECT i, 1 + floor(power(random(), 2) * %d)::bigint, 1 + floor(power(random(), 3) * %d)::int,
-                       CASE WHEN r < 0.55 THEN 'view' WHEN r < 0.80 THEN 'message' WHEN r < 0.95 THEN 'reaction'
+                SELECT e.i, e.u,
+                       CASE WHEN e.affine < 0.6 THEN t.ids[1 + floor(power(e.pick, 2) * cardinality(t.ids))::int]
+                            ELSE 1 + floor(power(e.pick, 3) * %2$d)::int END,
+                       CASE WHEN e.r < 0.55 THEN 'view' WHEN e.r < 0.80 THEN 'message' WHEN e.r < 0.95 THEN 'reaction'
                             ELSE 'join' END,
-                       timestamptz '2026-01-01 00:00:00+00' - random() * interval '180 days'
-                FROM (SELECT i, random() AS r FROM generate_series(1, %d) AS i) AS events"""
+                       e.at
+                FROM (SELECT i, random() AS r, 1 + floor(power(random(), 2) * %1$d)::bigint AS u, random() AS affine,
+                             random() AS pick, timestamptz '2026-01-01 00:00:00+00' - random() * interval '180 days' AS at
+                      FROM generate_series(1, %3$d) AS i) AS e
+                JOIN (SELECT row_number() OVER (ORDER BY topic) - 1 AS k, array_agg(channel_id ORDER BY channel_id) AS ids
+                      FROM demo_warehouse.channels GROUP BY topic) AS t
+                  ON t.k = e.u * 7 %% (SELECT count(DISTINCT topic) FROM demo_warehouse.channels)"""
                 .formatted(USERS, CHANNELS, INTERACTIONS));
         db.execute("CREATE INDEX ON demo_warehouse.interactions (user_id)");
         db.execute("CREATE INDEX ON demo_warehouse.interactions (channel_id)");
