@@ -3,6 +3,7 @@ package dev.gale.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.gale.api.security.Role;
 import dev.gale.testing.TestPostgres;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,15 +23,16 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * retrain_recommender and deploy_recommender on a demo_warehouse in a real PostgreSQL: the gate promotes a first
- * champion, promotes a clearly better candidate, refuses one that is no better, each move of the production alias
+ * champion, promotes a clearly better candidate, refuses one that is no better, promotes a small gain once a
+ * person approves it, each move of the production alias
  * deploys the model it points at, and drift in this week's data fails the deployment naming the feature.
  */
 class RecommenderIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String MODEL = "model://channel-recommender";
-    private static final String WEAK = "{\"sampleEvery\": 50, \"candidates\": [{\"name\": \"stump\", \"booster\":"
+    private static final String WEAK = "{\"sampleEvery\": 100, \"candidates\": [{\"name\": \"stump\", \"booster\":"
             + " \"gbtree\", \"maxDepth\": 1, \"eta\": 0.1, \"rounds\": 1, \"lambda\": 1}]}";
-    private static final String DEFAULTS = "{\"sampleEvery\": 50}";
+    private static final String DEFAULTS = "{\"sampleEvery\": 100}";
     private static TestPostgres.Database warehouse;
     private static GaleTestServer gale;
     private static Path home;
@@ -106,26 +108,49 @@ class RecommenderIT {
         assertThat(same.get("championVersion").asInt()).isEqualTo(better.get("candidateVersion").asInt());
         assertThat(same.get("reason").asString()).contains("+0.0000, below the margin");
 
+        // Two promotions, two deployments; the refused candidate deployed nothing.
+        deployed = awaitDeployRuns(2);
+        assertThat(deployed).allMatch(r -> r.get("state").asString().equals("success"), "all succeeded");
+        assertThat(manifest().get("version").asInt()).isEqualTo(better.get("candidateVersion").asInt());
+
+        // A gain below approvalMargin waits, deferred, for a person; approved, it is promoted.
+        JsonNode asking = JSON.readTree(gale.post("/api/v1/dags/retrain_recommender/runs", "{\"conf\": {\"sampleEvery\":"
+                + " 100, \"margin\": 0, \"approvalMargin\": 0.01}}").body());
+        JsonNode request = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() ->
+                JSON.readTree(gale.get("/api/v1/hitl?state=pending&dagId=retrain_recommender").body())
+                        .get("requests"), requests -> requests.size() == 1).get(0);
+        assertThat(request.get("subject").asString()).as(request.toString()).contains("Promote "
+                + better.get("candidate").asString(), "by +0.0000 AUC");
+        HttpResponse<String> approved = gale.post("/api/v1/hitl/" + request.get("id").asLong() + "/decision",
+                "{\"option\": \"promote\"}", gale.token("alice", Role.OPERATOR));
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        JsonNode reviewed = JSON.readTree(gale.get("/api/v1/dags/retrain_recommender/runs/"
+                + asking.get("runId").asString() + "/result?wait=300s").body());
+        assertThat(reviewed.toString()).contains("\"promoted\":true", "\"approvedBy\":\"alice\"",
+                "approved by alice");
+        int approvedVersion = reviewed.path("result").path("candidateVersion").asInt(
+                reviewed.path("candidateVersion").asInt());
+
         long asset = modelAsset();
         JsonNode moves = JSON.readTree(gale.get("/api/v1/assets/" + asset + "/aliases/production/history").body())
                 .get("moves");
         assertThat(moves.valueStream().map(m -> m.get("fromVersion").asInt() + "->" + m.get("toVersion").asInt()))
-                .containsExactly(first.get("candidateVersion").asInt() + "->" + better.get("candidateVersion").asInt(),
+                .containsExactly(better.get("candidateVersion").asInt() + "->" + approvedVersion,
+                        first.get("candidateVersion").asInt() + "->" + better.get("candidateVersion").asInt(),
                         "0->" + first.get("candidateVersion").asInt());
-        assertThat(moves.get(0).get("movedBy").asString()).contains("retrain_recommender.gate");
+        assertThat(moves.get(1).get("movedBy").asString()).contains("retrain_recommender.gate");
 
-        // Two promotions, two deployments; the refused candidate deployed nothing.
-        deployed = awaitDeployRuns(2);
+        deployed = awaitDeployRuns(3);
         assertThat(deployed).allMatch(r -> r.get("state").asString().equals("success"), "all succeeded");
         JsonNode manifest = manifest();
-        assertThat(manifest.get("version").asInt()).isEqualTo(better.get("candidateVersion").asInt());
+        assertThat(manifest.get("version").asInt()).isEqualTo(approvedVersion);
         assertThat(DigestUtils.sha256Hex(Files.readAllBytes(home.resolve("serving/channel-recommender.ubj"))))
                 .isEqualTo(manifest.get("sha256").asString());
 
         // Every candidate is a version with its parameters, metrics, rows, time and snapshot.
         JsonNode versions = JSON.readTree(gale.get("/api/v1/assets/" + asset + "/versions?limit=100").body())
                 .get("versions");
-        assertThat(versions).hasSize(1 + 3 + 3);
+        assertThat(versions).hasSize(1 + 3 + 3 + 3);
         for (JsonNode version : versions) {
             assertThat(version.get("metadata").propertyNames()).contains("candidate", "booster", "eta", "rounds",
                     "auc", "f1", "precisionAt10", "trainingRows", "trainingMs", "datasetVersion", "modelFile");
@@ -140,15 +165,15 @@ class RecommenderIT {
                     INSERT INTO demo_warehouse.interactions
                     SELECT 1000000 + row_number() OVER (), u, 1 + (n % 7), 'message',
                            (SELECT max(occurred_at) FROM demo_warehouse.interactions) - (n % 6) * interval '1 day'
-                    FROM generate_series(50, 20000, 50) AS u, generate_series(1, 40) AS n""");
+                    FROM generate_series(100, 20000, 100) AS u, generate_series(1, 40) AS n""");
         }
         HttpResponse<String> moved = gale.send(gale.request("/api/v1/assets/" + asset + "/aliases/production",
                         gale.adminToken).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"version\": " + first.get("candidateVersion").asInt()
-                        + ", \"expectedVersion\": " + better.get("candidateVersion").asInt()
+                        + ", \"expectedVersion\": " + approvedVersion
                         + ", \"reason\": \"roll back\"}")).build());
         assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
-        JsonNode rollback = awaitDeployRuns(3).getFirst();
+        JsonNode rollback = awaitDeployRuns(4).getFirst();
         assertThat(rollback.get("state").asString()).isEqualTo("failed");
         assertThat(rollback.get("error").asString()).contains("feature drift above the PSI threshold 0.25",
                 "user_events", "retrain it");
@@ -156,6 +181,6 @@ class RecommenderIT {
         assertThat(manifest().get("version").asInt()).isEqualTo(first.get("candidateVersion").asInt());
         JsonNode drift = JSON.readTree(gale.get("/api/v1/assets?namePrefix=report://channel-recommender-drift")
                 .body()).get("assets").get(0);
-        assertThat(drift.get("latestVersion").asInt()).isEqualTo(3);
+        assertThat(drift.get("latestVersion").asInt()).isEqualTo(4);
     }
 }

@@ -5,6 +5,8 @@ import dev.gale.llm.rag.RagIndexes;
 import dev.gale.sdk.AssetVersionInfo;
 import dev.gale.sdk.Dag;
 import dev.gale.sdk.DagBuilder;
+import dev.gale.sdk.HumanDecision;
+import dev.gale.sdk.HumanRequest;
 import dev.gale.sdk.Param;
 import dev.gale.sdk.Task;
 import dev.gale.sdk.TaskBuilder;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -33,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  * its own mapped task instance with XGBoost4j (trees, and a linear baseline) and recorded as a version of
  * {@value #MODEL} with its parameters, AUC, F1, precision@10, rows, training time and snapshot. The gate then
  * promotes the best candidate to the {@value #PRODUCTION} alias only if it beats the current champion, scored again
- * on the same held-out users, by at least {@code margin} AUC; otherwise it keeps the champion and says why.
+ * on the same held-out users, by at least {@code margin} AUC; otherwise it keeps the champion and says why. A
+ * promotion by less than {@code approvalMargin} waits for a person's approval first.
  */
 public final class RetrainRecommender {
     public static final String DATASET = "dataset://channel-interactions";
@@ -49,9 +53,10 @@ public final class RetrainRecommender {
                           String modelFile) {
     }
 
-    /** What the gate decided, and why. */
+    /** What the gate decided, and why; {@code approvedBy} names the person who approved a small gain, if one did. */
     public record Decision(boolean promoted, int candidateVersion, String candidate, double candidateAuc,
-                           int championVersion, Double championAuc, double margin, String reason) {
+                           int championVersion, Double championAuc, double margin, String reason,
+                           String approvedBy) {
     }
 
     public static Dag dag() {
@@ -74,6 +79,9 @@ public final class RetrainRecommender {
                         + " compare: name, booster (gbtree or gblinear), maxDepth, eta, rounds, lambda"))
                 .param(Param.number("margin").defaultValue(0.005).min(-1).max(1).description("How much higher the"
                         + " best candidate's held-out AUC must be than the champion's for it to be promoted"))
+                .param(Param.number("approvalMargin").defaultValue(0).min(0).max(1).description("A promotion that"
+                        + " beats the champion by less than this waits for a person's approval (the inbox; after"
+                        + " 24 h the champion is kept); 0: never ask"))
                 .param(Param.string("modelDir").defaultValue("").description("Where model files are written;"
                         + " empty: $GALE_HOME/models. Workers and deploy_recommender must all see it (shared"
                         + " storage when they run on several machines)"));
@@ -191,12 +199,12 @@ public final class RetrainRecommender {
                     + " candidates", best.candidate(), best.version(), best.auc(), trained.size());
             ctx.moveAssetAlias(MODEL, PRODUCTION, best.version(), 0, reason);
             ctx.log("promoted: " + reason);
-            return new Decision(true, best.version(), best.candidate(), best.auc(), 0, null, margin, reason);
+            return new Decision(true, best.version(), best.candidate(), best.auc(), 0, null, margin, reason, null);
         }
         AssetVersionInfo current = champion.get();
         if (current.version() == best.version()) {
             return new Decision(false, best.version(), best.candidate(), best.auc(), current.version(), best.auc(),
-                    margin, "the best candidate is the champion already");
+                    margin, "the best candidate is the champion already", null);
         }
         // The champion is scored again on today's held-out users, so both are measured on the same rows.
         ChannelFeatures.Snapshot snapshot = snapshotOf(ctx.readAsset(DATASET));
@@ -220,6 +228,23 @@ public final class RetrainRecommender {
                         + " same %d held-out rows: %+.4f, %s the margin %.4f", best.candidate(), best.version(),
                 best.auc(), current.version(), championAuc, heldOut.count(), gain,
                 promote ? "at least" : "below", margin);
+        String approvedBy = null;
+        double approvalMargin = ctx.param("approvalMargin", Double.class);
+        if (promote && gain < approvalMargin) {
+            // Everything above runs again when the decision resumes the task: it is deterministic and cheap.
+            HumanDecision decision = ctx.awaitHuman(HumanRequest.ask(String.format(Locale.ROOT,
+                            "Promote %s v%d to production? It beats the champion v%d by %+.4f AUC", best.candidate(),
+                            best.version(), current.version(), gain))
+                    .body(String.format(Locale.ROOT, "%s.%n%nA gain below %.4f needs a person's approval. Compare the"
+                            + " versions on the asset page of %s before you decide.", reason, approvalMargin, MODEL))
+                    .options("promote", "keep")
+                    .timeout(Duration.ofHours(24)).onTimeout("keep"));
+            promote = decision.is("promote");
+            reason = reason + (decision.timedOut() ? "; nobody approved it within 24 h, so the champion is kept"
+                    : promote ? "; approved by " + decision.decidedBy() : "; refused by " + decision.decidedBy()
+                    + (decision.comment() == null ? "" : ": " + decision.comment()));
+            approvedBy = promote ? decision.decidedBy() : null;
+        }
         if (promote) {
             ctx.moveAssetAlias(MODEL, PRODUCTION, best.version(), current.version(), reason);
             ctx.log("promoted: " + reason);
@@ -227,7 +252,7 @@ public final class RetrainRecommender {
             ctx.log("champion kept: " + reason);
         }
         return new Decision(promote, best.version(), best.candidate(), best.auc(), current.version(), championAuc,
-                margin, reason);
+                margin, reason, approvedBy);
     }
 
     /** The snapshot a model or dataset version recorded. */
