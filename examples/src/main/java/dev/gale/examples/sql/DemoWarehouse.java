@@ -2,7 +2,6 @@ package dev.gale.examples.sql;
 
 import dev.gale.sdk.Connection;
 import dev.gale.sdk.TaskContext;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
@@ -55,7 +54,9 @@ public final class DemoWarehouse {
                 properties.setProperty(e.getKey(), value);
             }
         }
-        return DriverManager.getConnection(url, properties);
+        // The driver itself, not DriverManager: on a worker the driver is in the DAG bundle's class loader, whose
+        // drivers DriverManager does not find.
+        return new org.postgresql.Driver().connect(url, properties);
     }
 
     /**
