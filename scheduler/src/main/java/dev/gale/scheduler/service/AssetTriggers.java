@@ -9,6 +9,8 @@ import dev.gale.sdk.spec.ScheduleSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,18 +40,25 @@ public final class AssetTriggers {
 
     /** Handles every pending asset version and alias move; returns how many. */
     public int handlePending() {
-        return handlePendingVersions() + handlePendingMoves();
+        return inBatches(schedule -> !schedule.assets().isEmpty(), onAssets ->
+                        assets.handlePendingVersions(BATCH, version -> versionCreated(version, onAssets)))
+                + inBatches(schedule -> !schedule.aliasMoves().isEmpty(), onAliases ->
+                        aliases.handlePendingMoves(BATCH, pending -> aliasMoved(pending, onAliases)));
     }
 
-    private int handlePendingMoves() {
+    /**
+     * Runs {@code handleBatch} with the unpaused DAGs whose schedule matches until it handles less than a full
+     * batch; the DAGs are read once per batch, not once per event.
+     */
+    private int inBatches(Predicate<ScheduleSpec> scheduledOn, ToIntFunction<List<DagSummary>> handleBatch) {
         int handled = 0;
         int batch;
         do {
-            List<DagSummary> onAliases = store.listDags().stream()
+            List<DagSummary> dags = store.listDags().stream()
                     .filter(d -> !d.paused() && d.currentVersion().spec().schedule() != null
-                            && !d.currentVersion().spec().schedule().aliasMoves().isEmpty())
+                            && scheduledOn.test(d.currentVersion().spec().schedule()))
                     .toList();
-            batch = aliases.handlePendingMoves(BATCH, pending -> aliasMoved(pending, onAliases));
+            batch = handleBatch.applyAsInt(dags);
             handled += batch;
         } while (batch == BATCH);
         return handled;
@@ -75,21 +84,6 @@ public final class AssetTriggers {
                 log.error("Alias-triggered run of {} not created: {}", dag.dagId(), e.getMessage());
             }
         }
-    }
-
-    private int handlePendingVersions() {
-        int handled = 0;
-        int batch;
-        do {
-            // The DAGs are read once per batch, not once per version.
-            List<DagSummary> onAssets = store.listDags().stream()
-                    .filter(d -> !d.paused() && d.currentVersion().spec().schedule() != null
-                            && !d.currentVersion().spec().schedule().assets().isEmpty())
-                    .toList();
-            batch = assets.handlePendingVersions(BATCH, version -> versionCreated(version, onAssets));
-            handled += batch;
-        } while (batch == BATCH);
-        return handled;
     }
 
     private void versionCreated(AssetVersion version, List<DagSummary> onAssets) {
