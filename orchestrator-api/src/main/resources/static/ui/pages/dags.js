@@ -36,7 +36,8 @@ export function DagsPage() {
         h('td', { class: 'recent' }, dag.recentRuns.length === 0 ? h('span', { class: 'muted' }, 'no runs')
           : dag.recentRuns.map(r => h('a', { href: href('dags', dag.dagId, 'runs', r.runId), title: `${r.runId}: ${r.state}` },
             h('span', { class: `dot state-${r.state}` })))),
-        h('td', null, dag.schedule ? h('code', null, dag.schedule) : dag.scheduledOnAssets.length ? `on ${dag.scheduledOnAssets.join(', ')}` : '—'),
+        h('td', null, dag.schedule ? h('code', null, dag.schedule) : dag.scheduledOnAssets.length ? `on ${dag.scheduledOnAssets.join(', ')}`
+          : dag.scheduledOnAliasMoves.length ? `when ${dag.scheduledOnAliasMoves.join(', ')} moves` : '—'),
         h('td', null, dag.isPaused && dag.schedule ? 'paused' : when(dag.nextRunAt)),
         h('td', null, h('a', { class: 'button', href: href('dags', dag.dagId, 'trigger'), title: `Trigger ${dag.dagId}` },
           '▶ Trigger'))))))));

@@ -62,7 +62,8 @@ class OverviewController {
      * is null when no run of the DAG ever missed its deadline.
      */
     record DagOverview(String dagId, String description, String owner, List<String> tags, boolean isPaused,
-                       String schedule, String timezone, List<String> scheduledOnAssets, Instant nextRunAt,
+                       String schedule, String timezone, List<String> scheduledOnAssets,
+                       List<String> scheduledOnAliasMoves, Instant nextRunAt,
                        List<RecentRun> recentRuns, NotificationOutbox.MissedDeadlines missedDeadlines) {
     }
 
@@ -147,8 +148,9 @@ class OverviewController {
         List<RecentRun> recent = recentRuns == 0 ? List.of()
                 : recent(dag.dagId(), recentRuns).stream().map(RecentRun::of).toList();
         return new DagOverview(dag.dagId(), spec.description(), spec.owner(), spec.tags(), dag.paused(), cron,
-                schedule == null ? null : schedule.timezone(), schedule == null ? List.of() : schedule.assets(), next,
-                recent, missed);
+                schedule == null ? null : schedule.timezone(), schedule == null ? List.of() : schedule.assets(),
+                schedule == null ? List.of() : schedule.aliasMoves().stream().map(a -> a.asset() + "@" + a.alias())
+                        .toList(), next, recent, missed);
     }
 
     private List<DagRunView> recent(String dagId, int count) {
