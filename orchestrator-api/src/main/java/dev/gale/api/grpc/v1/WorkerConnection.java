@@ -43,9 +43,11 @@ final class WorkerConnection {
             if (stream.isCancelled()) {
                 return false;
             }
+            // The credit is taken before the assignment leaves: a worker may answer it with a new credit before
+            // onNext returns, and taking it after would cancel that credit (held at the slot cap) for good.
+            credits.decrementAndGet();
             try {
                 stream.onNext(assignment);
-                credits.decrementAndGet();
                 return true;
             } catch (RuntimeException e) {
                 return false;

@@ -1,0 +1,77 @@
+package dev.gale.api.grpc.v1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gale.scheduler.engine.WorkerOffer;
+import dev.gale.tei.v1.Assignment;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkerConnectionTest {
+
+    /** A stream whose worker answers each assignment with a new credit before onNext returns, as a fast one may. */
+    private static final class AnsweringStream extends ServerCallStreamObserver<Assignment> {
+        WorkerConnection connection;
+
+        @Override
+        public void onNext(Assignment value) {
+            connection.addCredits(1);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        @Override
+        public void setOnCancelHandler(Runnable onCancelHandler) {
+        }
+
+        @Override
+        public void setCompression(String compression) {
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setOnReadyHandler(Runnable onReadyHandler) {
+        }
+
+        @Override
+        public void request(int count) {
+        }
+
+        @Override
+        public void setMessageCompression(boolean enable) {
+        }
+
+        @Override
+        public void disableAutoInboundFlowControl() {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    }
+
+    @Test
+    void aCreditThatArrivesWhileTheAssignmentIsSentIsKept() {
+        AnsweringStream stream = new AnsweringStream();
+        WorkerConnection connection = new WorkerConnection(new WorkerOffer("w", List.of("default"), 0, 0, true), 1,
+                stream);
+        stream.connection = connection;
+        connection.addCredits(1);
+
+        assertThat(connection.send(Assignment.getDefaultInstance())).isTrue();
+
+        assertThat(connection.credits()).as("the worker asked for one more").isEqualTo(1);
+    }
+}
