@@ -12,8 +12,9 @@ if [ "${2:-false}" = true ]; then
 fi
 jdk="${JAVA_HOME:?JAVA_HOME must point at the JDK to link the image JRE from}"
 mkdir -p "$out/etc" "$out/tmp" "$out/opt" "$out/proc"
-# The modules Spring Boot, gRPC, Netty, jOOQ, the JDBC driver and ONNX Runtime use; java.se is the full SE API.
-"$jdk/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.management,jdk.crypto.ec,jdk.zipfs,jdk.naming.dns,jdk.net \
+# The modules Spring Boot, gRPC, Netty, jOOQ, the JDBC driver and ONNX Runtime use; java.se is the full SE API;
+# jdk.jfr for Gale's flight-recorder events (gale bench hops, jcmd JFR.start).
+"$jdk/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.management,jdk.crypto.ec,jdk.zipfs,jdk.naming.dns,jdk.net,jdk.jfr \
     --strip-debug --no-man-pages --no-header-files --output "$out/opt/java"
 # ONNX Runtime's native library (unpacked by the workers at run time) needs the C++ runtime besides glibc, and
 # XGBoost's (retrain_recommender) the OpenMP runtime as well.

@@ -61,6 +61,9 @@ public final class RunWaiter {
     private void finished(String runId) {
         List<CompletableFuture<Void>> list = waiting.get(runId);
         if (list != null) {
+            SchedulerEvents.RunFinishedNotice event = new SchedulerEvents.RunFinishedNotice();
+            event.runId = runId;
+            event.commit();
             list.forEach(f -> f.complete(null));
         }
     }

@@ -72,11 +72,22 @@ public final class TaskExecutionService {
 
     public List<ClaimedTask> claim(WorkerOffer worker, int max) {
         Instant started = Instant.now();
-        return tracing.claimed(store.claimQueued(worker, max), worker.workerId(), started);
+        SchedulerEvents.Claim event = new SchedulerEvents.Claim();
+        event.begin();
+        List<ClaimedTask> claimed = store.claimQueued(worker, max);
+        if (event.shouldCommit()) {
+            event.workerId = worker.workerId();
+            event.asked = max;
+            event.claimed = claimed.size();
+            event.commit();
+        }
+        return tracing.claimed(claimed, worker.workerId(), started);
     }
 
     public ReportOutcome start(TaskAttempt attempt) {
+        SchedulerEvents.Report event = SchedulerEvents.Report.begin("start", attempt);
         ReportOutcome outcome = store.startTask(attempt);
+        event.done();
         if (outcome == ReportOutcome.STALE) {
             logAbout(attempt, task -> log.warn("Refused to start attempt {} of {}.{}: it is no longer current ({} now)",
                     attempt.attempt(), task.dagId(), task.taskId(), task.state()));
@@ -114,7 +125,9 @@ public final class TaskExecutionService {
 
     /** A repeat of a completion already recorded for the attempt (its answer was lost) is accepted again. */
     public ReportOutcome complete(TaskAttempt attempt, String outputJson) {
+        SchedulerEvents.Report event = SchedulerEvents.Report.begin("success", attempt);
         ReportOutcome outcome = repeatable(store.completeTask(attempt, outputJson, RunDecider::decide), attempt, true);
+        event.done();
         if (outcome == ReportOutcome.STALE) {
             logAbout(attempt, task -> log.warn("Refused the success of attempt {} of {}.{}: it is no longer current"
                     + " ({} now)", attempt.attempt(), task.dagId(), task.taskId(), task.state()));
@@ -131,8 +144,10 @@ public final class TaskExecutionService {
      */
     public ReportOutcome fail(TaskAttempt attempt, String error, boolean noRetry) {
         String scrubbed = scrubbed(attempt, error);
+        SchedulerEvents.Report event = SchedulerEvents.Report.begin("failure", attempt);
         ReportOutcome outcome = repeatable(store.failTask(attempt, scrubbed, noRetry, clock.instant(),
                 RunDecider::decide), attempt, false);
+        event.done();
         if (outcome == ReportOutcome.STALE) {
             logAbout(attempt, task -> log.warn("Refused the failure of attempt {} of {}.{}: it is no longer current"
                     + " ({} now)", attempt.attempt(), task.dagId(), task.taskId(), task.state()));

@@ -119,17 +119,22 @@ final class TaskRun {
     /** Runs the attempt; what failed it, or null when it succeeded or the server stopped it. */
     private String runInContext(ScheduledExecutorService heartbeats, Duration interval) {
         thread = Thread.currentThread();
+        WorkerEvents.TaskPhase starting = WorkerEvents.TaskPhase.begin("start", assignment);
         try {
             client.deliver("start", stub -> stub.startTask(
                     StartTaskRequest.newBuilder().setTaskToken(session.token()).build()));
         } catch (TeiClient.CallFailedException e) {
             log.warn("Worker {} does not run {}: {}", workerId, describe(), e.getMessage());
             return "not started: " + e.getMessage();
+        } finally {
+            starting.done();
         }
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(this::heartbeat, interval.toMillis(),
                 interval.toMillis(), TimeUnit.MILLISECONDS);
         try {
+            WorkerEvents.TaskPhase executing = WorkerEvents.TaskPhase.begin("execute", assignment);
             Outcome outcome = executeOnGpus();
+            executing.done();
             if (state.compareAndSet(State.RUNNING, State.REPORTING)) {
                 // Task code may leave the interrupt flag set; it must not cut the report short.
                 Thread.interrupted();
@@ -310,6 +315,7 @@ final class TaskRun {
     }
 
     private void report(Outcome outcome) {
+        WorkerEvents.TaskPhase reporting = WorkerEvents.TaskPhase.begin("report", assignment);
         try {
             session.shipLogs(true);
             if (outcome.error() == null) {
@@ -326,6 +332,8 @@ final class TaskRun {
                 return;
             }
             log.warn("Worker {}: the outcome of {} was not recorded: {}", workerId, describe(), e.getMessage());
+        } finally {
+            reporting.done();
         }
     }
 

@@ -215,6 +215,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private void accept(Assignment assignment) {
+        WorkerEvents.AssignmentReceived.of(assignment);
         TaskRun run = new TaskRun(assignment, options.workerId(), dags, client, json, options.gpuAllocator(),
                 options.taskRunners(), spans);
         if (!accepting) {
@@ -250,6 +251,7 @@ public final class Worker implements AutoCloseable {
         synchronized (current) {
             current.onNext(PullRequest.newBuilder().setWorkerId(options.workerId()).setFreeSlots(credits).build());
         }
+        WorkerEvents.CreditsSent.of(credits);
     }
 
     /**

@@ -47,7 +47,7 @@ final class AssignmentDispatcher implements AutoCloseable {
 
     void connected(WorkerConnection connection) {
         connections.add(connection);
-        wakeUp();
+        wakeUp("a worker connected");
     }
 
     void disconnected(WorkerConnection connection) {
@@ -62,7 +62,8 @@ final class AssignmentDispatcher implements AutoCloseable {
         }
     }
 
-    void wakeUp() {
+    void wakeUp(String by) {
+        DispatchEvents.Woken.by(by);
         if (wake.availablePermits() == 0) {
             wake.release();
         }
@@ -73,8 +74,11 @@ final class AssignmentDispatcher implements AutoCloseable {
             try {
                 wake.tryAcquire(SAFETY_NET_MS, TimeUnit.MILLISECONDS);
                 wake.drainPermits();
+                DispatchEvents.Pass pass = new DispatchEvents.Pass();
+                pass.begin();
                 markSeen();
-                dispatchAll();
+                pass.assigned = dispatchAll();
+                pass.commit();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -91,8 +95,12 @@ final class AssignmentDispatcher implements AutoCloseable {
         }
     }
 
-    /** Claims for one worker at a time, round robin, until no worker with credits left gets more work. */
-    private void dispatchAll() {
+    /**
+     * Claims for one worker at a time, round robin, until no worker with credits left gets more work;
+     * returns how many assignments it sent.
+     */
+    private int dispatchAll() {
+        int sent = 0;
         boolean claimedAny = true;
         while (claimedAny && running) {
             claimedAny = false;
@@ -107,6 +115,8 @@ final class AssignmentDispatcher implements AutoCloseable {
                 for (ClaimedTask task : claimed) {
                     try (TaskLogMdc mdc = TaskLogMdc.of(task, connection.workerId())) {
                         if (connection.send(toAssignment(task))) {
+                            sent++;
+                            sentEvent(task, connection);
                             log.debug("Assigned attempt {} of {}.{} to worker {}", task.attempt(), task.dagId(),
                                     task.taskId(), connection.workerId());
                         } else {
@@ -120,6 +130,17 @@ final class AssignmentDispatcher implements AutoCloseable {
                 claimedAny |= claimed.size() == credits;
             }
             nextConnection++;
+        }
+        return sent;
+    }
+
+    private static void sentEvent(ClaimedTask task, WorkerConnection connection) {
+        DispatchEvents.AssignmentSent event = new DispatchEvents.AssignmentSent();
+        if (event.shouldCommit()) {
+            event.runId = task.runId();
+            event.taskId = task.taskId();
+            event.workerId = connection.workerId();
+            event.commit();
         }
     }
 

@@ -113,7 +113,7 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
 
     /** Wakes the dispatcher: called when a task was queued anywhere in the cluster. */
     public void taskQueued() {
-        dispatcher.wakeUp();
+        dispatcher.wakeUp("a task was queued");
     }
 
     @Override
@@ -187,7 +187,7 @@ public final class TaskExecutionGrpcService extends TaskExecutionGrpc.TaskExecut
                     return;
                 }
                 connection.addCredits(request.getFreeSlots());
-                dispatcher.wakeUp();
+                dispatcher.wakeUp("credits");
             }
 
             @Override
