@@ -33,8 +33,14 @@ final class WorkerConnection {
         return credits.get();
     }
 
-    void addCredits(int n) {
-        credits.accumulateAndGet(n, (held, added) -> Math.min(slots, held + added));
+    /**
+     * Adds the credits; true when a claim for this worker may now find work that the last one could not: it had no
+     * credits left, or it has GPUs (a finished task may have freed one that a queued GPU task waits for, and nothing
+     * else says so).
+     */
+    boolean addCredits(int n) {
+        int held = credits.getAndAccumulate(n, (before, added) -> Math.min(slots, before + added));
+        return n > 0 && (held <= 0 || offer.gpuCount() > 0);
     }
 
     /** Sends one assignment; false when the stream is gone. */

@@ -74,4 +74,29 @@ class WorkerConnectionTest {
 
         assertThat(connection.credits()).as("the worker asked for one more").isEqualTo(1);
     }
+
+    @Test
+    void onlyCreditsToAWorkerThatHadNoneCallForADispatch() {
+        AnsweringStream stream = new AnsweringStream();
+        WorkerConnection connection = new WorkerConnection(new WorkerOffer("w", List.of("default"), 0, 0, true), 4,
+                stream);
+        stream.connection = connection;
+
+        assertThat(connection.addCredits(4)).as("a worker that had no credits is new work's only way in").isTrue();
+        assertThat(connection.addCredits(1)).as("one that still had credits already got what was queued").isFalse();
+        assertThat(connection.addCredits(0)).as("no credits added").isFalse();
+        assertThat(connection.credits()).isEqualTo(4);
+    }
+
+    @Test
+    void everyCreditFromAWorkerWithGpusCallsForADispatch() {
+        AnsweringStream stream = new AnsweringStream();
+        WorkerConnection connection = new WorkerConnection(new WorkerOffer("w", List.of("default"), 1, 16_384, true),
+                4, stream);
+        stream.connection = connection;
+        connection.addCredits(3);
+
+        assertThat(connection.addCredits(1)).as("the finished task may have freed the GPU a queued one waits for")
+                .isTrue();
+    }
 }
