@@ -32,6 +32,24 @@ class BenchmarkSmokeIT {
     }
 
     @Test
+    void hopsLaysOutEveryStepOfEveryHopOfAChain(@TempDir Path dir) throws Exception {
+        Path jfr = dir.resolve("hops.jfr");
+
+        int exit = new picocli.CommandLine(new BenchCommand()).execute("hops", "--warmups=0", "--runs=1",
+                "--jfr=" + jfr);
+
+        assertThat(exit).isZero();
+        List<HopTimeline.Hop> hops = HopTimeline.read(jfr).hops();
+        assertThat(hops).as("40 tasks in a row make 39 hops").hasSize(39);
+        assertThat(hops).allSatisfy(hop -> {
+            assertThat(hop.steps()).as("every step found its events").hasSize(HopTimeline.STEPS.size())
+                    .doesNotContainNull();
+            assertThat(hop.total()).isPositive();
+            assertThat(hop.wokenBy()).isNotEqualTo("?");
+        });
+    }
+
+    @Test
     void deferHoldsNoSlotsWhileWaitingAndTimesEachTriggerKind(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("defer.json");
 
