@@ -66,7 +66,8 @@ public final class CronSchedules implements AutoCloseable {
             // Quartz keeps one scheduler per name and JVM; forget it so that another (a test's second
             // scheduler process, say) gets its own cluster member rather than this one.
             SchedulerRepository.getInstance().remove("gale");
-            quartz.setJobFactory((bundle, scheduler) -> (Job) context -> pass.run());
+            CoalescedPass coalesced = new CoalescedPass(pass);
+            quartz.setJobFactory((bundle, scheduler) -> (Job) context -> coalesced.run());
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot set up Quartz for cron schedules: " + e.getMessage(), e);
         }
