@@ -1,8 +1,9 @@
 package dev.gale.scheduler.service;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gale.scheduler.engine.CronSchedule;
 import dev.gale.scheduler.engine.ScheduledFires;
-import dev.gale.sdk.spec.DagSpec;
 import dev.gale.sdk.spec.ScheduleSpec;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,6 +28,8 @@ public final class ScheduledRuns {
     private final ScheduleStore schedules;
     private final RunService runs;
     private final Function<ScheduleSpec, CronSchedule> calendar;
+    /** Parsing a cron expression costs more than the rest of a DAG's look in a pass; specs rarely change. */
+    private final Cache<ScheduleSpec, CronSchedule> schedulesBySpec = Caffeine.newBuilder().maximumSize(10_000).build();
     private final Clock clock;
 
     /** @param calendar reads a DAG's cron schedule ({@code CronExpressions::schedule}) */
@@ -42,27 +45,25 @@ public final class ScheduledRuns {
     /** Creates the due runs of every unpaused cron DAG; returns how many it created. */
     public int createDue() {
         Map<String, Instant> latest = schedules.latestScheduledLogicalDates();
+        List<DagSummary> cronDags = store.listDags().stream().filter(d -> d.currentVersion().spec().schedule() != null
+                && d.currentVersion().spec().schedule().cron() != null).toList();
+        Instant now = clock.instant();
+        // Recorded even while paused, so that a DAG paused from its first load still catches up from then.
+        Map<String, Instant> firstSeen = schedules.firstSeen(cronDags.stream().map(DagSummary::dagId).toList(), now);
         int created = 0;
-        for (DagSummary dag : store.listDags()) {
-            created += createDue(dag, Optional.ofNullable(latest.get(dag.dagId())));
+        for (DagSummary dag : cronDags) {
+            if (!dag.paused()) {
+                created += createDue(dag, Optional.ofNullable(latest.get(dag.dagId())), firstSeen.get(dag.dagId()),
+                        now);
+            }
         }
         return created;
     }
 
-    private int createDue(DagSummary dag, Optional<Instant> latest) {
-        DagSpec spec = dag.currentVersion().spec();
-        if (spec.schedule() == null || spec.schedule().cron() == null) {
-            return 0;
-        }
-        Instant now = clock.instant();
-        // Recorded even while paused, so that a DAG paused from its first load still catches up from then.
-        Instant firstSeen = schedules.firstSeen(dag.dagId(), now);
-        if (dag.paused()) {
-            return 0;
-        }
-        CronSchedule schedule = calendar.apply(spec.schedule());
-        List<Instant> due = ScheduledFires.due(schedule, latest, firstSeen, now,
-                MAX_RUNS_PER_PASS);
+    private int createDue(DagSummary dag, Optional<Instant> latest, Instant firstSeen, Instant now) {
+        ScheduleSpec spec = dag.currentVersion().spec().schedule();
+        CronSchedule schedule = schedulesBySpec.get(spec, calendar);
+        List<Instant> due = ScheduledFires.due(schedule, latest, firstSeen, now, MAX_RUNS_PER_PASS);
         int created = 0;
         for (Instant logicalDate : due) {
             try {

@@ -7,6 +7,7 @@ import static dev.gale.scheduler.store.jooq.Tables.DAG_SCHEDULE;
 
 import dev.gale.scheduler.service.ScheduleStore;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import org.jooq.DSLContext;
@@ -21,11 +22,20 @@ public final class JooqScheduleStore implements ScheduleStore {
     }
 
     @Override
-    public Instant firstSeen(String dagId, Instant now) {
-        dsl.insertInto(DAG_SCHEDULE).set(DAG_SCHEDULE.DAG_ID, dagId).set(DAG_SCHEDULE.FIRST_SEEN, toOffset(now))
-                .onConflictDoNothing().execute();
-        return toInstant(dsl.select(DAG_SCHEDULE.FIRST_SEEN).from(DAG_SCHEDULE).where(DAG_SCHEDULE.DAG_ID.eq(dagId))
-                .fetchOne(DAG_SCHEDULE.FIRST_SEEN));
+    public Map<String, Instant> firstSeen(Collection<String> dagIds, Instant now) {
+        Map<String, Instant> firstSeen = new HashMap<>();
+        if (dagIds.isEmpty()) {
+            return firstSeen;
+        }
+        // Two statements for all the DAGs of a pass, which runs every second: two per DAG cost 200 DAGs 400 round trips.
+        var insert = dsl.insertInto(DAG_SCHEDULE, DAG_SCHEDULE.DAG_ID, DAG_SCHEDULE.FIRST_SEEN);
+        for (String dagId : dagIds) {
+            insert = insert.values(dagId, toOffset(now));
+        }
+        insert.onConflictDoNothing().execute();
+        dsl.select(DAG_SCHEDULE.DAG_ID, DAG_SCHEDULE.FIRST_SEEN).from(DAG_SCHEDULE).where(DAG_SCHEDULE.DAG_ID.in(dagIds))
+                .forEach(r -> firstSeen.put(r.value1(), toInstant(r.value2())));
+        return firstSeen;
     }
 
     @Override

@@ -67,6 +67,7 @@ import java.util.function.Supplier;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.Record;
+import org.jooq.Record3;
 import org.jooq.Row2;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
@@ -147,6 +148,7 @@ public final class JooqSchedulerStore implements SchedulerStore {
                     .where(DAG_VERSION.ID.eq(version.getId())).and(DAG_VERSION.SPEC.ne(json)).execute() > 0) {
                 // The same structure with its tasks declared at other lines: the version shows where they are now.
                 version.setSpec(json);
+                versions.forget(version.getId());
             }
             if (version == null) {
                 Integer latest = db.select(DSL.max(DAG_VERSION.VERSION_NUMBER)).from(DAG_VERSION)
@@ -167,17 +169,20 @@ public final class JooqSchedulerStore implements SchedulerStore {
 
     @Override
     public List<DagSummary> listDags() {
-        return dagsWithCurrentVersion().orderBy(DAG.DAG_ID).fetch(this::toSummary);
+        // Each scheduling pass lists every DAG: their versions come from the cache, not parsed anew from JSON.
+        var dags = dsl.select(DAG.DAG_ID, DAG.IS_PAUSED, DAG.CURRENT_VERSION_ID).from(DAG)
+                .where(DAG.CURRENT_VERSION_ID.isNotNull()).orderBy(DAG.DAG_ID).fetch();
+        Map<Long, DagVersion> byId = versions.getAll(dags.map(Record3::value3), missing -> dsl.selectFrom(DAG_VERSION)
+                .where(DAG_VERSION.ID.in(missing)).fetch().stream()
+                .collect(Collectors.toMap(DagVersionRecord::getId, JooqSchedulerStore::toVersion)));
+        return dags.map(r -> new DagSummary(r.value1(), r.value2(), byId.get(r.value3())));
     }
 
     @Override
     public Optional<DagSummary> findDag(String dagId) {
-        return dagsWithCurrentVersion().where(DAG.DAG_ID.eq(dagId)).fetchOptional(this::toSummary);
-    }
-
-    private org.jooq.SelectJoinStep<Record> dagsWithCurrentVersion() {
-        return dsl.select(DAG.DAG_ID, DAG.IS_PAUSED).select(DAG_VERSION.asterisk())
-                .from(DAG).join(DAG_VERSION).on(DAG_VERSION.ID.eq(DAG.CURRENT_VERSION_ID));
+        return dsl.select(DAG.DAG_ID, DAG.IS_PAUSED, DAG.CURRENT_VERSION_ID).from(DAG)
+                .where(DAG.DAG_ID.eq(dagId), DAG.CURRENT_VERSION_ID.isNotNull())
+                .fetchOptional(r -> new DagSummary(r.value1(), r.value2(), version(dsl, r.value3())));
     }
 
     @Override
@@ -1077,10 +1082,6 @@ public final class JooqSchedulerStore implements SchedulerStore {
     private DagVersion version(DSLContext db, long versionId) {
         return versions.get(versionId, id -> toVersion(db.selectFrom(DAG_VERSION).where(DAG_VERSION.ID.eq(id))
                 .fetchOne()));
-    }
-
-    private DagSummary toSummary(Record r) {
-        return new DagSummary(r.get(DAG.DAG_ID), r.get(DAG.IS_PAUSED), toVersion(r.into(DAG_VERSION)));
     }
 
     static DagVersion toVersion(DagVersionRecord r) {
