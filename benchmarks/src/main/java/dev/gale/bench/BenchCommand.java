@@ -9,12 +9,13 @@ import picocli.CommandLine.Option;
 
 /** {@code ./gale bench}: runs the benchmark on a fresh standalone Gale and prints the table. */
 @Command(name = "gale bench", mixinStandardHelpOptions = true, subcommands = {EmbedCommand.class, StreamCommand.class,
-        DeferCommand.class, HopsCommand.class},
+        DeferCommand.class, HopsCommand.class, CronCommand.class},
         description = "Measures Gale's orchestration overhead, throughput and synchronous latency on a fresh"
                 + " standalone (embedded PostgreSQL, API server, scheduler, one worker over gRPC), against what"
                 + " the same PostgreSQL does on its own. Prints a table and writes a JSON report. 'gale bench embed'"
                 + " measures the local embedding model on CPU and GPU instead; 'gale bench defer' measures deferral;"
-                + " 'gale bench hops' lays out where the time of a task hop goes.")
+                + " 'gale bench hops' lays out where the time of a task hop goes; 'gale bench cron' fires many cron DAGs"
+                + " in the same minute.")
 public final class BenchCommand implements Callable<Integer> {
     private static final BenchSettings FULL = BenchSettings.full(Path.of("gale-bench.json"));
 

@@ -50,6 +50,22 @@ class BenchmarkSmokeIT {
     }
 
     @Test
+    void cronRunsEveryDagOnceAtItsFireAndTimesIt(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("cron.json");
+
+        int exit = new picocli.CommandLine(new BenchCommand()).execute("cron", "--dags=3", "--fires=1",
+                "--lead-seconds=20", "--output=" + json);
+
+        assertThat(exit).isZero();
+        JsonNode report = JsonMapper.builder().build().readTree(Files.readString(json));
+        assertThat(report.get("fires")).hasSize(1);
+        JsonNode fire = report.get("fires").get(0);
+        assertThat(fire.get("runs").asInt()).as("one run per DAG").isEqualTo(3);
+        assertThat(fire.get("lastCreatedMs").asDouble()).as("created at or after the fire time").isNotNegative();
+        assertThat(fire.get("lastEndedMs").asDouble()).isGreaterThan(fire.get("lastCreatedMs").asDouble());
+    }
+
+    @Test
     void deferHoldsNoSlotsWhileWaitingAndTimesEachTriggerKind(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("defer.json");
 
