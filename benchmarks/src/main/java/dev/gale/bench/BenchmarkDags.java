@@ -122,10 +122,13 @@ public final class BenchmarkDags implements DagBundle {
         return dag.result(third).build();
     }
 
-    /** Five tasks in a diamond: one, three in parallel, one. */
     private static Dag adhoc5() {
-        DagBuilder dag = Dag.builder(ADHOC5).description("One task, three in parallel, one that joins them.")
-                .tags("benchmark");
+        return diamond(Dag.builder(ADHOC5).description("One task, three in parallel, one that joins them.")
+                .tags("benchmark"));
+    }
+
+    /** Five tasks in a diamond: one, three in parallel, one that joins them (its result is 3). */
+    static Dag diamond(DagBuilder dag) {
         var start = dag.task("start", ctx -> 1);
         var join = dag.task("join", ctx -> ctx.input("left", Integer.class) + ctx.input("middle", Integer.class)
                 + ctx.input("right", Integer.class));

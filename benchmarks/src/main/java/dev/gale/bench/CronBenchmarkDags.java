@@ -1,7 +1,6 @@
 package dev.gale.bench;
 
 import dev.gale.sdk.Dag;
-import dev.gale.sdk.DagBuilder;
 import dev.gale.sdk.DagBundle;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,16 +36,8 @@ public final class CronBenchmarkDags implements DagBundle {
     }
 
     private static Dag dag(String dagId, Instant first, Instant last) {
-        DagBuilder dag = Dag.builder(dagId).tags("benchmark").schedule("* * * * *").startDate(first).endDate(last)
-                .description("Five tasks (one, three in parallel, one) every minute from " + first + " to " + last);
-        var start = dag.task("start", ctx -> 1);
-        var join = dag.task("join", ctx -> ctx.input("left", Integer.class) + ctx.input("middle", Integer.class)
-                + ctx.input("right", Integer.class));
-        for (String branch : List.of("left", "middle", "right")) {
-            var task = dag.task(branch, ctx -> ctx.input("start", Integer.class));
-            start.then(task);
-            task.then(join);
-        }
-        return dag.result(join).build();
+        return BenchmarkDags.diamond(Dag.builder(dagId).tags("benchmark").schedule("* * * * *").startDate(first)
+                .endDate(last).description("Five tasks (one, three in parallel, one) every minute from " + first
+                        + " to " + last));
     }
 }
