@@ -6,6 +6,7 @@ import dev.gale.cli.GaleCli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -48,11 +49,37 @@ class CliIT {
         CommandLine cli = GaleCli.commandLine(args[0]);
         cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
         try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(new ThisThreadOnly(out, stdout), true, StandardCharsets.UTF_8));
             int status = cli.execute(args);
             return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(stdout);
+        }
+    }
+
+    /**
+     * What the CLI prints on the calling thread goes to {@code captured}; the rest to {@code others}: the test
+     * server's worker logs on its own threads to the same {@code System.out} (a cancelled task's last line once
+     * landed at the top of a captured table).
+     */
+    private static final class ThisThreadOnly extends OutputStream {
+        private final Thread thread = Thread.currentThread();
+        private final OutputStream captured;
+        private final OutputStream others;
+
+        ThisThreadOnly(OutputStream captured, OutputStream others) {
+            this.captured = captured;
+            this.others = others;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            (Thread.currentThread() == thread ? captured : others).write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            (Thread.currentThread() == thread ? captured : others).write(b, off, len);
         }
     }
 
