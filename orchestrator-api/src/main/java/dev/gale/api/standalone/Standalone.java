@@ -15,6 +15,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,6 +61,7 @@ public final class Standalone implements AutoCloseable {
         try {
             Preflight.requireFreePort(options.httpPort(), "GALE_HTTP_PORT");
             Preflight.requireFreePort(options.grpcPort(), "GALE_GRPC_PORT");
+            LeftoverPostgres.stop(home.dir().resolve("postgres"), Duration.ofSeconds(60));
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(home.dir().resolve("postgres"))
                     .setCleanDataDirectory(false)
