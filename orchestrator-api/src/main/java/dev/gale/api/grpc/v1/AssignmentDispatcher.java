@@ -108,7 +108,9 @@ final class AssignmentDispatcher implements AutoCloseable {
             for (int i = 0; i < snapshot.size(); i++) {
                 WorkerConnection connection = snapshot.get((nextConnection + i) % snapshot.size());
                 int credits = connection.credits();
-                if (credits <= 0) {
+                // The snapshot may hold a worker that has just gone: claiming for it would leave the claimed
+                // tasks to the heartbeat timeout, each costing a retry.
+                if (credits <= 0 || connection.isGone()) {
                     continue;
                 }
                 List<ClaimedTask> claimed = tasks.claim(connection.offer(), credits);

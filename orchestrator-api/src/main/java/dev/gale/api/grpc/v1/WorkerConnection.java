@@ -43,6 +43,11 @@ final class WorkerConnection {
         return n > 0 && (held <= 0 || offer.gpuCount() > 0);
     }
 
+    /** Whether the worker's stream has ended (it disconnected or was killed). */
+    boolean isGone() {
+        return stream.isCancelled();
+    }
+
     /** Sends one assignment; false when the stream is gone. */
     boolean send(Assignment assignment) {
         synchronized (stream) {
